@@ -1,0 +1,135 @@
+using System.Text.Json;
+using Vernier.Studies;
+using Vernier.Trials;
+
+namespace Vernier.Storage;
+
+/// <summary>Where studies and their trials live: in memory, in a SQLite file, or in PostgreSQL shared by many workers.</summary>
+/// <remarks>
+/// <para><b>Thread-safety.</b> Every member may be called concurrently from many threads, and, for
+/// persistent backends, from many processes on the same store. Implementations make each call
+/// atomic.</para>
+/// <para><b>Transactions.</b> Every call that changes a trial's state (<see cref="CreateTrialAsync"/>,
+/// <see cref="ClaimWaitingTrialAsync"/>, <see cref="FinishTrialAsync"/>) is one transaction:
+/// a reader sees the trial before or after, never half-written.</para>
+/// <para><b>Numbers.</b> Trial numbers are assigned by the storage, 0, 1, 2, … dense and unique
+/// within a study, also when many processes create trials at once.</para>
+/// <para><b>Finished trials are final.</b> After <see cref="FinishTrialAsync"/> succeeds, the
+/// trial's state, values, parameters and intermediate values never change; writes to them throw
+/// <see cref="TrialStateException"/>. Attributes may still be set.</para>
+/// <para><b>Ownership.</b> The caller owns the storage and disposes it; studies only borrow it.
+/// Snapshots returned are immutable and never updated afterwards.</para>
+/// <para><b>Time.</b> Storages record the timestamps their callers pass (from the caller's
+/// <see cref="TimeProvider"/>); they do not read the clock.</para>
+/// <para><b>Errors.</b> Unknown ids throw <see cref="StudyNotFoundException"/> or
+/// <see cref="TrialNotFoundException"/>; a duplicate study name throws <see cref="DuplicateStudyException"/>.</para>
+/// </remarks>
+public interface IStorage : IAsyncDisposable
+{
+    /// <summary>Creates a study.</summary>
+    /// <param name="name">A unique name.</param>
+    /// <param name="directions">One direction per objective (at least one).</param>
+    /// <param name="createdAt">The creation time to record.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="DuplicateStudyException">The name is taken.</exception>
+    Task<StudyRecord> CreateStudyAsync(string name, IReadOnlyList<StudyDirection> directions, DateTimeOffset createdAt, CancellationToken cancellationToken = default);
+
+    /// <summary>The study with this name, or null.</summary>
+    /// <param name="name">The name.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<StudyRecord?> FindStudyAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>The study with this id.</summary>
+    /// <param name="studyId">The id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<StudyRecord> GetStudyAsync(long studyId, CancellationToken cancellationToken = default);
+
+    /// <summary>Every study, in creation order.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<IReadOnlyList<StudyRecord>> GetStudiesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a study and all its trials.</summary>
+    /// <param name="studyId">The id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task DeleteStudyAsync(long studyId, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets (or replaces) a study attribute.</summary>
+    /// <param name="studyId">The study.</param>
+    /// <param name="scope">User or system.</param>
+    /// <param name="key">The key.</param>
+    /// <param name="value">A JSON value.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task SetStudyAttributeAsync(long studyId, AttributeScope scope, string key, JsonElement value, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates a trial with the next number, in one transaction.</summary>
+    /// <param name="studyId">The study.</param>
+    /// <param name="trial">Its initial state and contents.</param>
+    /// <param name="maxRunning">When set and the new trial is Running, refuse if this many trials are already running.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="ConcurrencyLimitExceededException">The running limit is reached; nothing was written.</exception>
+    Task<FrozenTrial> CreateTrialAsync(long studyId, NewTrial trial, int? maxRunning = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Atomically moves the lowest-numbered Waiting trial to Running, or returns null when none waits.</summary>
+    /// <param name="studyId">The study.</param>
+    /// <param name="startedAt">The start time to record.</param>
+    /// <param name="maxRunning">When set, claim nothing (return null) if this many trials are already running.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<FrozenTrial?> ClaimWaitingTrialAsync(long studyId, DateTimeOffset startedAt, int? maxRunning = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Records a parameter of a running trial. Setting the same value again is a no-op.</summary>
+    /// <param name="trialId">The trial.</param>
+    /// <param name="name">The parameter's name.</param>
+    /// <param name="parameter">Its distribution and internal value.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="TrialStateException">The trial is finished, or the parameter already has another value.</exception>
+    Task SetTrialParameterAsync(long trialId, string name, TrialParameter parameter, CancellationToken cancellationToken = default);
+
+    /// <summary>Records an intermediate value of a running trial; a later report for the same step replaces it.</summary>
+    /// <param name="trialId">The trial.</param>
+    /// <param name="step">The step (epoch, iteration…).</param>
+    /// <param name="value">The value; NaN is allowed and kept.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="TrialStateException">The trial is finished.</exception>
+    Task SetTrialIntermediateValueAsync(long trialId, long step, double value, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets (or replaces) a trial attribute; allowed in every state.</summary>
+    /// <param name="trialId">The trial.</param>
+    /// <param name="scope">User or system.</param>
+    /// <param name="key">The key.</param>
+    /// <param name="value">A JSON value.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task SetTrialAttributeAsync(long trialId, AttributeScope scope, string key, JsonElement value, CancellationToken cancellationToken = default);
+
+    /// <summary>Finishes a running trial in one transaction.</summary>
+    /// <param name="trialId">The trial.</param>
+    /// <param name="outcome">Its final state, values and reason.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>True if this call finished it; false if it was no longer Running (someone else, e.g. a stale-trial sweep, finished it first).</returns>
+    Task<bool> FinishTrialAsync(long trialId, TrialOutcome outcome, CancellationToken cancellationToken = default);
+
+    /// <summary>Records that the process running a trial is alive.</summary>
+    /// <param name="trialId">The trial.</param>
+    /// <param name="at">The time of the beat.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task RecordHeartbeatAsync(long trialId, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Running trials that have recorded a heartbeat and whose last heartbeat is older than
+    /// <paramref name="before"/>. Trials that never beat (asked by a script that then exited) are never stale.
+    /// </summary>
+    /// <param name="studyId">The study.</param>
+    /// <param name="before">The staleness cut-off.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<IReadOnlyList<FrozenTrial>> GetStaleTrialsAsync(long studyId, DateTimeOffset before, CancellationToken cancellationToken = default);
+
+    /// <summary>One trial.</summary>
+    /// <param name="trialId">The trial.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<FrozenTrial> GetTrialAsync(long trialId, CancellationToken cancellationToken = default);
+
+    /// <summary>The study's trials in number order, optionally only those in the given states.</summary>
+    /// <param name="studyId">The study.</param>
+    /// <param name="states">The states to include, or null for all.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<IReadOnlyList<FrozenTrial>> GetTrialsAsync(long studyId, IReadOnlyCollection<TrialState>? states = null, CancellationToken cancellationToken = default);
+}
