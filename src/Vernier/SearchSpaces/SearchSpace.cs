@@ -91,11 +91,11 @@ public sealed class SearchSpace
     /// constraint where one applies and calling <paramref name="draw"/> otherwise.
     /// Forbidden combinations are not filtered here; see <see cref="FindViolation"/>.
     /// </summary>
-    /// <param name="draw">Chooses an internal value for (name, distribution), given the values so far.</param>
-    public ImmutableDictionary<string, TrialParameter> Sample(Func<string, ParameterDistribution, IReadOnlyDictionary<string, object?>, double> draw)
+    /// <param name="draw">Chooses an internal value for (name, distribution), given the parameters chosen so far.</param>
+    public ImmutableDictionary<string, TrialParameter> Sample(Func<string, ParameterDistribution, IReadOnlyDictionary<string, TrialParameter>, double> draw)
     {
         ArgumentNullException.ThrowIfNull(draw);
-        var chosen = ImmutableDictionary.CreateBuilder<string, TrialParameter>();
+        var chosen = ImmutableDictionary<string, TrialParameter>.Empty;
         var values = new Dictionary<string, object?>();
         foreach (ParameterSpec spec in Parameters)
         {
@@ -106,13 +106,13 @@ public sealed class SearchSpace
 
             double internalValue = FixedValueFor(spec, values) is { } fixedValue
                 ? spec.Distribution.ToInternal(fixedValue.Value)
-                : draw(spec.Name, spec.Distribution, values);
+                : draw(spec.Name, spec.Distribution, chosen);
             var parameter = new TrialParameter(spec.Distribution, internalValue);
-            chosen.Add(spec.Name, parameter);
+            chosen = chosen.Add(spec.Name, parameter);
             values[spec.Name] = parameter.Value;
         }
 
-        return chosen.ToImmutable();
+        return chosen;
     }
 
     /// <summary>The first forbidden combination the values match, or null when they are allowed.</summary>

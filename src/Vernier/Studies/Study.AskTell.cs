@@ -1,0 +1,349 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Vernier.Distributions;
+using Vernier.Samplers;
+using Vernier.SearchSpaces;
+using Vernier.Storage;
+using Vernier.Trials;
+
+namespace Vernier.Studies;
+
+public sealed partial class Study
+{
+    private readonly SemaphoreSlim _askGate = new(1, 1);
+
+    /// <summary>
+    /// Starts a trial whose parameters the objective code will suggest (define-by-run). An enqueued
+    /// trial is taken first, if one waits.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="ConcurrencyLimitExceededException"><see cref="StudyOptions.MaxConcurrent"/> trials are already running.</exception>
+    /// <exception cref="SamplerExhaustedException">The sampler has nothing left to suggest (a finished grid).</exception>
+    public Task<Trial> AskAsync(CancellationToken cancellationToken = default) => AskAsync(null, cancellationToken);
+
+    /// <summary>
+    /// Starts a trial; with a declared <paramref name="space"/>, every parameter is chosen now
+    /// (define-and-run), respecting its conditions and constraints.
+    /// </summary>
+    /// <param name="space">The declared search space, or null for define-by-run.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="ConcurrencyLimitExceededException"><see cref="StudyOptions.MaxConcurrent"/> trials are already running.</exception>
+    /// <exception cref="SamplerExhaustedException">The sampler has nothing left to suggest (a finished grid).</exception>
+    public async Task<Trial> AskAsync(SearchSpace? space, CancellationToken cancellationToken = default) =>
+        await AskCoreAsync(space, null, cancellationToken)
+        ?? throw new InvalidOperationException("unreachable: no budget was given.");
+
+    /// <summary>Records a complete trial of a single-objective study. NaN or infinity records it Failed instead.</summary>
+    /// <param name="trial">The trial.</param>
+    /// <param name="value">The objective value.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The trial as stored.</returns>
+    public Task<FrozenTrial> TellAsync(Trial trial, double value, CancellationToken cancellationToken = default) =>
+        TellAsync(trial, [value], cancellationToken);
+
+    /// <summary>Records a complete trial with one value per objective. NaN, infinity or a wrong count records it Failed instead.</summary>
+    /// <param name="trial">The trial.</param>
+    /// <param name="values">The objective values.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The trial as stored.</returns>
+    public Task<FrozenTrial> TellAsync(Trial trial, IReadOnlyList<double> values, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+        return FinishAsync(trial.TrialId, OutcomeFor(values), cancellationToken);
+    }
+
+    /// <summary>Records the result of a trial by its number (ask-and-tell from scripts and the CLI).</summary>
+    /// <param name="trialNumber">The trial's number.</param>
+    /// <param name="values">The objective values.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The trial as stored.</returns>
+    public async Task<FrozenTrial> TellAsync(int trialNumber, IReadOnlyList<double> values, CancellationToken cancellationToken = default)
+    {
+        FrozenTrial trial = await GetTrialAsync(trialNumber, cancellationToken);
+        return await FinishAsync(trial.TrialId, OutcomeFor(values), cancellationToken);
+    }
+
+    /// <summary>Records a trial as pruned.</summary>
+    /// <param name="trialNumber">The trial's number.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<FrozenTrial> TellPrunedAsync(int trialNumber, CancellationToken cancellationToken = default)
+    {
+        FrozenTrial trial = await GetTrialAsync(trialNumber, cancellationToken);
+        return await FinishAsync(trial.TrialId, TrialOutcome.Pruned(Now), cancellationToken);
+    }
+
+    /// <summary>Records a trial as failed.</summary>
+    /// <param name="trialNumber">The trial's number.</param>
+    /// <param name="reason">Why, in words a user can act on.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<FrozenTrial> TellFailedAsync(int trialNumber, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(reason);
+        FrozenTrial trial = await GetTrialAsync(trialNumber, cancellationToken);
+        return await FinishAsync(trial.TrialId, TrialOutcome.Failed(reason, Now), cancellationToken);
+    }
+
+    /// <summary>
+    /// Adds a trial with given parameter values, to be evaluated before the sampler's own
+    /// suggestions (warm start). Parameters the objective asks for but the dictionary lacks are sampled.
+    /// </summary>
+    /// <param name="parameters">Values by name: strings, numbers, booleans.</param>
+    /// <param name="space">When given, the values are checked against this declared space first.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The waiting trial.</returns>
+    /// <exception cref="ArgumentException">A value is of an unsupported type or does not fit <paramref name="space"/>.</exception>
+    public Task<FrozenTrial> EnqueueTrialAsync(IReadOnlyDictionary<string, object?> parameters, SearchSpace? space = null, CancellationToken cancellationToken = default) =>
+        EnqueueCoreAsync(parameters, space, ImmutableDictionary<string, JsonElement>.Empty, cancellationToken);
+
+    /// <summary>
+    /// Marks trials whose worker is gone as Failed (reason: interrupted or stale) and, within
+    /// <see cref="StudyOptions.MaxRetries"/>, enqueues a linked copy of each. Called at the start of
+    /// every optimize run; call it yourself when driving the study by ask and tell.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The trials that were failed.</returns>
+    public async Task<IReadOnlyList<FrozenTrial>> RecoverAbandonedTrialsAsync(CancellationToken cancellationToken = default)
+    {
+        DateTimeOffset now = Now;
+        var abandoned = new Dictionary<long, (FrozenTrial Trial, string Reason)>();
+        foreach (FrozenTrial trial in await Storage.GetStaleTrialsAsync(StudyId, now - Options.StaleAfter, cancellationToken))
+        {
+            abandoned[trial.TrialId] = (trial, $"stale: no heartbeat from worker {WorkerOf(trial)?.ToString() ?? "(unknown)"} for more than {Options.StaleAfter.TotalSeconds:0} s");
+        }
+
+        if (Options.WorkerLiveness is { } liveness)
+        {
+            foreach (FrozenTrial trial in await GetTrialsAsync([TrialState.Running], cancellationToken))
+            {
+                if (WorkerOf(trial) is { } worker && worker != Options.Worker && liveness.IsAlive(worker) == false)
+                {
+                    abandoned[trial.TrialId] = (trial, $"interrupted: its worker {worker} is no longer running");
+                }
+            }
+        }
+
+        var failed = new List<FrozenTrial>();
+        foreach (var (trial, reason) in abandoned.Values.OrderBy(a => a.Trial.Number))
+        {
+            await Storage.SetTrialAttributeAsync(trial.TrialId, AttributeScope.System, SystemAttributes.Interrupted, JsonSerializer.SerializeToElement(true), cancellationToken);
+            if (await Storage.FinishTrialAsync(trial.TrialId, TrialOutcome.Failed(reason, now), cancellationToken))
+            {
+                FrozenTrial finished = await Storage.GetTrialAsync(trial.TrialId, cancellationToken);
+                failed.Add(finished);
+                await RetryIfAllowedAsync(finished, cancellationToken);
+            }
+        }
+
+        return failed;
+    }
+
+    /// <summary>Asks for a trial; returns null when the study already holds <paramref name="totalBudget"/> counted trials.</summary>
+    internal async Task<Trial?> AskCoreAsync(SearchSpace? space, int? totalBudget, CancellationToken cancellationToken)
+    {
+        await _askGate.WaitAsync(cancellationToken);
+        try
+        {
+            IReadOnlyList<FrozenTrial> history = await GetTrialsAsync(null, cancellationToken);
+            if (totalBudget is int budget && history.Count(TrialBudget.Counts) >= budget)
+            {
+                return null;
+            }
+
+            DateTimeOffset now = Now;
+            FrozenTrial? frozen = await Storage.ClaimWaitingTrialAsync(StudyId, now, Options.MaxConcurrent, cancellationToken);
+            if (frozen is null)
+            {
+                if (Sampler.IsExhausted(history))
+                {
+                    throw new SamplerExhaustedException(Sampler.Name);
+                }
+
+                frozen = await Storage.CreateTrialAsync(StudyId, new NewTrial { State = TrialState.Running, StartedAt = now }, Options.MaxConcurrent, cancellationToken);
+            }
+
+            if (Options.Worker is { } worker)
+            {
+                await Storage.SetTrialAttributeAsync(frozen.TrialId, AttributeScope.System, SystemAttributes.Worker, JsonSerializer.SerializeToElement(worker), cancellationToken);
+            }
+
+            try
+            {
+                return await StartSamplingAsync(frozen, [.. history.Where(t => t.TrialId != frozen.TrialId)], space, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The trial exists already: record why it could not start rather than leave it Running.
+                await Storage.FinishTrialAsync(frozen.TrialId, TrialOutcome.Failed($"could not choose parameters: {e.Message}", Now), CancellationToken.None);
+                throw;
+            }
+        }
+        finally
+        {
+            _askGate.Release();
+        }
+    }
+
+    /// <summary>Finishes a trial, tells the sampler, and returns it as stored.</summary>
+    /// <exception cref="TrialStateException">The trial had already finished (e.g. failed as stale by another worker).</exception>
+    internal async Task<FrozenTrial> FinishAsync(long trialId, TrialOutcome outcome, CancellationToken cancellationToken)
+    {
+        bool finishedNow = await Storage.FinishTrialAsync(trialId, outcome, cancellationToken);
+        FrozenTrial trial = await Storage.GetTrialAsync(trialId, cancellationToken);
+        if (!finishedNow)
+        {
+            throw new TrialStateException(
+                $"trial {trial.Number} was already {trial.State.ToWireName()}" +
+                (trial.FailReason is { } reason ? $" ({reason})" : "") + "; this result was not recorded.");
+        }
+
+        Sampler.AfterTrial(new SamplerContext(Seed, Directions, trial, []), trial);
+        return trial;
+    }
+
+    /// <summary>The outcome for values an objective returned: Complete, or Failed with the reason.</summary>
+    internal TrialOutcome OutcomeFor(IReadOnlyList<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count != Directions.Length)
+        {
+            return TrialOutcome.Failed($"the objective returned {values.Count} value(s), but the study has {Directions.Length} objective(s).", Now);
+        }
+
+        for (int i = 0; i < values.Count; i++)
+        {
+            if (!double.IsFinite(values[i]))
+            {
+                string which = values.Count == 1 ? "" : $" for objective {i}";
+                return TrialOutcome.Failed($"the objective returned {FormatNonFinite(values[i])}{which}.", Now);
+            }
+        }
+
+        return TrialOutcome.Complete(values, Now);
+    }
+
+    private static string FormatNonFinite(double value) => double.IsNaN(value) ? "NaN" : value > 0 ? "+infinity" : "-infinity";
+
+    private async Task<Trial> StartSamplingAsync(FrozenTrial frozen, IReadOnlyList<FrozenTrial> history, SearchSpace? space, CancellationToken cancellationToken)
+    {
+        var context = new SamplerContext(Seed, Directions, frozen, history);
+        Sampler.BeforeTrial(context);
+        var sampling = new TrialSampling(Sampler, context);
+        IReadOnlyDictionary<string, object?> fixedParameters = FixedParametersOf(frozen);
+
+        ImmutableDictionary<string, TrialParameter> chosen = frozen.Parameters;
+        if (space is null)
+        {
+            sampling.SampleRelative(0);
+        }
+        else
+        {
+            chosen = DrawDeclared(space, sampling, fixedParameters);
+            foreach (var (name, parameter) in chosen)
+            {
+                await Storage.SetTrialParameterAsync(frozen.TrialId, name, parameter, cancellationToken);
+            }
+        }
+
+        foreach (var (key, value) in context.DrainPendingSystemAttributes())
+        {
+            await Storage.SetTrialAttributeAsync(frozen.TrialId, AttributeScope.System, key, value, cancellationToken);
+        }
+
+        return new Trial(this, frozen with { Parameters = chosen }, sampling, fixedParameters);
+    }
+
+    private ImmutableDictionary<string, TrialParameter> DrawDeclared(SearchSpace space, TrialSampling sampling, IReadOnlyDictionary<string, object?> fixedParameters)
+    {
+        ForbiddenCombination? violation = null;
+        for (int attempt = 0; attempt < Options.MaxConstraintAttempts; attempt++)
+        {
+            sampling.SampleRelative(attempt);
+            ImmutableDictionary<string, TrialParameter> chosen = space.Sample((name, distribution, soFar) =>
+                fixedParameters.TryGetValue(name, out object? value) ? FixedInternal(name, distribution, value) : sampling.Draw(name, distribution, soFar));
+            violation = space.FindViolation(chosen.ToDictionary(p => p.Key, p => p.Value.Value));
+            if (violation is null)
+            {
+                return chosen;
+            }
+
+            if (fixedParameters.Count > 0 && space.Parameters.All(p => fixedParameters.ContainsKey(p.Name) || !chosen.ContainsKey(p.Name)))
+            {
+                break; // Nothing left to redraw: the enqueued values themselves are forbidden.
+            }
+        }
+
+        throw new VernierException(
+            $"no allowed combination found in {Options.MaxConstraintAttempts} draws; the last one was forbidden by ({violation!.When}). " +
+            "The constraints may forbid almost all of the space.");
+    }
+
+    private static double FixedInternal(string name, ParameterDistribution distribution, object? value)
+    {
+        try
+        {
+            return distribution.ToInternal(value);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"the enqueued value for '{name}' does not fit: {e.Message}", e);
+        }
+    }
+
+    private async Task<FrozenTrial> EnqueueCoreAsync(
+        IReadOnlyDictionary<string, object?> parameters, SearchSpace? space, ImmutableDictionary<string, JsonElement> extraAttributes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        if (space is not null && space.Validate(parameters) is { Count: > 0 } problems)
+        {
+            throw new ArgumentException("the enqueued parameters do not fit the search space: " + string.Join(" ", problems));
+        }
+
+        var json = new JsonObject();
+        foreach (var (name, value) in parameters)
+        {
+            json[name] = DistributionJson.ValueToNode(value);
+        }
+
+        return await Storage.CreateTrialAsync(
+            StudyId,
+            new NewTrial
+            {
+                State = TrialState.Waiting,
+                SystemAttributes = extraAttributes.SetItem(SystemAttributes.FixedParameters, JsonSerializer.SerializeToElement(json)),
+            },
+            null,
+            cancellationToken);
+    }
+
+    private async Task RetryIfAllowedAsync(FrozenTrial failed, CancellationToken cancellationToken)
+    {
+        int previousRetries = failed.SystemAttributes.TryGetValue(SystemAttributes.RetryCount, out JsonElement count) ? count.GetInt32() : 0;
+        if (previousRetries >= Options.MaxRetries)
+        {
+            return;
+        }
+
+        int original = failed.SystemAttributes.TryGetValue(SystemAttributes.RetryOf, out JsonElement of) ? of.GetInt32() : failed.Number;
+        await EnqueueCoreAsync(
+            failed.Params,
+            null,
+            ImmutableDictionary<string, JsonElement>.Empty
+                .Add(SystemAttributes.RetryOf, JsonSerializer.SerializeToElement(original))
+                .Add(SystemAttributes.RetryCount, JsonSerializer.SerializeToElement(previousRetries + 1)),
+            cancellationToken);
+    }
+
+    private static IReadOnlyDictionary<string, object?> FixedParametersOf(FrozenTrial trial)
+    {
+        if (!trial.SystemAttributes.TryGetValue(SystemAttributes.FixedParameters, out JsonElement element) || element.ValueKind != JsonValueKind.Object)
+        {
+            return ImmutableDictionary<string, object?>.Empty;
+        }
+
+        return JsonNode.Parse(element.GetRawText())!.AsObject().ToDictionary(p => p.Key, p => DistributionJson.NodeToValue(p.Value));
+    }
+
+    private static WorkerIdentity? WorkerOf(FrozenTrial trial) =>
+        trial.SystemAttributes.TryGetValue(SystemAttributes.Worker, out JsonElement element) ? element.Deserialize<WorkerIdentity>() : null;
+}

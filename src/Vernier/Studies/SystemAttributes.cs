@@ -1,0 +1,23 @@
+namespace Vernier.Studies;
+
+/// <summary>Keys of the system attributes Vernier itself stores on studies and trials.</summary>
+public static class SystemAttributes
+{
+    /// <summary>Study: the seed every sampler stream derives from.</summary>
+    public const string Seed = "seed";
+
+    /// <summary>Trial: parameters fixed by <see cref="Study.EnqueueTrialAsync"/>, as a JSON object of values.</summary>
+    public const string FixedParameters = "fixed_params";
+
+    /// <summary>Trial: true when it failed because its worker was interrupted or went stale, not because of the objective.</summary>
+    public const string Interrupted = "interrupted";
+
+    /// <summary>Trial: the number of the trial it retries.</summary>
+    public const string RetryOf = "retry_of";
+
+    /// <summary>Trial: how many retries precede it (1 for the first retry).</summary>
+    public const string RetryCount = "retry_count";
+
+    /// <summary>Trial: the worker running it (host, pid).</summary>
+    public const string Worker = "worker";
+}

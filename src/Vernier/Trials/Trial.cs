@@ -1,0 +1,142 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Vernier.Distributions;
+using Vernier.Pruners;
+using Vernier.Samplers;
+using Vernier.Studies;
+
+namespace Vernier.Trials;
+
+/// <summary>
+/// The live handle objective code receives: it suggests parameters, reports intermediate values,
+/// asks whether to stop, and sets attributes. Every call is written to the study's storage at once.
+/// </summary>
+/// <remarks>
+/// The suggest, report and prune calls are synchronous, as in Optuna, because objective code reads
+/// best that way; they wait for the storage write (which never needs a synchronization context).
+/// One trial is used by one thread at a time.
+/// </remarks>
+public sealed class Trial
+{
+    private readonly Study _study;
+    private readonly TrialSampling _sampling;
+    private readonly IReadOnlyDictionary<string, object?> _fixedParameters;
+    private ImmutableDictionary<string, TrialParameter> _parameters;
+
+    internal Trial(Study study, FrozenTrial snapshot, TrialSampling sampling, IReadOnlyDictionary<string, object?> fixedParameters)
+    {
+        _study = study;
+        _sampling = sampling;
+        _fixedParameters = fixedParameters;
+        _parameters = snapshot.Parameters;
+        TrialId = snapshot.TrialId;
+        Number = snapshot.Number;
+    }
+
+    /// <summary>The trial's number within its study.</summary>
+    public int Number { get; }
+
+    /// <summary>The storage's id of the trial.</summary>
+    public long TrialId { get; }
+
+    /// <summary>The study this trial belongs to.</summary>
+    public Study Study => _study;
+
+    /// <summary>The parameters suggested so far (external values).</summary>
+    public IReadOnlyDictionary<string, object?> Params => _parameters.ToDictionary(p => p.Key, p => p.Value.Value);
+
+    /// <summary>The parameters suggested so far, with their distributions.</summary>
+    public ImmutableDictionary<string, TrialParameter> Parameters => _parameters;
+
+    /// <summary>Suggests a real value in [<paramref name="low"/>, <paramref name="high"/>].</summary>
+    /// <param name="name">The parameter's name.</param>
+    /// <param name="low">Lower bound, inclusive.</param>
+    /// <param name="high">Upper bound, inclusive.</param>
+    /// <param name="log">Sample on a log scale.</param>
+    /// <param name="step">Grid spacing, or null.</param>
+    public double SuggestFloat(string name, double low, double high, bool log = false, double? step = null) =>
+        (double)Suggest(name, new FloatDistribution(low, high, log, step))!;
+
+    /// <summary>Suggests an integer in [<paramref name="low"/>, <paramref name="high"/>].</summary>
+    /// <param name="name">The parameter's name.</param>
+    /// <param name="low">Lower bound, inclusive.</param>
+    /// <param name="high">Upper bound, inclusive.</param>
+    /// <param name="log">Sample on a log scale.</param>
+    /// <param name="step">Grid spacing.</param>
+    public int SuggestInt(string name, int low, int high, bool log = false, int step = 1) =>
+        checked((int)(long)Suggest(name, new IntDistribution(low, high, log, step))!);
+
+    /// <summary>Suggests one of <paramref name="choices"/>.</summary>
+    /// <typeparam name="T">The choices' type: string, a number type, bool (or object for a mix).</typeparam>
+    /// <param name="name">The parameter's name.</param>
+    /// <param name="choices">The choices, at least one.</param>
+    public T SuggestCategorical<T>(string name, IReadOnlyList<T> choices)
+    {
+        ArgumentNullException.ThrowIfNull(choices);
+        var distribution = new CategoricalDistribution(choices.Cast<object?>());
+        Suggest(name, distribution);
+        return choices[(int)_parameters[name].InternalValue];
+    }
+
+    /// <summary>Suggests a value from any distribution; returns the external value (double, long or the choice).</summary>
+    /// <param name="name">The parameter's name.</param>
+    /// <param name="distribution">The distribution.</param>
+    /// <exception cref="IncompatibleDistributionException">The name was asked with a conflicting distribution before.</exception>
+    public object? Suggest(string name, ParameterDistribution distribution)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(distribution);
+        if (_parameters.TryGetValue(name, out TrialParameter? existing))
+        {
+            if (existing.Distribution != distribution)
+            {
+                throw new IncompatibleDistributionException(name, existing.Distribution, distribution, "earlier in this trial");
+            }
+
+            return existing.Value;
+        }
+
+        double internalValue;
+        if (_fixedParameters.TryGetValue(name, out object? fixedValue))
+        {
+            try
+            {
+                internalValue = distribution.ToInternal(fixedValue);
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException($"the enqueued value for '{name}' does not fit: {e.Message}", e);
+            }
+        }
+        else
+        {
+            internalValue = _sampling.Draw(name, distribution, _parameters);
+        }
+
+        var parameter = new TrialParameter(distribution, internalValue);
+        _study.Wait(_study.Storage.SetTrialParameterAsync(TrialId, name, parameter));
+        _parameters = _parameters.Add(name, parameter);
+        return parameter.Value;
+    }
+
+    /// <summary>Reports an intermediate objective value (e.g. validation accuracy after an epoch) for pruning and learning curves.</summary>
+    /// <param name="value">The value; NaN is recorded as is.</param>
+    /// <param name="step">The step (epoch, iteration…), ≥ 0.</param>
+    public void Report(double value, long step)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(step);
+        _study.Wait(_study.Storage.SetTrialIntermediateValueAsync(TrialId, step, value));
+    }
+
+    /// <summary>Whether the study's pruner says this trial should stop now; if so, throw <see cref="TrialPrunedException"/>.</summary>
+    public bool ShouldPrune() => _study.Wait(_study.ShouldPruneAsync(TrialId, CancellationToken.None));
+
+    /// <summary>Sets a user attribute (any JSON-serializable value).</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="value">The value.</param>
+    public void SetUserAttribute(string key, object? value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        _study.Wait(_study.Storage.SetTrialAttributeAsync(TrialId, Storage.AttributeScope.User, key, JsonSerializer.SerializeToElement(value)));
+    }
+}
