@@ -1,0 +1,203 @@
+using System.Text.Json;
+using Vernier.Distributions;
+using Vernier.SearchSpaces;
+using Vernier.Storage;
+using Vernier.Studies;
+using Vernier.Trials;
+
+namespace Vernier.Tests.Studies;
+
+public class StudyAskTellTests
+{
+    [Fact]
+    public async Task AskTell_RecordsValuesAndBestTrial()
+    {
+        await using Study study = await Study.Builder("asktell").Maximize().CreateAsync();
+        foreach (double v in new[] { 0.2, 0.9, 0.5 })
+        {
+            Trial trial = await study.AskAsync();
+            trial.SuggestFloat("x", 0, 1);
+            await study.TellAsync(trial, v);
+        }
+
+        FrozenTrial best = (await study.GetBestTrialAsync())!;
+        best.Number.ShouldBe(1);
+        best.Value.ShouldBe(0.9);
+    }
+
+    [Fact]
+    public async Task Tell_Twice_ThrowsAndKeepsTheFirstResult()
+    {
+        await using Study study = await Study.Builder("twice").CreateAsync();
+        Trial trial = await study.AskAsync();
+        await study.TellAsync(trial, 1.0);
+        Should.Throw<TrialStateException>(() => study.TellAsync(trial, 2.0)).Message.ShouldBe("trial 0 was already complete; this result was not recorded.");
+        (await study.GetTrialAsync(0)).Value.ShouldBe(1.0);
+    }
+
+    [Fact]
+    public async Task Ask_AtMaxConcurrent_RefusesWithClearError()
+    {
+        await using Study study = await Study.Builder("limit").Configure(o => o.MaxConcurrent = 2).CreateAsync();
+        await study.AskAsync();
+        Trial second = await study.AskAsync();
+        var error = await Should.ThrowAsync<ConcurrencyLimitExceededException>(() => study.AskAsync());
+        error.Message.ShouldBe("2 trial(s) are already running, the study's max_concurrent limit; tell a result before asking again, or raise max_concurrent.");
+        (await study.GetTrialsAsync()).Count.ShouldBe(2);
+
+        await study.TellAsync(second, 0.0);
+        (await study.AskAsync()).Number.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Enqueue_FirstTrialUsesGivenValuesAndSamplesTheRest()
+    {
+        await using Study study = await Study.Builder("enqueue").CreateAsync();
+        await study.EnqueueTrialAsync(new Dictionary<string, object?> { ["lr"] = 0.01, ["act"] = "tanh" });
+        Trial trial = await study.AskAsync();
+        trial.SuggestFloat("lr", 1e-4, 1, log: true).ShouldBe(0.01);
+        trial.SuggestCategorical("act", ["relu", "tanh"]).ShouldBe("tanh");
+        trial.SuggestInt("units", 8, 64).ShouldBeInRange(8, 64);
+        (await study.AskAsync()).Number.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Enqueue_ValueOutsideDistribution_FailsWithReasonNamingTheParameter()
+    {
+        await using Study study = await Study.Builder("enqueue-bad").CreateAsync();
+        await study.EnqueueTrialAsync(new Dictionary<string, object?> { ["lr"] = 5.0 });
+        await study.OptimizeAsync(t => t.SuggestFloat("lr", 1e-4, 1, log: true), new OptimizeOptions { NTrials = 1 });
+        (await study.GetTrialAsync(0)).FailReason.ShouldBe("the objective threw ArgumentException: the enqueued value for 'lr' does not fit: 5 is outside float[0.0001, 1] log.");
+    }
+
+    [Fact]
+    public async Task Suggest_SameNameDifferentKindAcrossTrials_IsRefused()
+    {
+        await using Study study = await Study.Builder("incompatible").CreateAsync();
+        await study.OptimizeAsync(t => t.SuggestFloat("x", 0, 1), new OptimizeOptions { NTrials = 1 });
+        await study.OptimizeAsync(t => t.SuggestInt("x", 0, 1), new OptimizeOptions { NTrials = 1 });
+        (await study.GetTrialAsync(1)).FailReason!.ShouldContain("parameter 'x' was asked as float[0, 1] in an earlier trial of this study and is now asked as int[0, 1]");
+    }
+
+    [Fact]
+    public async Task Suggest_SameNameTwiceInOneTrial_ReturnsSameValueOrRefusesOtherDistribution()
+    {
+        await using Study study = await Study.Builder("twice-in-trial").CreateAsync();
+        Trial trial = await study.AskAsync();
+        double x = trial.SuggestFloat("x", 0, 1);
+        trial.SuggestFloat("x", 0, 1).ShouldBe(x);
+        Should.Throw<IncompatibleDistributionException>(() => trial.SuggestFloat("x", 0, 2));
+    }
+
+    [Fact]
+    public async Task Ask_DeclaredSpace_RespectsConditionsAndConstraints()
+    {
+        var opt = new CategoricalDistribution(["adam", "sgd"]);
+        var space = new SearchSpace(
+            [
+                new ParameterSpec("opt", opt),
+                new ParameterSpec("momentum", new FloatDistribution(0, 0.99)),
+                new ParameterSpec("nesterov", new CategoricalDistribution([true, false]), Condition.Equal("opt", "sgd")),
+                new ParameterSpec("lr", new FloatDistribution(1e-4, 1, log: true)),
+            ],
+            [
+                new FixedValue(Condition.Equal("opt", "adam"), "momentum", 0.0),
+                new ForbiddenCombination(Condition.All(Condition.Equal("opt", "sgd"), Condition.Compare("lr", Comparison.GreaterThan, 0.01))),
+            ]);
+        await using Study study = await Study.Builder("declared").WithSeed(3).CreateAsync();
+        await study.OptimizeAsync(t => 0.0, new OptimizeOptions { NTrials = 200, SearchSpace = space });
+
+        IReadOnlyList<FrozenTrial> trials = await study.GetTrialsAsync();
+        trials.ShouldAllBe(t => t.State == TrialState.Complete);
+        foreach (FrozenTrial t in trials)
+        {
+            space.Validate(t.Params).ShouldBeEmpty();
+        }
+
+        trials.Count(t => (string)t.Params["opt"]! == "sgd").ShouldBeGreaterThan(10);
+    }
+
+    [Fact]
+    public async Task RecoverAbandonedTrials_StaleHeartbeat_FailsAndRetriesWithSameParameters()
+    {
+        var clock = new ManualTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var storage = new InMemoryStorage();
+        await using Study study = await Study.Builder("stale").UseStorage(storage)
+            .Configure(o => { o.TimeProvider = clock; o.MaxRetries = 1; }).CreateAsync();
+        Trial trial = await study.AskAsync();
+        trial.SuggestFloat("x", 0, 1);
+        await storage.RecordHeartbeatAsync(trial.TrialId, clock.GetUtcNow());
+        Trial neverBeats = await study.AskAsync();
+
+        clock.Advance(TimeSpan.FromSeconds(61));
+        IReadOnlyList<FrozenTrial> failed = await study.RecoverAbandonedTrialsAsync();
+
+        failed.Select(t => t.Number).ShouldBe([0]);
+        failed[0].FailReason.ShouldBe("stale: no heartbeat from worker (unknown) for more than 60 s");
+        FrozenTrial retry = (await study.GetTrialsAsync()).Last();
+        retry.State.ShouldBe(TrialState.Waiting);
+        retry.SystemAttributes[SystemAttributes.RetryOf].GetInt32().ShouldBe(0);
+        Trial rerun = await study.AskAsync();
+        rerun.SuggestFloat("x", 0, 1).ShouldBe(trial.Params["x"]);
+        (await study.GetTrialAsync(neverBeats.Number)).State.ShouldBe(TrialState.Running);
+    }
+
+    [Fact]
+    public async Task RecoverAbandonedTrials_DeadWorkerOnThisMachine_FailsAtOnce()
+    {
+        var dead = new WorkerIdentity("host", 4242, null);
+        var storage = new InMemoryStorage();
+        await using (Study crashed = await Study.Builder("dead").UseStorage(storage).Configure(o => o.Worker = dead).CreateAsync())
+        {
+            await crashed.AskAsync();
+        }
+
+        await using Study study = await Study.Builder("dead").UseStorage(storage)
+            .Configure(o => { o.Worker = dead with { ProcessId = 1 }; o.WorkerLiveness = new DeadWorkers(dead); }).LoadAsync();
+        IReadOnlyList<FrozenTrial> failed = await study.RecoverAbandonedTrialsAsync();
+        failed.Single().FailReason.ShouldBe("interrupted: its worker host:4242 is no longer running");
+        failed.Single().SystemAttributes[SystemAttributes.Interrupted].GetBoolean().ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Load_WithDifferentSeedOrDirection_IsRefused()
+    {
+        var storage = new InMemoryStorage();
+        await using Study created = await Study.Builder("keep").UseStorage(storage).WithSeed(5).Maximize().CreateAsync();
+        Should.Throw<ArgumentException>(() => Study.Builder("keep").UseStorage(storage).WithSeed(6).LoadAsync()).Message
+            .ShouldBe("study 'keep' was created with seed 5, not 6; a study keeps its seed so that it can be reproduced. Use another study name.");
+        Should.Throw<ArgumentException>(() => Study.Builder("keep").UseStorage(storage).Minimize().LoadAsync()).Message
+            .ShouldBe("study 'keep' was created to maximize, not minimize; use another study name.");
+    }
+
+    [Fact]
+    public async Task MultiObjective_BestTrialsIsTheParetoFront()
+    {
+        await using Study study = await Study.Builder("pareto").WithDirections(StudyDirection.Minimize, StudyDirection.Maximize).CreateAsync();
+        foreach (double[] values in new[] { new[] { 1.0, 1.0 }, [2.0, 3.0], [1.5, 0.5], [0.5, 0.5] })
+        {
+            await study.TellAsync(await study.AskAsync(), values);
+        }
+
+        (await study.GetBestTrialsAsync()).Select(t => t.Number).ShouldBe([0, 1, 3]);
+        await Should.ThrowAsync<InvalidOperationException>(() => study.GetBestTrialAsync());
+        Trial wrongCount = await study.AskAsync();
+        (await study.TellAsync(wrongCount, 1.0)).FailReason.ShouldBe("the objective returned 1 value(s), but the study has 2 objective(s).");
+    }
+
+    [Fact]
+    public async Task UserAttributes_AreStoredAsJson()
+    {
+        await using Study study = await Study.Builder("attrs").CreateAsync();
+        Trial trial = await study.AskAsync();
+        trial.SetUserAttribute("note", new { epochs = 3 });
+        (await study.GetTrialAsync(0)).UserAttributes["note"].GetProperty("epochs").GetInt32().ShouldBe(3);
+        await study.SetUserAttributeAsync("owner", "team-a");
+        (await study.GetRecordAsync()).UserAttributes["owner"].GetString().ShouldBe("team-a");
+    }
+
+    private sealed class DeadWorkers(WorkerIdentity dead) : IWorkerLiveness
+    {
+        public bool? IsAlive(WorkerIdentity worker) => worker != dead;
+    }
+}
