@@ -1,0 +1,95 @@
+using Vernier.Runner.Checkpoints;
+using Vernier.Runner.Outputs;
+using Vernier.Runner.Trackers;
+using Vernier.Studies;
+using Vernier.Trials;
+
+namespace Vernier.Runner;
+
+/// <summary>
+/// Runs a study the way the <c>vernier</c> CLI and the examples do: up to a total trial budget
+/// (so a re-run continues), with progress, the output files, and an optional checkpoint after
+/// every finished trial.
+/// </summary>
+/// <param name="study">The study to run.</param>
+/// <param name="options">How to run it.</param>
+public sealed class StudyRunner(Study study, StudyRunnerOptions options)
+{
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private DateTimeOffset _lastOutput = DateTimeOffset.MinValue;
+
+    /// <summary>Runs trials until the budget, the timeout, the sampler's end, or cancellation.</summary>
+    /// <param name="objective">Evaluates one trial; returns one value per objective.</param>
+    /// <param name="cancellationToken">Stops the run: running trials are recorded interrupted, outputs are written, then it throws.</param>
+    public async Task<OptimizeResult> RunAsync(Func<Trial, CancellationToken, Task<IReadOnlyList<double>>> objective, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(objective);
+        IReadOnlyList<FrozenTrial> before = await study.GetTrialsAsync(null, cancellationToken);
+        var optimize = new OptimizeOptions
+        {
+            TotalTrials = options.TotalTrials,
+            Timeout = options.Timeout,
+            MaxConcurrency = options.MaxConcurrent,
+            MinInterval = options.MinInterval,
+            TrialTimeout = options.TrialTimeout,
+            SearchSpace = options.SearchSpace,
+        };
+        optimize.Callbacks.Add((_, trial) => OnTrialFinished(trial));
+
+        OptimizeResult? result = null;
+        var start = new RunStart(study.Name, study.Directions, options.TotalTrials, before.Count(TrialBudget.Counts), BestOf(before));
+        try
+        {
+            async Task Run() => result = await study.OptimizeAsync(objective, optimize, cancellationToken);
+            if (options.Reporter is { } reporter)
+            {
+                await reporter.RunAsync(start, Run);
+            }
+            else
+            {
+                await Run();
+            }
+        }
+        finally
+        {
+            // Whatever ended the run, the files reflect every recorded trial.
+            await WriteOutputsAsync(force: true);
+        }
+
+        return result!;
+    }
+
+    private void OnTrialFinished(FrozenTrial trial)
+    {
+        IReadOnlyList<FrozenTrial> trials = study.GetTrialsAsync().GetAwaiter().GetResult();
+        options.Reporter?.TrialFinished(trial, BestOf(trials), trials.Count(TrialBudget.Counts));
+        WriteOutputsAsync(force: false, trials).GetAwaiter().GetResult();
+    }
+
+    private async Task WriteOutputsAsync(bool force, IReadOnlyList<FrozenTrial>? trials = null)
+    {
+        await _writeGate.WaitAsync();
+        try
+        {
+            DateTimeOffset now = study.Options.TimeProvider.GetUtcNow();
+            trials ??= await study.GetTrialsAsync();
+            if (options.CheckpointPath is { } checkpoint)
+            {
+                await new StudyCheckpoint(study.Name, study.Directions, study.Seed, options.ConfigHash, [.. trials]).WriteAsync(checkpoint, now);
+            }
+
+            if (options.OutputDirectory is { } folder && (force || now - _lastOutput >= options.OutputInterval))
+            {
+                await StudyOutputs.WriteAllAsync(folder, study.Name, study.Directions, trials, options.MetricNames, options.BestPath);
+                _lastOutput = now;
+            }
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private FrozenTrial? BestOf(IReadOnlyList<FrozenTrial> trials) =>
+        study.IsMultiObjective ? null : ParetoFront.Of(trials, study.Directions).FirstOrDefault();
+}
