@@ -56,8 +56,10 @@ public sealed class CommandObjectiveRunner
     private const int ReasonLineLength = 300;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(25);
 
-    // How long output may stay open after the process tree has gone (a daemon that left the group holds the pipe).
+    // How long output may stay open and silent after the process tree has gone (a daemon that left the group holds the
+    // pipe), and how long at most, callbacks aside.
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan MaxDrainTime = TimeSpan.FromSeconds(30);
 
     // How long to wait for a process to disappear after SIGKILL (it may be stuck in the kernel, on a device).
     private static readonly TimeSpan KillTimeout = TimeSpan.FromSeconds(10);
@@ -258,11 +260,12 @@ public sealed class CommandObjectiveRunner
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, callbackFailed.Token, timeout?.Token ?? CancellationToken.None);
         using var stopReading = new CancellationTokenSource();
 
-        var stdout = new StdoutCollector(onIntermediate, callbackFailed.Cancel, stop.Token);
+        var activity = new OutputActivity(_timeProvider);
+        var stdout = new StdoutCollector(onIntermediate, callbackFailed.Cancel, activity, stop.Token);
         var stderr = new StderrCollector(_tailLines);
         Task pumps = Task.WhenAll(
-            Task.Run(() => OutputPump.RunAsync(tree.StandardOutput, stdoutLog, stdout.OnLineAsync, stopReading.Token), CancellationToken.None),
-            Task.Run(() => OutputPump.RunAsync(tree.StandardError, stderrLog, stderr.OnLineAsync, stopReading.Token), CancellationToken.None));
+            Task.Run(() => OutputPump.RunAsync(tree.StandardOutput, stdoutLog, stdout.OnLineAsync, activity, stopReading.Token), CancellationToken.None),
+            Task.Run(() => OutputPump.RunAsync(tree.StandardError, stderrLog, stderr.OnLineAsync, activity, stopReading.Token), CancellationToken.None));
 
         var warnings = new List<string>();
         StopCause cause = StopCause.None;
@@ -286,17 +289,28 @@ public sealed class CommandObjectiveRunner
             await TerminateAsync(tree);
         }
 
-        if (!await CompletesWithinAsync(pumps, DrainTimeout))
+        // Wait for end-of-file on both pipes while callbacks take their time, but give up on pipes that stay
+        // open, silent or not: a process that left the group still holds them.
+        long drainStart = _timeProvider.GetTimestamp();
+        while (!await CompletesWithinAsync(pumps, PollInterval * 4))
         {
-            warnings.Add("the output pipes stayed open after the process tree ended (a process that left the group still holds them); stopped reading");
-            await stopReading.CancelAsync();
-            await CompletesWithinAsync(pumps, DrainTimeout);
+            if (activity.IsIdleFor(DrainTimeout) || (!activity.InCallback && _timeProvider.GetElapsedTime(drainStart) >= MaxDrainTime))
+            {
+                warnings.Add("the output pipes stayed open after the process tree ended (a process that left the group still holds them); stopped reading");
+                await stopReading.CancelAsync();
+                await CompletesWithinAsync(pumps, DrainTimeout);
+                break;
+            }
         }
 
         if (pumps.IsFaulted && pumps.Exception.InnerExceptions.FirstOrDefault(e => e is not OperationCanceledException) is { } pumpError)
         {
             warnings.Add($"could not capture all output: {pumpError.Message}");
         }
+
+        // After this no callback runs and the collected output is final, even if a pump is still stuck in a read.
+        await stdout.SealAsync();
+        stderr.Seal();
 
         TimeSpan duration = _timeProvider.GetElapsedTime(startedAt);
         stdout.CallbackFailure?.Throw();

@@ -14,13 +14,14 @@ internal static class OutputPump
 
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
-    public static async Task RunAsync(Stream source, Stream log, Func<string, ValueTask> onLine, CancellationToken cancellationToken)
+    public static async Task RunAsync(Stream source, Stream log, Func<string, ValueTask> onLine, OutputActivity? activity, CancellationToken cancellationToken)
     {
         byte[] buffer = new byte[16 * 1024];
         var pending = new MemoryStream();
         int read;
         while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
         {
+            activity?.Touch();
             // Written and flushed per read, so the log can be followed live (tail -f) and survives a crash of Vernier itself.
             await log.WriteAsync(buffer.AsMemory(0, read), CancellationToken.None);
             await log.FlushAsync(CancellationToken.None);

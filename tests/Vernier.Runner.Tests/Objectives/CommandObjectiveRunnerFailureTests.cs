@@ -259,6 +259,25 @@ public sealed class CommandObjectiveRunnerFailureTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_DaemonHoldingOutputOpen_DoesNotHangTheTrial()
+    {
+        // A process that starts its own session leaves the group on purpose and is not killed, but it must
+        // not keep the trial waiting for end-of-file on the pipe it inherited.
+        var clock = Stopwatch.StartNew();
+        CommandTrialResult result = await RunAsync("""
+            setsid sleep 30 &
+            echo $! > "$VERNIER_TRIAL_DIR/daemon.pid"
+            echo "METRIC val_loss=0.2"
+            """);
+        int daemon = Processes.ReadPid(_temp.Combine("trial-0", "daemon.pid"));
+        Process.GetProcessById(daemon).Kill();
+
+        clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(8));
+        result.Status.ShouldBe(CommandTrialStatus.Completed);
+        result.Warnings.ShouldHaveSingleItem().ShouldContain("output pipes stayed open");
+    }
+
+    [Fact]
     public async Task RunAsync_CallbackThrows_StopsTreeAndRethrows()
     {
         var runner = new CommandObjectiveRunner(Options("""

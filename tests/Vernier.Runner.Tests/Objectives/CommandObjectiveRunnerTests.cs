@@ -194,6 +194,35 @@ public sealed class CommandObjectiveRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_SlowCallbackAfterExit_StillReadsAllOutput()
+    {
+        // The process exits at once; the callback takes longer than the runner waits for silent pipes.
+        var runner = new CommandObjectiveRunner(Options("""
+            for step in 1 2 3; do echo "METRIC step=$step val_loss=0.$step"; done
+            echo "METRIC val_loss=0.3"
+            echo "last line"
+            """));
+        int calls = 0;
+
+        CommandTrialResult result = await runner.RunAsync(Request(_temp), async (report, _) =>
+        {
+            Interlocked.Increment(ref calls);
+            if (report.Step == 1)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2.3));
+            }
+        });
+        int callsWhenReturned = calls;
+        await Task.Delay(100);
+
+        result.Status.ShouldBe(CommandTrialStatus.Completed, result.FailureReason);
+        result.Warnings.ShouldBeEmpty();
+        callsWhenReturned.ShouldBe(3);
+        calls.ShouldBe(3);
+        File.ReadAllText(Path.Combine(result.TrialDirectory, "stdout.log")).ShouldEndWith("last line\n");
+    }
+
+    [Fact]
     public async Task RunAsync_MalformedMetricLine_IsWarningNotFailure()
     {
         var runner = new CommandObjectiveRunner(Options("""

@@ -13,7 +13,7 @@ public class OutputTests
         using var log = new MemoryStream();
         var lines = new List<string>();
 
-        await OutputPump.RunAsync(source, log, line => { lines.Add(line); return ValueTask.CompletedTask; }, CancellationToken.None);
+        await OutputPump.RunAsync(source, log, line => { lines.Add(line); return ValueTask.CompletedTask; }, null, CancellationToken.None);
 
         log.ToArray().ShouldBe(input);
         lines.ShouldBe(["first", "sé", "cond", "METRIC a=1", "last"]);
@@ -26,7 +26,7 @@ public class OutputTests
         using var log = new MemoryStream();
         var lines = new List<string>();
 
-        await OutputPump.RunAsync(new MemoryStream(input), log, line => { lines.Add(line); return ValueTask.CompletedTask; }, CancellationToken.None);
+        await OutputPump.RunAsync(new MemoryStream(input), log, line => { lines.Add(line); return ValueTask.CompletedTask; }, null, CancellationToken.None);
 
         log.Length.ShouldBe(input.Length);
         lines.Select(l => l.Length).ShouldBe([OutputPump.MaxLineBytes, 4]);
