@@ -64,7 +64,6 @@ public sealed class CommandObjectiveRunner
     // How long to wait for a process to disappear after SIGKILL (it may be stuck in the kernel, on a device).
     private static readonly TimeSpan KillTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly string[] _command;
     private readonly CommandTemplate _template;
     private readonly string _metric;
     private readonly string[] _extraMetrics;
@@ -138,8 +137,7 @@ public sealed class CommandObjectiveRunner
         KeyValuePair<string, string?>[] environment = [.. options.Environment ?? new Dictionary<string, string?>()];
         ValidateEnvironment(environment, "Environment");
 
-        _command = [.. options.Command];
-        _template = CommandTemplate.Parse(_command);
+        _template = CommandTemplate.Parse([.. options.Command]);
         _metric = options.Metric;
         _extraMetrics = extra;
         _style = options.ArgumentStyle;

@@ -186,10 +186,10 @@ public sealed class CommandObjectiveRunnerFailureTests : IDisposable
             sleep 300 &
             echo $! > "$VERNIER_TRIAL_DIR/grandchild.pid"
             wait
-            """, o => o.Timeout = TimeSpan.FromMilliseconds(500));
+            """, o => o.Timeout = TimeSpan.FromSeconds(1));
 
         clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(4));
-        result.FailureReason.ShouldBe("timed out after 500 ms; process tree terminated (SIGTERM)");
+        result.FailureReason.ShouldBe("timed out after 1 s; process tree terminated (SIGTERM)");
         result.Signal.ShouldBe(15);
         int grandchild = Processes.ReadPid(_temp.Combine("trial-0", "grandchild.pid"));
         (await Processes.IsGoneWithinAsync(grandchild, TimeSpan.FromSeconds(2))).ShouldBeTrue($"grandchild {grandchild} survived");
@@ -266,7 +266,10 @@ public sealed class CommandObjectiveRunnerFailureTests : IDisposable
         var clock = Stopwatch.StartNew();
         CommandTrialResult result = await RunAsync("""
             setsid sleep 30 &
-            echo $! > "$VERNIER_TRIAL_DIR/daemon.pid"
+            daemon=$!
+            echo $daemon > "$VERNIER_TRIAL_DIR/daemon.pid"
+            # Exit only once the daemon leads its own group; before that it would still be stopped as a leftover.
+            for i in $(seq 200); do read -r _ _ _ _ pgrp _ < /proc/$daemon/stat; [ "$pgrp" = "$daemon" ] && break; sleep 0.01; done
             echo "METRIC val_loss=0.2"
             """);
         int daemon = Processes.ReadPid(_temp.Combine("trial-0", "daemon.pid"));
