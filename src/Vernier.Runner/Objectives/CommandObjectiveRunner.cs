@@ -1,0 +1,599 @@
+using System.Collections;
+using System.ComponentModel;
+using System.Globalization;
+using System.Text;
+
+namespace Vernier.Runner.Objectives;
+
+/// <summary>Runs trials of a command objective: one process per trial, reporting through the METRIC protocol.</summary>
+/// <remarks>
+/// <para>For each trial, <see cref="RunAsync"/>:</para>
+/// <list type="number">
+/// <item>creates the trial folder and writes <c>params.json</c> there atomically (temporary file, then rename);</item>
+/// <item>builds the argument vector: placeholders substituted, remaining parameters appended in the
+/// <see cref="CommandObjectiveOptions.ArgumentStyle"/>; it is launched directly, never through a shell;</item>
+/// <item>sets <c>VERNIER_TRIAL_NUMBER</c>, <c>VERNIER_PARAMS_FILE</c> and <c>VERNIER_TRIAL_DIR</c>, closes standard input,
+/// and starts the process in a process group of its own (on Linux) so its whole tree can be signalled;</item>
+/// <item>copies standard output and error to <c>stdout.log</c> and <c>stderr.log</c> as they arrive, reads METRIC lines from
+/// standard output (see <see cref="MetricProtocol"/>) and passes each intermediate report to the callback at once;</item>
+/// <item>on timeout or cancellation sends SIGTERM to the group, waits <see cref="CommandObjectiveOptions.TerminationGracePeriod"/>,
+/// then kills the tree with SIGKILL; when the process exits on its own, background processes it left in its group are
+/// stopped the same way, so no trial leaks workers;</item>
+/// <item>returns a <see cref="CommandTrialResult"/>: Completed when the exit code is 0 and every required metric has a
+/// finite final value; otherwise Failed or Stopped with a readable reason.</item>
+/// </list>
+/// <para>
+/// A runner holds no per-trial state: one instance may run many trials at the same time. Failures of the
+/// trial are results, not exceptions; exceptions are kept for mistakes of the caller or the configuration.
+/// </para>
+/// </remarks>
+/// <example>
+/// <code>
+/// var runner = new CommandObjectiveRunner(new CommandObjectiveOptions
+/// {
+///     Command = ["python3", "train.py"],
+///     Metric = "val_loss",
+///     Timeout = TimeSpan.FromMinutes(30),
+/// });
+/// CommandTrialResult result = await runner.RunAsync(
+///     new CommandTrialRequest(7, [new("lr", 0.01), new("optimizer", "adam")], "runs/trial-7"),
+///     async (report, ct) => { if (await ShouldPruneAsync(report, ct)) prune.Cancel(); },
+///     prune.Token);
+/// </code>
+/// </example>
+public sealed class CommandObjectiveRunner
+{
+    /// <summary>The file in the trial folder that holds the parameters as a JSON object.</summary>
+    public const string ParamsFileName = "params.json";
+
+    /// <summary>The file in the trial folder that receives standard output.</summary>
+    public const string StdoutFileName = "stdout.log";
+
+    /// <summary>The file in the trial folder that receives standard error.</summary>
+    public const string StderrFileName = "stderr.log";
+
+    private const int ReasonStderrLines = 5;
+    private const int ReasonLineLength = 300;
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(25);
+
+    // How long output may stay open and silent after the process tree has gone (a daemon that left the group holds the
+    // pipe), and how long at most, callbacks aside.
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan MaxDrainTime = TimeSpan.FromSeconds(30);
+
+    // How long to wait for a process to disappear after SIGKILL (it may be stuck in the kernel, on a device).
+    private static readonly TimeSpan KillTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly CommandTemplate _template;
+    private readonly string _metric;
+    private readonly string[] _extraMetrics;
+    private readonly CommandArgumentStyle _style;
+    private readonly string? _workingDirectory;
+    private readonly KeyValuePair<string, string?>[] _environment;
+    private readonly TimeSpan? _timeout;
+    private readonly TimeSpan _grace;
+    private readonly int _tailLines;
+    private readonly TimeProvider _timeProvider;
+
+    /// <summary>Creates a runner; the options are validated and copied.</summary>
+    /// <param name="options">The command, the metric and how to run it.</param>
+    /// <param name="timeProvider">The clock for durations, timeouts and grace periods. The default is <see cref="TimeProvider.System"/>.</param>
+    /// <exception cref="ArgumentException">An option is missing or out of range; the message names it.</exception>
+    public CommandObjectiveRunner(CommandObjectiveOptions options, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Command is null || options.Command.Count == 0 || string.IsNullOrEmpty(options.Command[0]))
+        {
+            throw new ArgumentException("Command must hold at least the program to run, for example [\"python3\", \"train.py\"].", nameof(options));
+        }
+
+        if (options.Command.Any(a => a is null))
+        {
+            throw new ArgumentException("Command must not contain null elements.", nameof(options));
+        }
+
+        if (!MetricProtocol.IsValidMetricName(options.Metric))
+        {
+            throw new ArgumentException(
+                $"Metric '{options.Metric}' is not a metric name the METRIC protocol can carry: start with a letter or underscore, "
+                + "continue with letters, digits, '_', '.', '-' or '/', and not 'step'.",
+                nameof(options));
+        }
+
+        string[] extra = [.. options.ExtraMetrics ?? []];
+        foreach (string name in extra)
+        {
+            if (!MetricProtocol.IsValidMetricName(name))
+            {
+                throw new ArgumentException($"ExtraMetrics: '{name}' is not a valid metric name.", nameof(options));
+            }
+        }
+
+        if (extra.Prepend(options.Metric).Distinct(StringComparer.Ordinal).Count() != extra.Length + 1)
+        {
+            throw new ArgumentException("Metric and ExtraMetrics must name distinct metrics.", nameof(options));
+        }
+
+        if (!Enum.IsDefined(options.ArgumentStyle))
+        {
+            throw new ArgumentException($"ArgumentStyle {options.ArgumentStyle} is not one of Flags, KeyValue, None.", nameof(options));
+        }
+
+        if (options.Timeout is { } timeout && timeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"Timeout must be positive or null (no limit), got {timeout}.", nameof(options));
+        }
+
+        if (options.TerminationGracePeriod < TimeSpan.Zero)
+        {
+            throw new ArgumentException($"TerminationGracePeriod must not be negative, got {options.TerminationGracePeriod}.", nameof(options));
+        }
+
+        if (options.StderrTailLines < 0)
+        {
+            throw new ArgumentException($"StderrTailLines must not be negative, got {options.StderrTailLines}.", nameof(options));
+        }
+
+        KeyValuePair<string, string?>[] environment = [.. options.Environment ?? new Dictionary<string, string?>()];
+        ValidateEnvironment(environment, "Environment");
+
+        _template = CommandTemplate.Parse([.. options.Command]);
+        _metric = options.Metric;
+        _extraMetrics = extra;
+        _style = options.ArgumentStyle;
+        _workingDirectory = options.WorkingDirectory;
+        _environment = environment;
+        _timeout = options.Timeout;
+        _grace = options.TerminationGracePeriod;
+        _tailLines = options.StderrTailLines;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>
+    /// The parameter names the command refers to with <c>{name}</c> placeholders (built-ins excluded), in order of
+    /// appearance. Check them against the search space before a study starts: a trial without one of them
+    /// cannot be launched.
+    /// </summary>
+    public IReadOnlyList<string> PlaceholderNames => _template.ParameterPlaceholders;
+
+    /// <summary>Runs one trial as a process and waits for it to end.</summary>
+    /// <param name="request">The trial's number, parameters and folder.</param>
+    /// <param name="onIntermediate">
+    /// Called for each <c>METRIC step=…</c> line as soon as it is read, one call at a time and in order, on a
+    /// thread-pool thread; reading pauses until it returns. To prune, cancel <paramref name="cancellationToken"/>
+    /// (from here or elsewhere). Its token is cancelled when the trial is being stopped. If it throws, the
+    /// process tree is stopped and the exception is rethrown by this method.
+    /// </param>
+    /// <param name="cancellationToken">
+    /// Stops the trial: SIGTERM, the grace period, then SIGKILL to the tree; the result is then
+    /// <see cref="CommandTrialStatus.Stopped"/>. Already cancelled before launch: <see cref="OperationCanceledException"/>.
+    /// </param>
+    /// <returns>How the trial ended; failures of the trial are results, not exceptions.</returns>
+    /// <exception cref="CommandObjectiveException">A placeholder has no value, or the working directory does not exist.</exception>
+    /// <exception cref="ArgumentException">A parameter has an empty or repeated name, or an unsupported value type.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled before the process was launched.</exception>
+    public async Task<CommandTrialResult> RunAsync(
+        CommandTrialRequest request,
+        Func<IntermediateReport, CancellationToken, ValueTask>? onIntermediate = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (request.TrialNumber < 0)
+        {
+            throw new ArgumentException($"TrialNumber must not be negative, got {request.TrialNumber}.", nameof(request));
+        }
+
+        if (string.IsNullOrWhiteSpace(request.TrialDirectory))
+        {
+            throw new ArgumentException("TrialDirectory must be a path.", nameof(request));
+        }
+
+        KeyValuePair<string, string?>[] requestEnvironment = [.. request.Environment ?? new Dictionary<string, string?>()];
+        ValidateEnvironment(requestEnvironment, "request Environment");
+
+        List<KeyValuePair<string, object?>> parameters = NormaliseParameters(request.Parameters);
+        string trialDirectory = Path.GetFullPath(request.TrialDirectory);
+        List<string> argv = _template.Render(request.TrialNumber, trialDirectory, parameters, _style);
+
+        string workingDirectory = Path.GetFullPath(_workingDirectory ?? Environment.CurrentDirectory);
+        if (!Directory.Exists(workingDirectory))
+        {
+            throw new CommandObjectiveException($"the working directory '{workingDirectory}' does not exist.");
+        }
+
+        Directory.CreateDirectory(trialDirectory);
+        string paramsFile = Path.Combine(trialDirectory, ParamsFileName);
+        await ParameterValues.WriteAtomicallyAsync(paramsFile, ParameterValues.ToJson(parameters), cancellationToken);
+
+        Dictionary<string, string> environment = BuildEnvironment(requestEnvironment, request.TrialNumber, trialDirectory, paramsFile);
+        string? program = ExecutableLocator.Find(argv[0], workingDirectory, environment.GetValueOrDefault("PATH"));
+        if (program is null)
+        {
+            string where = argv[0].Contains('/') ? $"in '{workingDirectory}'" : "on PATH";
+            return NotStarted(trialDirectory, $"could not start the command: '{argv[0]}' was not found {where}");
+        }
+
+        await using var stdoutLog = OpenLog(trialDirectory, StdoutFileName);
+        await using var stderrLog = OpenLog(trialDirectory, StderrFileName);
+        long startedAt = _timeProvider.GetTimestamp();
+        ProcessTree tree;
+        try
+        {
+            tree = ProcessTree.Start(program, argv.Skip(1), workingDirectory, environment);
+        }
+        catch (Win32Exception e)
+        {
+            return NotStarted(trialDirectory, $"could not start '{argv[0]}': {e.Message}");
+        }
+
+        using (tree)
+        {
+            try
+            {
+                return await SuperviseAsync(tree, trialDirectory, stdoutLog, stderrLog, startedAt, onIntermediate, cancellationToken);
+            }
+            finally
+            {
+                // Normally a no-op (the tree is gone by now); after an unexpected error it keeps the trial from outliving us.
+                if (tree.IsAlive())
+                {
+                    tree.Kill();
+                }
+            }
+        }
+    }
+
+    private async Task<CommandTrialResult> SuperviseAsync(
+        ProcessTree tree,
+        string trialDirectory,
+        Stream stdoutLog,
+        Stream stderrLog,
+        long startedAt,
+        Func<IntermediateReport, CancellationToken, ValueTask>? onIntermediate,
+        CancellationToken cancellationToken)
+    {
+        using var callbackFailed = new CancellationTokenSource();
+        using CancellationTokenSource? timeout = _timeout is { } limit ? new CancellationTokenSource(limit, _timeProvider) : null;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, callbackFailed.Token, timeout?.Token ?? CancellationToken.None);
+        using var stopReading = new CancellationTokenSource();
+
+        var activity = new OutputActivity(_timeProvider);
+        var stdout = new StdoutCollector(onIntermediate, callbackFailed.Cancel, activity, stop.Token);
+        var stderr = new StderrCollector(_tailLines);
+        Task pumps = Task.WhenAll(
+            Task.Run(() => OutputPump.RunAsync(tree.StandardOutput, stdoutLog, stdout.OnLineAsync, activity, stopReading.Token), CancellationToken.None),
+            Task.Run(() => OutputPump.RunAsync(tree.StandardError, stderrLog, stderr.OnLineAsync, activity, stopReading.Token), CancellationToken.None));
+
+        var warnings = new List<string>();
+        StopCause cause = StopCause.None;
+        bool killed = false;
+        try
+        {
+            await tree.WaitForExitAsync(stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            cause = callbackFailed.IsCancellationRequested ? StopCause.CallbackFailed
+                : cancellationToken.IsCancellationRequested ? StopCause.Cancelled
+                : StopCause.Timeout;
+            killed = await TerminateAsync(tree);
+        }
+
+        bool exited = await CompletesWithinAsync(tree.WaitForExitAsync(CancellationToken.None), KillTimeout);
+        if (exited && cause == StopCause.None && tree.IsAlive())
+        {
+            warnings.Add("the command exited but left processes running in its process group; they were stopped (SIGTERM, then SIGKILL after the grace period)");
+            await TerminateAsync(tree);
+        }
+
+        // Wait for end-of-file on both pipes while callbacks take their time, but give up on pipes that stay
+        // open, silent or not: a process that left the group still holds them.
+        long drainStart = _timeProvider.GetTimestamp();
+        while (!await CompletesWithinAsync(pumps, PollInterval * 4))
+        {
+            if (activity.IsIdleFor(DrainTimeout) || (!activity.InCallback && _timeProvider.GetElapsedTime(drainStart) >= MaxDrainTime))
+            {
+                warnings.Add("the output pipes stayed open after the process tree ended (a process that left the group still holds them); stopped reading");
+                await stopReading.CancelAsync();
+                await CompletesWithinAsync(pumps, DrainTimeout);
+                break;
+            }
+        }
+
+        if (pumps.IsFaulted && pumps.Exception.InnerExceptions.FirstOrDefault(e => e is not OperationCanceledException) is { } pumpError)
+        {
+            warnings.Add($"could not capture all output: {pumpError.Message}");
+        }
+
+        // After this no callback runs and the collected output is final, even if a pump is still stuck in a read.
+        await stdout.SealAsync();
+        stderr.Seal();
+
+        TimeSpan duration = _timeProvider.GetElapsedTime(startedAt);
+        stdout.CallbackFailure?.Throw();
+
+        int? exitCode = exited ? tree.ExitCode : null;
+        return BuildResult(new Ending(cause, killed, exitCode, duration), stdout, stderr, warnings, trialDirectory);
+    }
+
+    // SIGTERM to the tree, up to the grace period for every member to exit, then SIGKILL. True when SIGKILL was needed.
+    private async Task<bool> TerminateAsync(ProcessTree tree)
+    {
+        if (_grace > TimeSpan.Zero && tree.Terminate())
+        {
+            long sentAt = _timeProvider.GetTimestamp();
+            while (tree.IsAlive())
+            {
+                TimeSpan left = _grace - _timeProvider.GetElapsedTime(sentAt);
+                if (left <= TimeSpan.Zero)
+                {
+                    tree.Kill();
+                    return true;
+                }
+
+                await Task.Delay(left < PollInterval ? left : PollInterval, _timeProvider);
+            }
+
+            return false;
+        }
+
+        tree.Kill();
+        return true;
+    }
+
+    private async Task<bool> CompletesWithinAsync(Task task, TimeSpan limit)
+    {
+        try
+        {
+            await task.WaitAsync(limit, _timeProvider);
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+        catch (Exception)
+        {
+            // Completed, with an error the caller inspects on the task itself.
+        }
+
+        return true;
+    }
+
+    private CommandTrialResult BuildResult(Ending ending, StdoutCollector stdout, StderrCollector stderr, List<string> runnerWarnings, string trialDirectory)
+    {
+        IReadOnlyList<string> tail = stderr.Tail;
+        string? outOfMemory = OutputScanner.Combine(stdout.OutOfMemory, stderr.OutOfMemory);
+        int? signal = ending.ExitCode is { } code ? SignalNames.FromExitCode(code) : null;
+
+        var warnings = new List<string>(stdout.MalformedLines);
+        if (stdout.MalformedCount > stdout.MalformedLines.Count)
+        {
+            warnings.Add($"… and {stdout.MalformedCount - stdout.MalformedLines.Count} more malformed METRIC lines");
+        }
+
+        warnings.AddRange(runnerWarnings);
+
+        CommandTrialStatus status;
+        string? reason;
+        IReadOnlyList<double> values = [];
+        switch (ending.Cause)
+        {
+            case StopCause.Cancelled:
+                status = CommandTrialStatus.Stopped;
+                reason = $"stopped on request; {TerminationText(ending.Killed)}";
+                break;
+
+            case StopCause.Timeout:
+                status = CommandTrialStatus.Failed;
+                reason = $"timed out after {FormatDuration(_timeout!.Value)}; {TerminationText(ending.Killed)}";
+                break;
+
+            default:
+                (status, reason, values) = Judge(ending.ExitCode, signal, stdout, tail, outOfMemory);
+                break;
+        }
+
+        if (status == CommandTrialStatus.Failed && ending.Cause == StopCause.Timeout && outOfMemory is not null)
+        {
+            reason += $"; the output mentions {outOfMemory}";
+        }
+
+        return new CommandTrialResult
+        {
+            Status = status,
+            ObjectiveValues = values,
+            ObjectiveValue = stdout.Metrics.TryGetValue(_metric, out double objective) ? objective : null,
+            Metrics = stdout.Metrics,
+            IntermediateReports = stdout.IntermediateReports,
+            ExitCode = ending.ExitCode,
+            Signal = signal,
+            TimedOut = ending.Cause == StopCause.Timeout,
+            OutOfMemory = outOfMemory is not null,
+            Duration = ending.Duration,
+            StderrTail = tail,
+            FailureReason = reason,
+            Warnings = warnings,
+            TrialDirectory = trialDirectory,
+        };
+    }
+
+    private (CommandTrialStatus Status, string? Reason, IReadOnlyList<double> Values) Judge(
+        int? exitCode, int? signal, StdoutCollector stdout, IReadOnlyList<string> tail, string? outOfMemory)
+    {
+        if (exitCode is not { } code)
+        {
+            return (CommandTrialStatus.Failed, $"did not exit within {FormatDuration(KillTimeout)} of SIGKILL (stuck in the kernel, for example on a device); gave up waiting", []);
+        }
+
+        if (code != 0)
+        {
+            string what = signal is { } s
+                ? $"killed by signal {s} ({SignalNames.Name(s)})" + (s == NativeMethods.SIGKILL && outOfMemory is null ? ", possibly by the kernel's out-of-memory killer" : "")
+                : $"exited with code {code}" + code switch { 126 => " (command not executable)", 127 => " (command not found)", _ => "" };
+            string reason = (outOfMemory is null ? what : $"{outOfMemory}; {what}") + StderrSummary(tail);
+            return (CommandTrialStatus.Failed, reason, []);
+        }
+
+        string[] required = [_metric, .. _extraMetrics];
+        string[] missing = [.. required.Where(name => !stdout.Metrics.ContainsKey(name))];
+        if (missing.Length > 0)
+        {
+            var reason = new StringBuilder($"exited with code 0 but printed no METRIC line for {string.Join(", ", missing.Select(m => $"'{m}'"))}");
+            string[] stepOnly = [.. missing.Where(m => stdout.IntermediateReports.Any(r => r.Values.ContainsKey(m)))];
+            if (stepOnly.Length > 0)
+            {
+                reason.Append(CultureInfo.InvariantCulture, $"; it printed intermediate values (METRIC step=…) but no final line such as 'METRIC {stepOnly[0]}=<value>'");
+            }
+
+            if (stdout.Metrics.Count > 0)
+            {
+                reason.Append(CultureInfo.InvariantCulture, $"; final metrics printed: {string.Join(", ", stdout.Metrics.Keys)}");
+            }
+
+            if (stdout.MalformedLines.Count > 0)
+            {
+                reason.Append(CultureInfo.InvariantCulture, $"; {stdout.MalformedCount} METRIC line(s) could not be read, the first: {stdout.MalformedLines[0]}");
+            }
+
+            if (outOfMemory is not null)
+            {
+                reason.Append(CultureInfo.InvariantCulture, $"; the output mentions {outOfMemory}");
+            }
+
+            return (CommandTrialStatus.Failed, reason.ToString(), []);
+        }
+
+        double[] values = [.. required.Select(name => stdout.Metrics[name])];
+        int bad = Array.FindIndex(values, v => !double.IsFinite(v));
+        if (bad >= 0)
+        {
+            return (CommandTrialStatus.Failed, $"reported {required[bad]}={ParameterValues.FormatDouble(values[bad])}", []);
+        }
+
+        return (CommandTrialStatus.Completed, null, values);
+    }
+
+    private string TerminationText(bool killed) =>
+        !killed ? "process tree terminated (SIGTERM)"
+        : _grace > TimeSpan.Zero ? $"process tree killed (SIGKILL after the {FormatDuration(_grace)} grace period)"
+        : "process tree killed (SIGKILL)";
+
+    private static string StderrSummary(IReadOnlyList<string> tail)
+    {
+        string[] lines = [.. tail.Where(l => !string.IsNullOrWhiteSpace(l)).TakeLast(ReasonStderrLines)];
+        if (lines.Length == 0)
+        {
+            return "; nothing on stderr";
+        }
+
+        return "; last lines of stderr:" + string.Concat(lines.Select(l => "\n  " + (l.Length > ReasonLineLength ? l[..ReasonLineLength] + "…" : l)));
+    }
+
+    /// <summary>"2 s", "1.5 s", "250 ms", "3 min", "1 h 30 min": durations in failure messages.</summary>
+    internal static string FormatDuration(TimeSpan duration)
+    {
+        if (duration < TimeSpan.FromSeconds(1))
+        {
+            return $"{Math.Round(duration.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)} ms";
+        }
+
+        if (duration < TimeSpan.FromMinutes(1))
+        {
+            return $"{Math.Round(duration.TotalSeconds, 3).ToString(CultureInfo.InvariantCulture)} s";
+        }
+
+        var parts = new List<string>();
+        if (duration.Days > 0 || duration.Hours > 0)
+        {
+            parts.Add($"{((int)duration.TotalHours).ToString(CultureInfo.InvariantCulture)} h");
+        }
+
+        if (duration.Minutes > 0)
+        {
+            parts.Add($"{duration.Minutes.ToString(CultureInfo.InvariantCulture)} min");
+        }
+
+        if (duration.Seconds > 0)
+        {
+            parts.Add($"{duration.Seconds.ToString(CultureInfo.InvariantCulture)} s");
+        }
+
+        return string.Join(' ', parts);
+    }
+
+    private static List<KeyValuePair<string, object?>> NormaliseParameters(IReadOnlyList<KeyValuePair<string, object?>>? parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var normalised = new List<KeyValuePair<string, object?>>(parameters.Count);
+        foreach ((string name, object? value) in parameters)
+        {
+            if (string.IsNullOrEmpty(name))
+            {
+                throw new ArgumentException("parameter names must not be empty.", nameof(parameters));
+            }
+
+            if (!seen.Add(name))
+            {
+                throw new ArgumentException($"parameter '{name}' appears more than once.", nameof(parameters));
+            }
+
+            normalised.Add(new(name, ParameterValues.Normalise(name, value)));
+        }
+
+        return normalised;
+    }
+
+    private Dictionary<string, string> BuildEnvironment(KeyValuePair<string, string?>[] requestEnvironment, int trialNumber, string trialDirectory, string paramsFile)
+    {
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            environment[(string)entry.Key] = (string?)entry.Value;
+        }
+
+        // Python block-buffers stdout into a pipe: without this, METRIC step lines would arrive only at exit, too late to prune.
+        environment.TryAdd("PYTHONUNBUFFERED", "1");
+        foreach ((string name, string? value) in _environment.Concat(requestEnvironment))
+        {
+            environment[name] = value;
+        }
+
+        environment["VERNIER_TRIAL_NUMBER"] = trialNumber.ToString(CultureInfo.InvariantCulture);
+        environment["VERNIER_PARAMS_FILE"] = paramsFile;
+        environment["VERNIER_TRIAL_DIR"] = trialDirectory;
+        return environment.Where(e => e.Value is not null).ToDictionary(e => e.Key, e => e.Value!, StringComparer.Ordinal);
+    }
+
+    private static void ValidateEnvironment(KeyValuePair<string, string?>[] environment, string what)
+    {
+        foreach ((string name, _) in environment)
+        {
+            if (string.IsNullOrEmpty(name) || name.Contains('=') || name.Contains('\0'))
+            {
+                throw new ArgumentException($"{what}: '{name}' is not a valid environment variable name.");
+            }
+        }
+    }
+
+    private static FileStream OpenLog(string trialDirectory, string name) =>
+        new(Path.Combine(trialDirectory, name), FileMode.Create, FileAccess.Write, FileShare.Read, 4096, useAsync: true);
+
+    private static CommandTrialResult NotStarted(string trialDirectory, string reason) => new()
+    {
+        Status = CommandTrialStatus.Failed,
+        FailureReason = reason,
+        TrialDirectory = trialDirectory,
+    };
+
+    private enum StopCause
+    {
+        None,
+        Cancelled,
+        Timeout,
+        CallbackFailed,
+    }
+
+    private readonly record struct Ending(StopCause Cause, bool Killed, int? ExitCode, TimeSpan Duration);
+}

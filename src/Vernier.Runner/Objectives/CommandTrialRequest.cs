@@ -1,0 +1,23 @@
+namespace Vernier.Runner.Objectives;
+
+/// <summary>One trial to run as a process: its number, its parameters and the folder for its files.</summary>
+/// <param name="TrialNumber">The trial's number within its study (0, 1, 2, …); passed as <c>VERNIER_TRIAL_NUMBER</c> and <c>{trial_number}</c>.</param>
+/// <param name="Parameters">
+/// The parameters in the order they were suggested. Values are <see cref="double"/>, <see cref="long"/>,
+/// <see cref="string"/>, <see cref="bool"/> or <see langword="null"/> (other integer types and
+/// <see cref="float"/>/<see cref="decimal"/> are accepted and widened). Numbers are written invariantly
+/// and round-trippably, a whole double keeps its <c>.0</c> (<c>3.0</c>), booleans as <c>true</c>/<c>false</c>,
+/// null as <c>null</c>.
+/// </param>
+/// <param name="TrialDirectory">
+/// The trial's own folder, created if missing; it receives <c>params.json</c>, <c>stdout.log</c> and
+/// <c>stderr.log</c>. A relative path is resolved against the current directory.
+/// </param>
+public sealed record CommandTrialRequest(int TrialNumber, IReadOnlyList<KeyValuePair<string, object?>> Parameters, string TrialDirectory)
+{
+    /// <summary>
+    /// Environment variables for this trial only, applied after <see cref="CommandObjectiveOptions.Environment"/>,
+    /// for example <c>CUDA_VISIBLE_DEVICES</c> from a device pool; a <see langword="null"/> value removes a variable.
+    /// </summary>
+    public IReadOnlyDictionary<string, string?>? Environment { get; init; }
+}

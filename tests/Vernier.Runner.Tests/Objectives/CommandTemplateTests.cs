@@ -1,0 +1,72 @@
+using Vernier.Runner.Objectives;
+
+namespace Vernier.Runner.Tests.Objectives;
+
+public class CommandTemplateTests
+{
+    private static readonly List<KeyValuePair<string, object?>> Params =
+        [new("lr", 0.01), new("optimizer", "adam"), new("layers", 3L), new("use_bn", false), new("model.depth", 2.0)];
+
+    private static List<string> Render(string[] command, CommandArgumentStyle style = CommandArgumentStyle.Flags) =>
+        CommandTemplate.Parse(command).Render(7, "/runs/t7", Params, style);
+
+    [Fact]
+    public void Render_Flags_AppendsEveryParameterInOrder()
+    {
+        Render(["python3", "train.py"]).ShouldBe(
+            ["python3", "train.py", "--lr=0.01", "--optimizer=adam", "--layers=3", "--use_bn=false", "--model.depth=2.0"]);
+    }
+
+    [Fact]
+    public void Render_KeyValue_AppendsHydraOverrides()
+    {
+        Render(["python3", "train.py"], CommandArgumentStyle.KeyValue).ShouldBe(
+            ["python3", "train.py", "lr=0.01", "optimizer=adam", "layers=3", "use_bn=false", "model.depth=2.0"]);
+    }
+
+    [Fact]
+    public void Render_Placeholders_SubstituteAnywhereAndAreNotRepeatedAsFlags()
+    {
+        Render(["train", "--lr", "{lr}", "--out={trial_dir}/model-{trial_number}.pt", "{model.depth}x{layers}"]).ShouldBe(
+            ["train", "--lr", "0.01", "--out=/runs/t7/model-7.pt", "2.0x3", "--optimizer=adam", "--use_bn=false"]);
+    }
+
+    [Fact]
+    public void Render_StyleNone_AppendsNothing()
+    {
+        Render(["train", "{optimizer}"], CommandArgumentStyle.None).ShouldBe(["train", "adam"]);
+    }
+
+    [Fact]
+    public void Render_EscapesAndShellAndJsonBraces_StayLiteral()
+    {
+        Render(["x", "{{lr}}", "${HOME}", "{\"a\": {\"b\": 1}}", "{ lr }", "{}", "}{"], CommandArgumentStyle.None)
+            .ShouldBe(["x", "{lr}", "${HOME}", "{\"a\": {\"b\": 1}}", "{ lr }", "{}", "}{"]);
+    }
+
+    [Fact]
+    public void Render_UnknownPlaceholder_FailsBeforeLaunchNamingIt()
+    {
+        var error = Should.Throw<CommandObjectiveException>(() => Render(["train", "--lr={lrr}"]));
+
+        error.Message.ShouldContain("{lrr}");
+        error.Message.ShouldContain("trial 7");
+        error.Message.ShouldContain("{lr}");
+        error.Message.ShouldContain("{trial_dir}");
+    }
+
+    [Fact]
+    public void Render_ParameterShadowingBuiltIn_IsAnErrorWhenUsed()
+    {
+        var template = CommandTemplate.Parse(["train", "{trial_number}"]);
+
+        Should.Throw<CommandObjectiveException>(() => template.Render(1, "/t", [new("trial_number", 5L)], CommandArgumentStyle.None))
+            .Message.ShouldContain("rename the parameter");
+    }
+
+    [Fact]
+    public void ParameterPlaceholders_ListsParameterNamesOnce()
+    {
+        CommandTemplate.Parse(["a", "{lr}", "{trial_dir}/{lr}", "{opt}{{x}}"]).ParameterPlaceholders.ShouldBe(["lr", "opt"]);
+    }
+}
