@@ -89,9 +89,13 @@ public sealed partial class SqliteStorage
                     if (reader.Read())
                     {
                         var existing = new TrialParameter(StoredDistribution.Parse(reader.GetString(0)), reader.GetDouble(1));
-                        return existing == parameter
-                            ? true
-                            : throw new TrialStateException($"trial {number} already has parameter '{name}' = {CategoricalDistribution.FormatChoice(existing.Value)}.");
+                        if (existing != parameter)
+                        {
+                            throw new TrialStateException($"trial {number} already has parameter '{name}' = {CategoricalDistribution.FormatChoice(existing.Value)}.");
+                        }
+
+                        // The same value again: nothing to write.
+                        return true;
                     }
                 }
 

@@ -163,7 +163,10 @@ public sealed partial class SqliteStorage : IStorage
         SqliteConnection.ClearPool(connection);
     }
 
-    /// <summary>Runs <paramref name="work"/> as one write transaction (BEGIN IMMEDIATE); an exception rolls it back.</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> as one write transaction (BEGIN IMMEDIATE); an exception rolls it back.
+    /// Cancellation is observed only while waiting to start: a write that has begun is finished, never half-done.
+    /// </summary>
     private async Task<T> WriteAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
