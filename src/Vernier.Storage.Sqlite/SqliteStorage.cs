@@ -85,9 +85,12 @@ public sealed partial class SqliteStorage : IStorage
             Cache = SqliteCacheMode.Private,
             Pooling = true,
 
-            // Microsoft.Data.Sqlite also retries busy statements, for whole seconds: keep it in step with busy_timeout.
+            // Microsoft.Data.Sqlite also retries busy statements until its command timeout (whole seconds): keep it in step with busy_timeout.
             DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
         }.ToString();
+
+        // WAL + synchronous=NORMAL: a commit has been written to the log (in the OS's hands) when it returns, so
+        // killing the process loses nothing committed; only power loss can. FULL adds an fsync per commit for that.
         string setup = string.Create(
             CultureInfo.InvariantCulture,
             $"PRAGMA busy_timeout = {busyMilliseconds}; PRAGMA synchronous = {(options.DurableAgainstPowerLoss ? "FULL" : "NORMAL")}; PRAGMA foreign_keys = ON;");
