@@ -128,9 +128,10 @@ public static class DistributionJson
             JsonValueKind.True => true,
             JsonValueKind.False => false,
             JsonValueKind.Null => null,
-            JsonValueKind.Number => value.TryGetValue(out long l) ? l
-                : value.TryGetValue(out JsonElement e) && e.TryGetInt64(out long el) ? el
-                : value.GetValue<double>(),
+            // Cast each arm: a conditional of long and double would make every integer a double.
+            JsonValueKind.Number => value.TryGetValue(out long l) ? (object)l
+                : value.TryGetValue(out JsonElement e) && e.TryGetInt64(out long el) ? (object)el
+                : (object)value.GetValue<double>(),
             _ => throw new FormatException($"unsupported JSON value {node.ToJsonString()}."),
         };
     }

@@ -117,8 +117,8 @@ public sealed class InMemoryStorage : IStorage
                 Values = trial.Values,
                 Parameters = trial.Parameters,
                 IntermediateValues = trial.IntermediateValues,
-                UserAttributes = trial.UserAttributes,
-                SystemAttributes = trial.SystemAttributes,
+                UserAttributes = Owned(trial.UserAttributes),
+                SystemAttributes = Owned(trial.SystemAttributes),
                 StartedAt = trial.StartedAt,
                 CompletedAt = trial.CompletedAt,
                 FailReason = trial.FailReason,
@@ -298,6 +298,10 @@ public sealed class InMemoryStorage : IStorage
 
         return trial;
     }
+
+    /// <summary>Copies JSON values out of the caller's documents, which the caller may dispose.</summary>
+    private static ImmutableDictionary<string, JsonElement> Owned(ImmutableDictionary<string, JsonElement> attributes) =>
+        attributes.IsEmpty ? attributes : attributes.ToImmutableDictionary(a => a.Key, a => a.Value.Clone(), attributes.KeyComparer);
 
     private void Replace(long trialId, FrozenTrial trial) => _trials[trialId] = _trials[trialId] with { Trial = trial };
 
