@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Text.Json;
 using Vernier.Distributions;
@@ -27,6 +28,9 @@ public sealed class GridSampler : Sampler
     public const string GridIdAttribute = "grid_id";
 
     private readonly ImmutableDictionary<string, ParameterDistribution> _distributions;
+
+    // The visit order depends only on the seed; caching it keeps asks cheap on large grids.
+    private readonly ConcurrentDictionary<ulong, int[]> _visitOrders = new();
 
     /// <summary>Creates a grid over a declared search space.</summary>
     /// <param name="space">The space; every float parameter needs a step.</param>
@@ -84,12 +88,12 @@ public sealed class GridSampler : Sampler
         return VisitOrder(context.Seed)[context.TrialNumber % Grid.Points.Length];
     }
 
-    private int[] VisitOrder(ulong seed)
+    private int[] VisitOrder(ulong seed) => _visitOrders.GetOrAdd(seed, s =>
     {
         int[] order = [.. Enumerable.Range(0, Grid.Points.Length)];
-        RandomStream.Derive(seed, -1, "grid-order").Shuffle(order.AsSpan());
+        RandomStream.Derive(s, -1, "grid-order").Shuffle(order.AsSpan());
         return order;
-    }
+    });
 
     private static HashSet<int> VisitedIds(IReadOnlyList<FrozenTrial> history)
     {
