@@ -156,6 +156,17 @@ public sealed class CommandObjectiveRunner
     /// </summary>
     public IReadOnlyList<string> PlaceholderNames => _template.ParameterPlaceholders;
 
+    /// <summary>The name of the objective metric.</summary>
+    public string Metric => _metric;
+
+    /// <summary>The argument vector <see cref="RunAsync"/> would launch for a request (what <c>--dry-run</c> prints).</summary>
+    /// <param name="request">The trial.</param>
+    public IReadOnlyList<string> RenderCommand(CommandTrialRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return _template.Render(request.TrialNumber, Path.GetFullPath(request.TrialDirectory), NormaliseParameters(request.Parameters), _style);
+    }
+
     /// <summary>Runs one trial as a process and waits for it to end.</summary>
     /// <param name="request">The trial's number, parameters and folder.</param>
     /// <param name="onIntermediate">

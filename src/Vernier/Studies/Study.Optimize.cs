@@ -181,6 +181,10 @@ public sealed partial class Study
         {
             outcome = TrialOutcome.Pruned(Now);
         }
+        catch (TrialFailedException e)
+        {
+            outcome = TrialOutcome.Failed(e.Message, Now);
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             interrupted = true;

@@ -1,0 +1,82 @@
+using System.Globalization;
+using Vernier.Runner.Outputs;
+using Vernier.Trials;
+
+namespace Vernier.Runner.Objectives;
+
+/// <summary>
+/// Runs a study's trials as processes: each trial's parameters go to a <see cref="CommandObjectiveRunner"/>,
+/// its per-step METRIC lines become intermediate values (and pruning decisions), and its outcome
+/// becomes the trial's state.
+/// </summary>
+/// <param name="runner">Launches one process per trial.</param>
+/// <param name="trialsDirectory">Where each trial's folder is created (<c>trials/0007/</c>).</param>
+/// <param name="parameterOrder">The order parameters are passed in (the declared order), or null for alphabetical.</param>
+public sealed class CommandStudyObjective(CommandObjectiveRunner runner, string trialsDirectory, IReadOnlyList<string>? parameterOrder = null)
+{
+    /// <summary>The folder of one trial.</summary>
+    /// <param name="trialNumber">The trial's number.</param>
+    public string TrialDirectory(int trialNumber) => Path.Combine(trialsDirectory, trialNumber.ToString("D4", CultureInfo.InvariantCulture));
+
+    /// <summary>The request for a trial with these parameters, as it would be launched.</summary>
+    /// <param name="trialNumber">The trial's number.</param>
+    /// <param name="parameters">Its parameters (external values).</param>
+    public CommandTrialRequest RequestFor(int trialNumber, IReadOnlyDictionary<string, object?> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        IEnumerable<string> names = parameterOrder is null
+            ? parameters.Keys.Order(StringComparer.Ordinal)
+            : parameterOrder.Where(parameters.ContainsKey).Concat(parameters.Keys.Where(k => !parameterOrder.Contains(k)).Order(StringComparer.Ordinal));
+        return new CommandTrialRequest(trialNumber, [.. names.Select(n => KeyValuePair.Create(n, parameters[n]))], TrialDirectory(trialNumber));
+    }
+
+    /// <summary>Runs one trial's process and returns its objective values.</summary>
+    /// <param name="trial">The trial, with its parameters chosen.</param>
+    /// <param name="cancellationToken">Stops the process (the study records the trial interrupted).</param>
+    /// <exception cref="TrialPrunedException">The pruner stopped it.</exception>
+    /// <exception cref="TrialFailedException">The process failed; the message says how.</exception>
+    public async Task<IReadOnlyList<double>> EvaluateAsync(Trial trial, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+        CommandTrialRequest request = RequestFor(trial.Number, trial.Params);
+        trial.SetUserAttribute("trial_dir", request.TrialDirectory);
+        using var prune = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bool pruned = false;
+
+        CommandTrialResult result = await runner.RunAsync(
+            request,
+            (report, _) =>
+            {
+                if (report.Values.TryGetValue(runner.Metric, out double value))
+                {
+                    trial.Report(value, report.Step);
+                    if (!pruned && trial.ShouldPrune())
+                    {
+                        pruned = true;
+                        prune.Cancel();
+                    }
+                }
+
+                return ValueTask.CompletedTask;
+            },
+            prune.Token);
+
+        if (result.Metrics.Count > 0)
+        {
+            trial.SetUserAttribute(StudyOutputs.MetricsAttribute, result.Metrics);
+        }
+
+        if (result.Warnings.Count > 0)
+        {
+            trial.SetUserAttribute("warnings", result.Warnings);
+        }
+
+        return result.Status switch
+        {
+            CommandTrialStatus.Completed => result.ObjectiveValues,
+            CommandTrialStatus.Stopped when pruned => throw new TrialPrunedException(),
+            CommandTrialStatus.Stopped => throw new OperationCanceledException(cancellationToken),
+            _ => throw new TrialFailedException(result.FailureReason ?? "the command failed."),
+        };
+    }
+}
