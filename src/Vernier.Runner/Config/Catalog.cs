@@ -1,0 +1,25 @@
+namespace Vernier.Runner.Config;
+
+/// <summary>
+/// The samplers and pruners a study file may name, with the option keys each accepts. A sampler
+/// or pruner added to Vernier declares its option keys here, so that a misspelt option is reported
+/// with its position like any other key instead of failing when the study starts. Option values
+/// are plain scalars; their ranges are checked by the sampler or pruner that receives them.
+/// </summary>
+internal static class Catalog
+{
+    public static readonly IReadOnlyDictionary<string, string[]> Strategies = new Dictionary<string, string[]>(StringComparer.Ordinal)
+    {
+        ["random"] = [],
+        ["grid"] = [],
+    };
+
+    /// <summary>The pruners DESIGN.md plans, with Optuna's option names so that users' habits carry over.</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> Pruners = new Dictionary<string, string[]>(StringComparer.Ordinal)
+    {
+        ["none"] = [],
+        ["median"] = ["n_startup_trials", "n_warmup_steps", "interval_steps"],
+        ["successive_halving"] = ["min_resource", "reduction_factor", "min_early_stopping_rate"],
+        ["hyperband"] = ["min_resource", "max_resource", "reduction_factor"],
+    };
+}

@@ -1,0 +1,108 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Vernier.Distributions;
+using Vernier.SearchSpaces;
+using Vernier.Studies;
+
+namespace Vernier.Runner.Config;
+
+/// <summary>
+/// The fingerprint of a study's configuration: the SHA-256 of a canonical JSON form of the
+/// <em>parsed</em> definition. Comments, whitespace, quoting, key spelling (<c>min</c> or
+/// <c>low</c>), YAML or JSON, list or map form of the space: none of them change it; a changed
+/// bound, choice, condition, metric, direction, seed or command does.
+/// </summary>
+/// <remarks>
+/// It covers what gives the stored trials their meaning: the space (parameters in order, with
+/// their distributions and conditions, and the constraints), the directions, the objective, the
+/// strategy and the pruner. It leaves out the study's name and storage (which identify the study
+/// rather than describe it) and the budgets and limits (<c>max_trials</c>, <c>timeout</c>,
+/// <c>resource</c>), so that a study can be resumed with more trials, more time or more
+/// concurrency. Parameter order is part of the hash because samplers draw in that order.
+/// </remarks>
+public static class ConfigHash
+{
+    /// <summary>The version of the canonical form; it changes only if the form does, which invalidates old hashes on purpose.</summary>
+    public const int FormatVersion = 1;
+
+    /// <summary>The lower-case hex SHA-256 of <see cref="CanonicalForm"/>.</summary>
+    /// <param name="definition">The definition.</param>
+    public static string Compute(StudyDefinition definition) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(CanonicalForm(definition))));
+
+    /// <summary>The canonical JSON the hash is computed from, to see what differs between two configurations.</summary>
+    /// <param name="definition">The definition.</param>
+    public static string CanonicalForm(StudyDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ObjectiveDefinition objective = definition.Objective;
+        var root = new JsonObject
+        {
+            ["format"] = FormatVersion,
+            ["space"] = new JsonArray([.. definition.Space.Parameters.Select(p => new JsonObject
+            {
+                ["name"] = p.Name,
+                ["distribution"] = DistributionJson.ToNode(p.Distribution),
+                ["when"] = p.When is null ? null : ConditionNode(p.When),
+            })]),
+            ["constraints"] = new JsonArray([.. definition.Space.Constraints.Select(ConstraintNode)]),
+            ["directions"] = new JsonArray([.. definition.Directions.Select(d => (JsonNode)d.ToWireName())]),
+            ["objective"] = new JsonObject
+            {
+                ["command"] = objective.Command is { } command ? new JsonArray([.. command.Select(a => (JsonNode)a)]) : null,
+                ["callable"] = objective.Callable?.ToString(),
+                ["metrics"] = new JsonArray([.. objective.Metrics.Select(m => (JsonNode)m)]),
+                ["timeout_seconds"] = objective.Timeout?.TotalSeconds,
+                ["env"] = new JsonObject(objective.Environment.Select(e => KeyValuePair.Create(e.Key, (JsonNode?)e.Value))),
+                ["working_directory"] = objective.WorkingDirectory,
+                ["pass_parameters"] = objective.PassParameters.ToString(),
+            },
+            ["strategy"] = new JsonObject
+            {
+                ["name"] = definition.Strategy.Name,
+                ["seed"] = definition.Strategy.Seed,
+                ["options"] = OptionsNode(definition.Strategy.Options),
+            },
+            ["pruner"] = new JsonObject
+            {
+                ["name"] = definition.Pruner.Name,
+                ["options"] = OptionsNode(definition.Pruner.Options),
+            },
+        };
+        return root.ToJsonString();
+    }
+
+    private static JsonObject OptionsNode(IEnumerable<KeyValuePair<string, object?>> options) =>
+        new(options.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => KeyValuePair.Create(o.Key, DistributionJson.ValueToNode(o.Value))));
+
+    private static JsonObject ConstraintNode(Constraint constraint) => constraint switch
+    {
+        ForbiddenCombination f => new JsonObject { ["forbid"] = ConditionNode(f.When) },
+        FixedValue f => new JsonObject
+        {
+            ["when"] = ConditionNode(f.When),
+            ["set"] = f.Parameter,
+            ["value"] = DistributionJson.ValueToNode(f.Value),
+        },
+        _ => throw new ArgumentException($"unknown constraint {constraint}."),
+    };
+
+    // Structured rather than Condition.ToString(), which prints the string "1" and the number 1 alike.
+    private static JsonObject ConditionNode(Condition condition) => condition switch
+    {
+        InCondition c => new JsonObject
+        {
+            ["parameter"] = c.Parameter,
+            ["in"] = new JsonArray([.. c.Values.Select(DistributionJson.ValueToNode)]),
+        },
+        ComparisonCondition c => new JsonObject
+        {
+            ["parameter"] = c.Parameter,
+            ["op"] = c.Operator.ToString(),
+            ["value"] = c.Value,
+        },
+        AllCondition c => new JsonObject { ["all"] = new JsonArray([.. c.Conditions.Select(n => (JsonNode)ConditionNode(n))]) },
+        _ => throw new ArgumentException($"unknown condition {condition}."),
+    };
+}

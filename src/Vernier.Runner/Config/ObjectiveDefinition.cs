@@ -1,0 +1,52 @@
+using System.Collections.Immutable;
+
+namespace Vernier.Runner.Config;
+
+/// <summary>
+/// What a trial runs: exactly one of <see cref="Command"/> (a process per trial that reports
+/// <c>METRIC name=value</c> lines) or <see cref="Callable"/> (a method called in-process), and the
+/// metrics it reports. The directions live in <see cref="StudyDefinition.Directions"/>, one per metric.
+/// </summary>
+public sealed record ObjectiveDefinition
+{
+    /// <summary>The command's argument vector, launched directly (never through a shell), or null for a callable objective.</summary>
+    /// <remarks>
+    /// The default value is <see langword="null"/>. A file may give a list (<c>[python3, train.py]</c>) or one
+    /// string split like a POSIX shell would split it, honouring quotes and backslashes (<c>"python3 train.py --tag 'a b'"</c>).
+    /// </remarks>
+    public ImmutableArray<string>? Command { get; init; }
+
+    /// <summary>The method that computes the objective, or null for a command objective.</summary>
+    /// <remarks>The default value is <see langword="null"/>.</remarks>
+    public CallableReference? Callable { get; init; }
+
+    /// <summary>The names of the objective metrics, in order; more than one makes the study multi-objective.</summary>
+    /// <remarks>
+    /// Required for a command (<c>metric: val_loss</c> or <c>metrics: [loss, latency]</c>). For a callable
+    /// the default value is one metric named <c>value</c>.
+    /// </remarks>
+    public ImmutableArray<string> Metrics { get; init; } = ["value"];
+
+    /// <summary>The first (for a single-objective study, the only) metric.</summary>
+    public string Metric => Metrics[0];
+
+    /// <summary>The longest one trial may run before it is stopped and recorded as failed.</summary>
+    /// <remarks>The default value is <see langword="null"/>: no limit. Written in seconds in the file; positive when set.</remarks>
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>Environment variables set for every trial's process on top of the inherited ones; a null value removes a variable.</summary>
+    /// <remarks>The default value is empty. Commands only.</remarks>
+    public ImmutableSortedDictionary<string, string?> Environment { get; init; } = ImmutableSortedDictionary<string, string?>.Empty.WithComparers(StringComparer.Ordinal);
+
+    /// <summary>The working directory of every trial's process (<c>working_directory</c> in the file), as written.</summary>
+    /// <remarks>
+    /// The default value is <see langword="null"/>, which means the directory of the study file
+    /// (<see cref="StudyDefinition.SourcePath"/>), or the current directory for a definition parsed from text,
+    /// so that <c>python3 train.py</c> finds a <c>train.py</c> next to the file. Commands only.
+    /// </remarks>
+    public string? WorkingDirectory { get; init; }
+
+    /// <summary>How parameters reach the command line (<c>pass_parameters</c>: <c>flags</c>, <c>key_value</c> or <c>none</c>).</summary>
+    /// <remarks>The default value is <see cref="ParameterPassing.Flags"/> (<c>--name=value</c>). Commands only.</remarks>
+    public ParameterPassing PassParameters { get; init; } = ParameterPassing.Flags;
+}

@@ -1,0 +1,241 @@
+using System.Collections.Immutable;
+using System.Text.RegularExpressions;
+using Vernier.Studies;
+using YamlDotNet.RepresentationModel;
+
+namespace Vernier.Runner.Config;
+
+/// <summary>Reads <c>objective</c>: what a trial runs, the metrics it reports and their directions.</summary>
+internal static partial class ObjectiveReader
+{
+    private const string CallableForm = "path/to/Assembly.dll:Namespace.Type.Method";
+    private const string DirectionsAllowed = "allowed: minimize (or min), maximize (or max)";
+
+    private static readonly KeySpec[] Keys =
+    [
+        new("command"), new("callable"), new("metric"), new("metrics"), new("maximize"), new("direction"), new("directions"),
+        new("timeout"), new("env"), new("working_directory"), new("pass_parameters"),
+    ];
+
+    private static readonly string[] CommandOnly = ["env", "working_directory", "pass_parameters"];
+
+    private static readonly Dictionary<string, ParameterPassing> Passing = new(StringComparer.Ordinal)
+    {
+        ["flags"] = ParameterPassing.Flags,
+        ["key_value"] = ParameterPassing.KeyValue,
+        ["hydra"] = ParameterPassing.KeyValue,
+        ["none"] = ParameterPassing.None,
+    };
+
+    public static (ObjectiveDefinition Objective, ImmutableArray<StudyDirection> Directions) Read(ConfigContext context, YamlNode node)
+    {
+        MappingReader reader = MappingReader.Open(context, node, "'objective'", "in 'objective'", Keys);
+        if (reader.Has("command") && reader.Has("callable"))
+        {
+            throw context.Error(Later(reader, "command", "callable"), "'objective' has both 'command' and 'callable'", "give exactly one: a command to run per trial, or a method to call");
+        }
+
+        var objective = new ObjectiveDefinition();
+        if (reader.Get("command") is { } command)
+        {
+            objective = objective with
+            {
+                Command = ReadCommand(context, command),
+                PassParameters = reader.Get("pass_parameters") is { } passing ? ReadPassing(context, passing) : ParameterPassing.Flags,
+                WorkingDirectory = reader.Text("working_directory"),
+                Environment = reader.Get("env") is { } env ? ReadEnvironment(context, env) : objective.Environment,
+            };
+        }
+        else if (reader.Get("callable") is { } callable)
+        {
+            if (CommandOnly.FirstOrDefault(reader.Has) is { } key)
+            {
+                throw context.Error(reader.Key(key), $"'{key}' applies only to a command objective", "remove it, or run the objective as a 'command'");
+            }
+
+            objective = objective with { Callable = ReadCallable(context, callable) };
+        }
+        else
+        {
+            throw context.Error(
+                reader.Node,
+                "'objective' needs 'command' or 'callable'",
+                $"command: [python3, train.py] runs a process per trial; callable: \"{CallableForm}\" calls a method");
+        }
+
+        ImmutableArray<string> metrics = ReadMetrics(context, reader, objective.Command is not null) ?? objective.Metrics;
+        return (objective with { Metrics = metrics, Timeout = reader.Seconds("timeout") }, ReadDirections(context, reader, metrics.Length));
+    }
+
+    private static ImmutableArray<string> ReadCommand(ConfigContext context, YamlNode node)
+    {
+        List<string> arguments;
+        if (node is YamlSequenceNode list)
+        {
+            arguments = [.. list.Select(a => context.Text(a, "a command argument"))];
+        }
+        else if (node is YamlScalarNode)
+        {
+            try
+            {
+                arguments = CommandLine.Split(context.Text(node, "'command'"));
+            }
+            catch (FormatException e)
+            {
+                throw context.Error(node.Start, e.Message, "quote as a POSIX shell would, or give the command as a list of arguments", e);
+            }
+        }
+        else
+        {
+            throw context.Error(node, $"'command' must be a list of arguments or a string, got {context.Describe(node)}", "write e.g. command: [python3, train.py]");
+        }
+
+        if (arguments.Count == 0 || arguments[0].Length == 0)
+        {
+            throw context.Error(node, "the command names no program", "write e.g. command: [python3, train.py]");
+        }
+
+        return [.. arguments];
+    }
+
+    private static ParameterPassing ReadPassing(ConfigContext context, YamlNode node)
+    {
+        string text = context.Text(node, "pass_parameters");
+        return Passing.TryGetValue(text, out ParameterPassing passing) ? passing : throw context.Error(
+            node,
+            $"unknown pass_parameters '{text}'",
+            (KeySuggestions.Closest(text, Passing.Keys) is { } s ? $"did you mean '{s}'? " : "") +
+            "allowed: flags (--name=value), key_value or hydra (name=value), none (placeholders or VERNIER_PARAMS_FILE only)");
+    }
+
+    private static ImmutableSortedDictionary<string, string?> ReadEnvironment(ConfigContext context, YamlNode node)
+    {
+        var environment = ImmutableSortedDictionary.CreateBuilder<string, string?>(StringComparer.Ordinal);
+        foreach ((YamlNode key, YamlNode value) in context.Mapping(node, "'env'", "write e.g. env: { OMP_NUM_THREADS: 4 }").Children)
+        {
+            string name = context.Text(key, "an environment variable's name");
+            if (!EnvironmentName().IsMatch(name))
+            {
+                throw context.Error(key, $"'{name}' is not a valid environment variable name", "use letters, digits and '_', not starting with a digit");
+            }
+
+            // A null value removes an inherited variable.
+            environment[name] = value is YamlScalarNode scalar && context.Resolve(scalar).Kind == ScalarKind.Null ? null : context.Text(value, $"the value of '{name}'");
+        }
+
+        return environment.ToImmutable();
+    }
+
+    private static CallableReference ReadCallable(ConfigContext context, YamlNode node)
+    {
+        string text = context.NonEmptyText(node, "'callable'");
+        int colon = text.LastIndexOf(':');
+        Match member = colon > 0 ? MemberName().Match(text[(colon + 1)..]) : Match.Empty;
+        return member.Success
+            ? new CallableReference(text[..colon], member.Groups["type"].Value, member.Groups["method"].Value)
+            : throw context.Error(node, $"'callable' must name an assembly and a method, got '{text}'", $"write \"{CallableForm}\"");
+    }
+
+    private static ImmutableArray<string>? ReadMetrics(ConfigContext context, MappingReader reader, bool isCommand)
+    {
+        if (reader.Has("metric") && reader.Has("metrics"))
+        {
+            throw context.Error(Later(reader, "metric", "metrics"), "'objective' has both 'metric' and 'metrics'", "use 'metric' for one objective, 'metrics' for several");
+        }
+
+        if (reader.Get("metric") is { } metric)
+        {
+            return [MetricName(context, metric)];
+        }
+
+        if (reader.Get("metrics") is { } list)
+        {
+            YamlSequenceNode names = context.Sequence(list, "'metrics'", "write e.g. metrics: [val_loss, latency_ms]");
+            var metrics = new List<string>();
+            foreach (YamlNode node in names)
+            {
+                string name = MetricName(context, node);
+                if (metrics.Contains(name))
+                {
+                    throw context.Error(node, $"metric '{name}' is listed twice", "metric names must be unique");
+                }
+
+                metrics.Add(name);
+            }
+
+            return metrics.Count > 0 ? [.. metrics] : throw context.Error(list, "'metrics' is empty", "list at least one metric");
+        }
+
+        return isCommand
+            ? throw context.Error(reader.Node, "missing required key 'metric' in 'objective'", "name the metric the command prints as METRIC name=value, e.g. metric: val_loss")
+            : null;
+    }
+
+    private static string MetricName(ConfigContext context, YamlNode node)
+    {
+        string name = context.NonEmptyText(node, "a metric name");
+        if (name == "step")
+        {
+            throw context.Error(node, "'step' cannot be a metric name", "the METRIC protocol reserves it for the step of intermediate values");
+        }
+
+        return MetricNamePattern().IsMatch(name) ? name : throw context.Error(node, $"'{name}' is not a valid metric name", "a metric name has no spaces or '='");
+    }
+
+    private static ImmutableArray<StudyDirection> ReadDirections(ConfigContext context, MappingReader reader, int metricCount)
+    {
+        string[] given = [.. new[] { "maximize", "direction", "directions" }.Where(reader.Has).OrderBy(k => reader.Key(k).Start.Index)];
+        if (given.Length > 1)
+        {
+            throw context.Error(reader.Key(given[1]), $"'{given[1]}' and '{given[0]}' both set the direction", "give only one of maximize, direction and directions");
+        }
+
+        if (reader.Get("directions") is { } list)
+        {
+            YamlSequenceNode names = context.Sequence(list, "'directions'", "write e.g. directions: [minimize, maximize]");
+            if (names.Children.Count != metricCount)
+            {
+                throw context.Error(list, $"{names.Children.Count} directions for {metricCount} metric{(metricCount == 1 ? "" : "s")}", "give one direction per metric, in the same order");
+            }
+
+            return [.. names.Select(n => Direction(context, n))];
+        }
+
+        StudyDirection? single = reader.Get("direction") is { } direction ? Direction(context, direction)
+            : reader.Boolean("maximize") is bool maximize ? (maximize ? StudyDirection.Maximize : StudyDirection.Minimize)
+            : null;
+        if (single is not null && metricCount > 1)
+        {
+            throw context.Error(reader.Key(given[0]), $"'{given[0]}' sets one direction, but there are {metricCount} metrics", "give 'directions' with one entry per metric");
+        }
+
+        return [.. Enumerable.Repeat(single ?? StudyDirection.Minimize, metricCount)];
+    }
+
+    private static StudyDirection Direction(ConfigContext context, YamlNode node)
+    {
+        string text = context.Text(node, "a direction");
+        try
+        {
+            return StudyDirectionExtensions.ParseWireName(text);
+        }
+        catch (FormatException e)
+        {
+            throw context.Error(node.Start, $"unknown direction '{text}'", DirectionsAllowed, e);
+        }
+    }
+
+    /// <summary>Of two keys that may not go together, the one written second: the error is where the reader stumbles.</summary>
+    private static YamlScalarNode Later(MappingReader reader, string a, string b) =>
+        reader.Key(a).Start.Index > reader.Key(b).Start.Index ? reader.Key(a) : reader.Key(b);
+
+    [GeneratedRegex(@"^(?<type>[A-Za-z_][A-Za-z0-9_]*(?:[.+][A-Za-z_][A-Za-z0-9_]*)*)\.(?<method>[A-Za-z_][A-Za-z0-9_]*)$", RegexOptions.CultureInvariant)]
+    private static partial Regex MemberName();
+
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex EnvironmentName();
+
+    // The METRIC protocol splits on whitespace and '='.
+    [GeneratedRegex(@"^[^\s=]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex MetricNamePattern();
+}

@@ -1,0 +1,260 @@
+using System.Collections.Immutable;
+using Vernier.Distributions;
+using Vernier.SearchSpaces;
+using YamlDotNet.RepresentationModel;
+
+namespace Vernier.Runner.Config;
+
+/// <summary>
+/// Reads a study file (YAML or JSON, told apart by content, not extension) into a validated
+/// <see cref="StudyDefinition"/>, or throws a <see cref="ConfigException"/> naming the file, line
+/// and column of the first problem, what is wrong and what is allowed.
+/// </summary>
+/// <remarks>
+/// <para>The file is a mapping with these keys (any other key is an error, with a suggestion):</para>
+/// <code>
+/// name: mlp-digits                  # optional; default: the file name without extension
+/// storage: sqlite:///vernier.db     # optional; memory:, sqlite:///path.db, postgresql://user@host/db
+/// space:                            # required (or search_space); a list, or a map name → spec
+///   - { name: lr, type: float, low: 0.0001, high: 0.1, log: true }
+///   - { name: layers, type: int, low: 2, high: 6, step: 2 }
+///   - { name: opt, type: categorical, choices: [sgd, adam] }
+///   - { name: momentum, type: float, low: 0, high: 0.99, when: { opt: sgd } }
+/// constraints:                      # optional
+///   - { when: { opt: adam }, set: { momentum: 0 } }
+///   - { forbid: { opt: sgd, lr: { gt: 0.05 } } }
+/// strategy: { name: random, seed: 42 }   # optional; random (default) or grid; or just strategy: grid
+/// pruner: { name: median, n_warmup_steps: 5 }  # optional; none (default), median, successive_halving, hyperband
+/// objective:                        # required
+///   command: [python3, train.py]    # or a string split like a POSIX shell; or callable: "A.dll:Ns.Type.Method"
+///   metric: val_loss                # required for a command; or metrics: [loss, latency] with directions: [minimize, minimize]
+///   maximize: false                 # or direction: minimize|maximize; default minimize
+///   timeout: 600                    # seconds per trial; optional
+///   env: { OMP_NUM_THREADS: 1 }     # optional, commands only
+///   working_directory: .            # optional, commands only; default: the file's directory
+///   pass_parameters: flags          # flags (--name=value, default), key_value (name=value), none
+/// resource: { max_concurrent: 1, min_interval_ms: 0 }   # optional; these are the defaults
+/// max_trials: 12                    # optional
+/// timeout: 3600                     # seconds for the whole study; optional
+/// </code>
+/// <para>
+/// The space also takes the Ray Tune style, a map from name to specification:
+/// <c>{"lr": {"type": "loguniform", "min": 1e-5, "max": 1e-3}, "batch_size": {"type": "choice", "values": [4, 8, 16]}}</c>.
+/// Types: <c>float</c>, <c>int</c>, <c>categorical</c>, and <c>uniform</c>, <c>loguniform</c>,
+/// <c>quniform</c> (q), <c>randint</c>, <c>lograndint</c>, <c>qrandint</c> (q), <c>choice</c>;
+/// <c>min</c>/<c>max</c> may replace <c>low</c>/<c>high</c> and <c>values</c> <c>choices</c>.
+/// As in Ray Tune, the upper bound of <c>randint</c> and <c>lograndint</c> is exclusive
+/// (<c>randint</c> with min 1 and max 4 gives 1, 2 or 3); <c>int</c> and <c>qrandint</c> include it.
+/// In the map form a plain value (<c>epochs: 10</c>) is a constant.
+/// </para>
+/// <para>
+/// A condition (<c>when</c>, <c>forbid</c>) maps parameters to a value (equals), a list (one of)
+/// or operators <c>{eq, ne, in, lt, le, gt, ge}</c>; everything listed must hold.
+/// </para>
+/// <para>
+/// Scalars follow the YAML 1.2 core schema, as JSON does: <c>"0.1"</c> in quotes is a string,
+/// <c>yes</c> is not a boolean. The loader stops at the first error: it checks the top-level keys,
+/// then name, storage, space (parameters, their conditions, constraints), objective, strategy,
+/// pruner, resource, max_trials and timeout, in that order.
+/// </para>
+/// </remarks>
+/// <example>
+/// <code>
+/// StudyDefinition study = StudyDefinitionLoader.Load("study.yaml");
+/// foreach (ParameterSpec p in study.Space.Parameters) Console.WriteLine($"{p.Name}: {p.Distribution}");
+/// </code>
+/// </example>
+public static class StudyDefinitionLoader
+{
+    private const string RootHint = "a study file is a mapping with at least 'space' and 'objective'";
+
+    private static readonly KeySpec[] RootKeys =
+    [
+        new("name"), new("storage"), new("space", "search_space"), new("constraints"), new("strategy"), new("pruner"),
+        new("objective"), new("resource"), new("max_trials"), new("timeout"),
+    ];
+
+    private static readonly KeySpec[] ResourceKeys = [new("max_concurrent"), new("min_interval_ms")];
+
+    private static readonly string[] StorageSchemes = ["memory:", "sqlite:///", "postgresql://", "postgres://"];
+
+    /// <summary>Reads and validates a study file.</summary>
+    /// <param name="path">The file's path; messages name it as given.</param>
+    /// <returns>The definition, with <see cref="StudyDefinition.SourcePath"/> set to the file's full path.</returns>
+    /// <exception cref="ConfigException">The file is not a valid study definition.</exception>
+    /// <exception cref="IOException">The file cannot be read (<see cref="FileNotFoundException"/> when it does not exist).</exception>
+    public static StudyDefinition Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return Parse(File.ReadAllText(path), path) with { SourcePath = Path.GetFullPath(path) };
+    }
+
+    /// <summary>Parses and validates the text of a study file.</summary>
+    /// <param name="text">The YAML or JSON text.</param>
+    /// <param name="fileName">The name used in messages and for the default study name, e.g. <c>study.yaml</c>.</param>
+    /// <returns>The definition, without a <see cref="StudyDefinition.SourcePath"/>.</returns>
+    /// <exception cref="ConfigException">The text is not a valid study definition.</exception>
+    public static StudyDefinition Parse(string text, string fileName)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentException.ThrowIfNullOrEmpty(fileName);
+        var context = new ConfigContext(fileName);
+        YamlNode rootNode = YamlSource.LoadRoot(context, text.TrimStart('\uFEFF'));
+        MappingReader root = MappingReader.Open(context, rootNode, "the file", "at the top level", RootKeys, RootHint);
+
+        string name = root.Text("name") is { } given ? given.Trim() : DefaultName(fileName);
+        string? storage = root.Get("storage") is { } storageNode ? ReadStorage(context, storageNode) : null;
+
+        YamlNode spaceNode = root.Required("space", RootHint);
+        List<DeclaredParameter> declared = SpaceReader.Read(context, spaceNode, root.Spelling("space"));
+        SearchSpace space = BuildSpace(context, root, declared);
+
+        (ObjectiveDefinition objective, ImmutableArray<Studies.StudyDirection> directions) =
+            ObjectiveReader.Read(context, root.Required("objective", RootHint));
+
+        StrategyDefinition strategy = root.Get("strategy") is { } strategyNode ? ReadStrategy(context, strategyNode, declared) : new StrategyDefinition();
+        PrunerDefinition pruner = new();
+        if (root.Get("pruner") is { } prunerNode)
+        {
+            (string prunerName, _, ImmutableSortedDictionary<string, object?> options) = ReadNamed(context, prunerNode, "pruner", Catalog.Pruners, pruner.Name, allowSeed: false);
+            pruner = new PrunerDefinition { Name = prunerName, Options = options };
+        }
+
+        return new StudyDefinition
+        {
+            Name = name,
+            Storage = storage,
+            Space = space,
+            Directions = directions,
+            Strategy = strategy,
+            Pruner = pruner,
+            Objective = objective,
+            Resource = root.Get("resource") is { } resourceNode ? ReadResource(context, resourceNode) : new ResourceDefinition(),
+            MaxTrials = root.Get("max_trials") is { } maxTrials ? PositiveInt(context, maxTrials, "max_trials") : null,
+            Timeout = root.Seconds("timeout"),
+        };
+    }
+
+    private static string DefaultName(string fileName)
+    {
+        string stem = Path.GetFileNameWithoutExtension(fileName);
+        return stem.Length > 0 ? stem : "study";
+    }
+
+    private static string ReadStorage(ConfigContext context, YamlNode node)
+    {
+        string url = context.NonEmptyText(node, "storage");
+        bool known = StorageSchemes.Any(s => url.StartsWith(s, StringComparison.Ordinal) && (s == "memory:" || url.Length > s.Length));
+        return known ? url : throw context.Error(node, $"'{url}' is not a storage URL", "allowed: memory:, sqlite:///path/to/file.db (three slashes), postgresql://user@host/db");
+    }
+
+    private static SearchSpace BuildSpace(ConfigContext context, MappingReader root, List<DeclaredParameter> declared)
+    {
+        var conditions = new ConditionReader(context, declared);
+        List<ParameterSpec> specs = [.. declared.Select(p => new ParameterSpec(p.Name, p.Distribution, p.When is null ? null : conditions.ReadParameterCondition(p)))];
+        List<Constraint> constraints = root.Get("constraints") is { } constraintsNode ? conditions.ReadConstraints(constraintsNode) : [];
+        try
+        {
+            return new SearchSpace(specs, constraints);
+        }
+        catch (ArgumentException e)
+        {
+            // Names and values were checked where they are written; what is left spans several nodes (a cycle of conditions).
+            throw context.Error(root.Key("space").Start, $"the search space is inconsistent: {e.Message.TrimEnd('.')}", null, e);
+        }
+    }
+
+    private static StrategyDefinition ReadStrategy(ConfigContext context, YamlNode node, List<DeclaredParameter> declared)
+    {
+        (string name, ulong? seed, ImmutableSortedDictionary<string, object?> options) = ReadNamed(context, node, "strategy", Catalog.Strategies, new StrategyDefinition().Name, allowSeed: true);
+        if (name == "grid" && declared.FirstOrDefault(p => p.Distribution is FloatDistribution { Step: null, IsSingle: false }) is { } continuous)
+        {
+            throw context.Error(
+                continuous.Entry,
+                $"grid search needs a finite set of values, but '{continuous.Name}' is a continuous {continuous.Distribution}",
+                "give it a step, or make it categorical");
+        }
+
+        return new StrategyDefinition { Name = name, Seed = seed, Options = options };
+    }
+
+    /// <summary>Reads <c>strategy</c> or <c>pruner</c>: a bare name, or a mapping with <c>name</c> and the options the catalog lists for that name.</summary>
+    private static (string Name, ulong? Seed, ImmutableSortedDictionary<string, object?> Options) ReadNamed(
+        ConfigContext context, YamlNode node, string what, IReadOnlyDictionary<string, string[]> catalog, string defaultName, bool allowSeed)
+    {
+        YamlNode? nameNode = node is YamlScalarNode ? node : (node as YamlMappingNode) is { } map ? MappingReader.Peek(map, "name") : null;
+        if (node is YamlSequenceNode)
+        {
+            throw context.Error(node, $"'{what}' must be a name or a mapping, got a list", $"write e.g. {what}: {{ name: {defaultName} }}");
+        }
+
+        string name = nameNode is null ? defaultName : context.NonEmptyText(nameNode, $"the {what}'s name");
+        if (!catalog.TryGetValue(name, out string[]? optionKeys))
+        {
+            throw context.Error(
+                nameNode!,
+                $"unknown {what} '{name}'",
+                (KeySuggestions.Closest(name, catalog.Keys) is { } s ? $"did you mean '{s}'? " : "") + "allowed: " + string.Join(", ", catalog.Keys.Order(StringComparer.Ordinal)));
+        }
+
+        var options = ImmutableSortedDictionary.CreateBuilder<string, object?>(StringComparer.Ordinal);
+        if (node is YamlScalarNode)
+        {
+            return (name, null, options.ToImmutable());
+        }
+
+        KeySpec[] keys = [new("name"), .. allowSeed ? [new KeySpec("seed")] : Array.Empty<KeySpec>(), .. optionKeys.Select(k => new KeySpec(k))];
+        MappingReader reader = MappingReader.Open(context, node, $"'{what}'", $"in '{what}' ({name})", keys);
+        foreach (string key in optionKeys.Where(reader.Has))
+        {
+            options[key] = context.Value(reader.Get(key)!, key);
+        }
+
+        return (name, reader.Get("seed") is { } seedNode ? ReadSeed(context, seedNode) : null, options.ToImmutable());
+    }
+
+    private static ulong ReadSeed(ConfigContext context, YamlNode node)
+    {
+        // Read from the text: a seed may exceed long's range and is never a float.
+        if (node is YamlScalarNode scalar && context.Resolve(scalar).Kind is ScalarKind.Integer or ScalarKind.Float &&
+            ulong.TryParse(scalar.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out ulong seed))
+        {
+            return seed;
+        }
+
+        throw context.Error(node, $"seed must be a non-negative integer, got {context.Describe(node)}");
+    }
+
+    private static ResourceDefinition ReadResource(ConfigContext context, YamlNode node)
+    {
+        MappingReader reader = MappingReader.Open(context, node, "'resource'", "in 'resource'", ResourceKeys);
+        var resource = new ResourceDefinition();
+        if (reader.Get("max_concurrent") is { } maxConcurrent)
+        {
+            resource = resource with { MaxConcurrent = PositiveInt(context, maxConcurrent, "max_concurrent") };
+        }
+
+        if (reader.Get("min_interval_ms") is { } minInterval)
+        {
+            long ms = context.Integer(minInterval, "min_interval_ms");
+            resource = resource with
+            {
+                MinInterval = ms is >= 0 and <= int.MaxValue ? TimeSpan.FromMilliseconds(ms)
+                    : throw context.Error(minInterval, $"min_interval_ms must be between 0 and {int.MaxValue}, got {ms}", "0 starts a trial as soon as a slot is free"),
+            };
+        }
+
+        return resource;
+    }
+
+    private static int PositiveInt(ConfigContext context, YamlNode node, string what)
+    {
+        long value = context.Integer(node, what);
+        return value switch
+        {
+            < 1 => throw context.Error(node, $"{what} must be at least 1, got {value}"),
+            > int.MaxValue => throw context.Error(node, $"{what} must be at most {int.MaxValue}, got {value}"),
+            _ => (int)value,
+        };
+    }
+}

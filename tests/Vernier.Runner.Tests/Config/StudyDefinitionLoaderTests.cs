@@ -1,0 +1,314 @@
+using Vernier.Distributions;
+using Vernier.Runner.Config;
+using Vernier.SearchSpaces;
+using Vernier.Studies;
+
+namespace Vernier.Runner.Tests.Config;
+
+public sealed class StudyDefinitionLoaderTests
+{
+    // The example of the config format; 'opt' is declared because conditions may only read declared parameters.
+    internal const string ExampleYaml = """
+        name: mlp-digits            # optional
+        storage: sqlite:///vernier.db   # optional
+        space:
+          - { name: lr, type: float, low: 0.0001, high: 0.1, log: true }
+          - { name: layers, type: int, low: 2, high: 6, step: 2 }
+          - { name: activation, type: categorical, choices: [relu, gelu, tanh] }
+          - { name: opt, type: categorical, choices: [sgd, adam, rmsprop] }
+          - { name: momentum, type: float, low: 0, high: 0.99, when: { opt: [sgd, adam] } }   # conditional
+        constraints:
+          - { when: { opt: adam }, set: { momentum: 0 } }           # fixed value under a condition
+          - { forbid: { opt: sgd, lr: { gt: 0.05 } } }              # forbidden combination
+        strategy: { name: random, seed: 42 }
+        objective:
+          command: [python3, train.py]
+          metric: val_loss
+          maximize: false
+          timeout: 600
+        resource: { max_concurrent: 1, min_interval_ms: 0 }
+        max_trials: 12
+        """;
+
+    internal const string ExampleJson = """
+        {
+          "name": "mlp-digits",
+          "storage": "sqlite:///vernier.db",
+          "space": [
+            {"name": "lr", "type": "float", "low": 0.0001, "high": 0.1, "log": true},
+            {"name": "layers", "type": "int", "low": 2, "high": 6, "step": 2},
+            {"name": "activation", "type": "categorical", "choices": ["relu", "gelu", "tanh"]},
+            {"name": "opt", "type": "categorical", "choices": ["sgd", "adam", "rmsprop"]},
+            {"name": "momentum", "type": "float", "low": 0, "high": 0.99, "when": {"opt": ["sgd", "adam"]}}
+          ],
+          "constraints": [
+            {"when": {"opt": "adam"}, "set": {"momentum": 0}},
+            {"forbid": {"opt": "sgd", "lr": {"gt": 0.05}}}
+          ],
+          "strategy": {"name": "random", "seed": 42},
+          "objective": {"command": ["python3", "train.py"], "metric": "val_loss", "maximize": false, "timeout": 600},
+          "resource": {"max_concurrent": 1, "min_interval_ms": 0},
+          "max_trials": 12
+        }
+        """;
+
+    [Fact]
+    public void Parse_Example_ReadsEverySection()
+    {
+        StudyDefinition study = StudyDefinitionLoader.Parse(ExampleYaml, "study.yaml");
+
+        study.Name.ShouldBe("mlp-digits");
+        study.Storage.ShouldBe("sqlite:///vernier.db");
+        SearchSpace space = study.Space;
+        space.Find("lr")!.Distribution.ShouldBe(new FloatDistribution(0.0001, 0.1, log: true));
+        space.Find("layers")!.Distribution.ShouldBe(new IntDistribution(2, 6, step: 2));
+        space.Find("activation")!.Distribution.ShouldBe(new CategoricalDistribution(["relu", "gelu", "tanh"]));
+        space.Find("opt")!.Distribution.ShouldBe(new CategoricalDistribution(["sgd", "adam", "rmsprop"]));
+        space.Find("momentum")!.Distribution.ShouldBe(new FloatDistribution(0, 0.99));
+        space.Find("momentum")!.When.ShouldBe(Condition.In("opt", "sgd", "adam"));
+        space.Parameters.Select(p => p.Name).ShouldBe(["lr", "layers", "activation", "opt", "momentum"]);
+        space.Constraints.ShouldBe(
+        [
+            new FixedValue(Condition.Equal("opt", "adam"), "momentum", 0L),
+            new ForbiddenCombination(Condition.All(Condition.Equal("opt", "sgd"), Condition.Compare("lr", Comparison.GreaterThan, 0.05))),
+        ]);
+        study.Directions.ShouldBe([StudyDirection.Minimize]);
+        study.Strategy.ShouldBe(new StrategyDefinition { Name = "random", Seed = 42 }, StrategyComparer.Instance);
+        study.Pruner.Name.ShouldBe("none");
+        study.Objective.Command.ShouldNotBeNull().ShouldBe(["python3", "train.py"]);
+        study.Objective.Callable.ShouldBeNull();
+        study.Objective.Metric.ShouldBe("val_loss");
+        study.Objective.Timeout.ShouldBe(TimeSpan.FromSeconds(600));
+        study.Objective.PassParameters.ShouldBe(ParameterPassing.Flags);
+        study.Resource.ShouldBe(new ResourceDefinition { MaxConcurrent = 1, MinInterval = TimeSpan.Zero });
+        study.MaxTrials.ShouldBe(12);
+        study.Timeout.ShouldBeNull();
+        study.SourcePath.ShouldBeNull();
+    }
+
+    [Fact]
+    public void Parse_Example_SpaceBehavesAsDeclared()
+    {
+        SearchSpace space = StudyDefinitionLoader.Parse(ExampleYaml, "study.yaml").Space;
+
+        space.FindViolation(new Dictionary<string, object?> { ["opt"] = "sgd", ["lr"] = 0.08 }).ShouldNotBeNull();
+        space.FindViolation(new Dictionary<string, object?> { ["opt"] = "sgd", ["lr"] = 0.01 }).ShouldBeNull();
+        space.Validate(new Dictionary<string, object?>
+        {
+            ["lr"] = 0.01, ["layers"] = 4L, ["activation"] = "gelu", ["opt"] = "adam", ["momentum"] = 0.5,
+        }).ShouldBe(["'momentum' must be 0 because opt == adam."]);
+    }
+
+    [Fact]
+    public void Parse_JsonOfTheExample_GivesTheSameDefinition()
+    {
+        StudyDefinition yaml = StudyDefinitionLoader.Parse(ExampleYaml, "study.yaml");
+        StudyDefinition json = StudyDefinitionLoader.Parse(ExampleJson, "study.json");
+
+        json.Space.Parameters.ShouldBe(yaml.Space.Parameters);
+        json.Space.Constraints.ShouldBe(yaml.Space.Constraints);
+        json.Directions.ShouldBe(yaml.Directions);
+        json.Resource.ShouldBe(yaml.Resource);
+        json.ContentHash.ShouldBe(yaml.ContentHash);
+    }
+
+    [Fact]
+    public void Parse_RayTuneDialect_ConvertsTypesAndExclusiveRandintBound()
+    {
+        const string Ray = """
+            {"search_space": {
+                "lr": {"type": "loguniform", "min": 1e-5, "max": 1e-3},
+                "batch_size": {"type": "choice", "values": [4, 8, 16]},
+                "dropout": {"type": "uniform", "min": 0, "max": 0.5},
+                "layers": {"type": "randint", "min": 1, "max": 4},
+                "width": {"type": "lograndint", "min": 16, "max": 513},
+                "wd": {"type": "quniform", "min": 0, "max": 0.1, "q": 0.01},
+                "heads": {"type": "qrandint", "min": 2, "max": 8, "q": 2},
+                "epochs": 10},
+             "objective": {"command": "python3 train.py", "metric": "acc", "direction": "max"}}
+            """;
+
+        StudyDefinition study = StudyDefinitionLoader.Parse(Ray, "ray.json");
+
+        SearchSpace space = study.Space;
+        space.Find("lr")!.Distribution.ShouldBe(new FloatDistribution(1e-5, 1e-3, log: true));
+        space.Find("batch_size")!.Distribution.ShouldBe(new CategoricalDistribution([4L, 8L, 16L]));
+        space.Find("dropout")!.Distribution.ShouldBe(new FloatDistribution(0, 0.5));
+        space.Find("layers")!.Distribution.ShouldBe(new IntDistribution(1, 3));
+        space.Find("width")!.Distribution.ShouldBe(new IntDistribution(16, 512, log: true));
+        space.Find("wd")!.Distribution.ShouldBe(new FloatDistribution(0, 0.1, step: 0.01));
+        space.Find("heads")!.Distribution.ShouldBe(new IntDistribution(2, 8, step: 2));
+        space.Find("epochs")!.Distribution.ShouldBe(new CategoricalDistribution([10L]));
+        study.Directions.ShouldBe([StudyDirection.Maximize]);
+        study.Name.ShouldBe("ray");
+    }
+
+    [Fact]
+    public void Parse_MapFormWithVernierTypes_ReadsConditionsAndOperators()
+    {
+        const string Yaml = """
+            space:
+              opt: { type: categorical, choices: [sgd, adam, rmsprop] }
+              lr: { type: float, low: 0.001, high: 1, when: { opt: { ne: rmsprop } } }
+              layers: { type: int, low: 1, high: 8, log: true }
+              decay: { type: float, low: 0, high: 1, step: 0.25, when: { layers: { ge: 2, lt: 6 }, opt: { in: [adam] } } }
+            objective: { callable: "bin/Model.dll:Models.Mlp+Trainer.Evaluate" }
+            """;
+
+        StudyDefinition study = StudyDefinitionLoader.Parse(Yaml, "space.yml");
+
+        study.Space.Find("lr")!.When.ShouldBe(Condition.In("opt", "sgd", "adam"));
+        study.Space.Find("layers")!.Distribution.ShouldBe(new IntDistribution(1, 8, log: true));
+        study.Space.Find("decay")!.When.ShouldBe(Condition.All(
+            Condition.Compare("layers", Comparison.GreaterThanOrEqual, 2),
+            Condition.Compare("layers", Comparison.LessThan, 6),
+            Condition.In("opt", "adam")));
+        study.Objective.Callable.ShouldBe(new CallableReference("bin/Model.dll", "Models.Mlp+Trainer", "Evaluate"));
+        study.Objective.Command.ShouldBeNull();
+        study.Objective.Metrics.ShouldBe(["value"]);
+        study.Directions.ShouldBe([StudyDirection.Minimize]);
+    }
+
+    [Fact]
+    public void Parse_MinimalFile_FillsEveryDefault()
+    {
+        StudyDefinition study = StudyDefinitionLoader.Parse(
+            "space: [{ name: x, type: float, low: 0, high: 1 }]\nobjective: { command: [./run.sh], metric: loss }\n",
+            "experiments/quick.yaml");
+
+        study.Name.ShouldBe("quick");
+        study.Storage.ShouldBeNull();
+        study.Space.Constraints.ShouldBeEmpty();
+        study.Strategy.Name.ShouldBe("random");
+        study.Strategy.Seed.ShouldBeNull();
+        study.Strategy.Options.ShouldBeEmpty();
+        study.Pruner.Name.ShouldBe("none");
+        study.Pruner.Options.ShouldBeEmpty();
+        study.Resource.MaxConcurrent.ShouldBe(1);
+        study.Resource.MinInterval.ShouldBe(TimeSpan.Zero);
+        study.MaxTrials.ShouldBeNull();
+        study.Timeout.ShouldBeNull();
+        study.Objective.Timeout.ShouldBeNull();
+        study.Objective.Environment.ShouldBeEmpty();
+        study.Objective.WorkingDirectory.ShouldBeNull();
+        study.Objective.PassParameters.ShouldBe(ParameterPassing.Flags);
+        study.Directions.ShouldBe([StudyDirection.Minimize]);
+    }
+
+    [Fact]
+    public void Parse_CommandObjectiveOptions_AreRead()
+    {
+        const string Yaml = """
+            space: { x: { type: float, low: 0, high: 1 } }
+            objective:
+              command: "python3 -u 'my train.py' --tag=\"a b\" it\\'s ''"
+              metrics: [loss, latency_ms]
+              directions: [minimize, max]
+              env: { OMP_NUM_THREADS: 4, CUDA_LAUNCH_BLOCKING: ~, MODE: fast }
+              working_directory: ../work
+              pass_parameters: hydra
+            strategy: grid_free_name_is_not_allowed_here
+            """;
+
+        Should.Throw<ConfigException>(() => StudyDefinitionLoader.Parse(Yaml, "s.yaml"))
+            .Message.ShouldBe("s.yaml:9:11: unknown strategy 'grid_free_name_is_not_allowed_here'; allowed: grid, random");
+
+        StudyDefinition study = StudyDefinitionLoader.Parse(Yaml.Replace("grid_free_name_is_not_allowed_here", "random", StringComparison.Ordinal), "s.yaml");
+
+        study.Objective.Command.ShouldNotBeNull().ShouldBe(["python3", "-u", "my train.py", "--tag=a b", "it's", ""]);
+        study.Objective.Metrics.ShouldBe(["loss", "latency_ms"]);
+        study.Directions.ShouldBe([StudyDirection.Minimize, StudyDirection.Maximize]);
+        study.Objective.Environment.ShouldBe(new Dictionary<string, string?> { ["CUDA_LAUNCH_BLOCKING"] = null, ["MODE"] = "fast", ["OMP_NUM_THREADS"] = "4" });
+        study.Objective.WorkingDirectory.ShouldBe("../work");
+        study.Objective.PassParameters.ShouldBe(ParameterPassing.KeyValue);
+    }
+
+    [Fact]
+    public void Parse_StrategyAndPrunerShorthandsAndOptions_AreRead()
+    {
+        const string Yaml = """
+            space: [{ name: n, type: int, low: 1, high: 3 }, { name: f, type: float, low: 0.5, high: 0.5 }]
+            objective: { command: [a], metric: m }
+            strategy: grid
+            pruner: { name: median, n_warmup_steps: 5, n_startup_trials: 3 }
+            timeout: 90.5
+            """;
+
+        StudyDefinition study = StudyDefinitionLoader.Parse(Yaml, "s.yaml");
+
+        study.Strategy.Name.ShouldBe("grid");
+        study.Pruner.Name.ShouldBe("median");
+        study.Pruner.Options.ShouldBe(new Dictionary<string, object?> { ["n_startup_trials"] = 3L, ["n_warmup_steps"] = 5L });
+        study.Timeout.ShouldBe(TimeSpan.FromSeconds(90.5));
+    }
+
+    [Fact]
+    public void Parse_SeedAboveLongRange_IsAccepted()
+    {
+        StudyDefinition study = StudyDefinitionLoader.Parse(
+            "space: { x: { type: int, low: 0, high: 1 } }\nobjective: { callable: 'a.dll:T.M' }\nstrategy: { seed: 18446744073709551615 }\n",
+            "s.yaml");
+
+        study.Strategy.Seed.ShouldBe(ulong.MaxValue);
+        study.Strategy.Name.ShouldBe("random");
+    }
+
+    [Fact]
+    public void Parse_QuotedNumberChoice_StaysAString()
+    {
+        StudyDefinition study = StudyDefinitionLoader.Parse(
+            "space: { v: { type: choice, values: ['4', 4, 4.5, true, null, yes] } }\nobjective: { callable: 'a.dll:T.M' }\n",
+            "s.yaml");
+
+        ((CategoricalDistribution)study.Space.Find("v")!.Distribution).Choices.ShouldBe(["4", 4L, 4.5, true, null, "yes"]);
+    }
+
+    [Fact]
+    public void Load_File_SetsSourcePathAndResolvesRelativePathsAgainstIt()
+    {
+        string directory = Directory.CreateTempSubdirectory("vernier-config-").FullName;
+        try
+        {
+            string path = Path.Combine(directory, "digits.yaml");
+            File.WriteAllText(path, ExampleYaml.Replace("name: mlp-digits            # optional\n", "", StringComparison.Ordinal));
+
+            StudyDefinition study = StudyDefinitionLoader.Load(path);
+
+            study.Name.ShouldBe("digits");
+            study.SourcePath.ShouldBe(path);
+            study.ResolvePath("train.py").ShouldBe(Path.Combine(directory, "train.py"));
+            study.ResolvePath("/abs/x.db").ShouldBe("/abs/x.db");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Load_MissingFile_ThrowsFileNotFound() =>
+        Should.Throw<FileNotFoundException>(() => StudyDefinitionLoader.Load(Path.Combine(Path.GetTempPath(), $"missing-{Guid.NewGuid():N}.yaml")));
+
+    [Fact]
+    public void ConfigException_CarriesItsParts()
+    {
+        ConfigException e = Should.Throw<ConfigException>(() => StudyDefinitionLoader.Parse("space: []\nobjective: {}\n", "dir/s.yaml"));
+
+        e.File.ShouldBe("dir/s.yaml");
+        e.Line.ShouldBe(1);
+        e.Column.ShouldBe(8);
+        e.Problem.ShouldBe("the search space is empty");
+        e.Hint.ShouldBe("declare at least one parameter");
+        e.ShouldBeAssignableTo<VernierException>();
+    }
+
+    private sealed class StrategyComparer : IEqualityComparer<StrategyDefinition>
+    {
+        public static readonly StrategyComparer Instance = new();
+
+        public bool Equals(StrategyDefinition? x, StrategyDefinition? y) =>
+            x is not null && y is not null && x.Name == y.Name && x.Seed == y.Seed && x.Options.SequenceEqual(y.Options);
+
+        public int GetHashCode(StrategyDefinition obj) => obj.Name.GetHashCode(StringComparison.Ordinal);
+    }
+}
