@@ -14,12 +14,9 @@ internal static class Catalog
         ["grid"] = [],
     };
 
-    /// <summary>The pruners DESIGN.md plans, with Optuna's option names so that users' habits carry over.</summary>
+    /// <summary>The pruners this build has; each lists the option keys it accepts.</summary>
     public static readonly IReadOnlyDictionary<string, string[]> Pruners = new Dictionary<string, string[]>(StringComparer.Ordinal)
     {
         ["none"] = [],
-        ["median"] = ["n_startup_trials", "n_warmup_steps", "interval_steps"],
-        ["successive_halving"] = ["min_resource", "reduction_factor", "min_early_stopping_rate"],
-        ["hyperband"] = ["min_resource", "max_resource", "reduction_factor"],
     };
 }

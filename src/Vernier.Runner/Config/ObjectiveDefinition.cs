@@ -1,3 +1,4 @@
+using Vernier.Runner.Objectives;
 using System.Collections.Immutable;
 
 namespace Vernier.Runner.Config;
@@ -47,6 +48,6 @@ public sealed record ObjectiveDefinition
     public string? WorkingDirectory { get; init; }
 
     /// <summary>How parameters reach the command line (<c>pass_parameters</c>: <c>flags</c>, <c>key_value</c> or <c>none</c>).</summary>
-    /// <remarks>The default value is <see cref="ParameterPassing.Flags"/> (<c>--name=value</c>). Commands only.</remarks>
-    public ParameterPassing PassParameters { get; init; } = ParameterPassing.Flags;
+    /// <remarks>The default value is <see cref="CommandArgumentStyle.Flags"/> (<c>--name=value</c>). Commands only.</remarks>
+    public CommandArgumentStyle PassParameters { get; init; } = CommandArgumentStyle.Flags;
 }

@@ -1,3 +1,4 @@
+using Vernier.Runner.Objectives;
 using System.Collections.Immutable;
 using System.Text.RegularExpressions;
 using Vernier.Studies;
@@ -19,12 +20,12 @@ internal static partial class ObjectiveReader
 
     private static readonly string[] CommandOnly = ["env", "working_directory", "pass_parameters"];
 
-    private static readonly Dictionary<string, ParameterPassing> Passing = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, CommandArgumentStyle> Passing = new(StringComparer.Ordinal)
     {
-        ["flags"] = ParameterPassing.Flags,
-        ["key_value"] = ParameterPassing.KeyValue,
-        ["hydra"] = ParameterPassing.KeyValue,
-        ["none"] = ParameterPassing.None,
+        ["flags"] = CommandArgumentStyle.Flags,
+        ["key_value"] = CommandArgumentStyle.KeyValue,
+        ["hydra"] = CommandArgumentStyle.KeyValue,
+        ["none"] = CommandArgumentStyle.None,
     };
 
     public static (ObjectiveDefinition Objective, ImmutableArray<StudyDirection> Directions) Read(ConfigContext context, YamlNode node)
@@ -41,7 +42,7 @@ internal static partial class ObjectiveReader
             objective = objective with
             {
                 Command = ReadCommand(context, command),
-                PassParameters = reader.Get("pass_parameters") is { } passing ? ReadPassing(context, passing) : ParameterPassing.Flags,
+                PassParameters = reader.Get("pass_parameters") is { } passing ? ReadPassing(context, passing) : CommandArgumentStyle.Flags,
                 WorkingDirectory = reader.Text("working_directory"),
                 Environment = reader.Get("env") is { } env ? ReadEnvironment(context, env) : objective.Environment,
             };
@@ -98,10 +99,10 @@ internal static partial class ObjectiveReader
         return [.. arguments];
     }
 
-    private static ParameterPassing ReadPassing(ConfigContext context, YamlNode node)
+    private static CommandArgumentStyle ReadPassing(ConfigContext context, YamlNode node)
     {
         string text = context.Text(node, "pass_parameters");
-        return Passing.TryGetValue(text, out ParameterPassing passing) ? passing : throw context.Error(
+        return Passing.TryGetValue(text, out CommandArgumentStyle passing) ? passing : throw context.Error(
             node,
             $"unknown pass_parameters '{text}'",
             (KeySuggestions.Closest(text, Passing.Keys) is { } s ? $"did you mean '{s}'? " : "") +

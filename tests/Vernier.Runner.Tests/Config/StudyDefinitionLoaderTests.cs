@@ -1,3 +1,4 @@
+using Vernier.Runner.Objectives;
 using Vernier.Distributions;
 using Vernier.Runner.Config;
 using Vernier.SearchSpaces;
@@ -79,7 +80,7 @@ public sealed class StudyDefinitionLoaderTests
         study.Objective.Callable.ShouldBeNull();
         study.Objective.Metric.ShouldBe("val_loss");
         study.Objective.Timeout.ShouldBe(TimeSpan.FromSeconds(600));
-        study.Objective.PassParameters.ShouldBe(ParameterPassing.Flags);
+        study.Objective.PassParameters.ShouldBe(CommandArgumentStyle.Flags);
         study.Resource.ShouldBe(new ResourceDefinition { MaxConcurrent = 1, MinInterval = TimeSpan.Zero });
         study.MaxTrials.ShouldBe(12);
         study.Timeout.ShouldBeNull();
@@ -191,7 +192,7 @@ public sealed class StudyDefinitionLoaderTests
         study.Objective.Timeout.ShouldBeNull();
         study.Objective.Environment.ShouldBeEmpty();
         study.Objective.WorkingDirectory.ShouldBeNull();
-        study.Objective.PassParameters.ShouldBe(ParameterPassing.Flags);
+        study.Objective.PassParameters.ShouldBe(CommandArgumentStyle.Flags);
         study.Directions.ShouldBe([StudyDirection.Minimize]);
     }
 
@@ -220,7 +221,7 @@ public sealed class StudyDefinitionLoaderTests
         study.Directions.ShouldBe([StudyDirection.Minimize, StudyDirection.Maximize]);
         study.Objective.Environment.ShouldBe(new Dictionary<string, string?> { ["CUDA_LAUNCH_BLOCKING"] = null, ["MODE"] = "fast", ["OMP_NUM_THREADS"] = "4" });
         study.Objective.WorkingDirectory.ShouldBe("../work");
-        study.Objective.PassParameters.ShouldBe(ParameterPassing.KeyValue);
+        study.Objective.PassParameters.ShouldBe(CommandArgumentStyle.KeyValue);
     }
 
     [Fact]

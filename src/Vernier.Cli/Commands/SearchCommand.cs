@@ -1,0 +1,209 @@
+using System.CommandLine;
+using System.Globalization;
+using Vernier.Distributions;
+using Vernier.Runner;
+using Vernier.Runner.Checkpoints;
+using Vernier.Runner.Config;
+using Vernier.Runner.Objectives;
+using Vernier.Runner.Trackers;
+using Vernier.Storage;
+using Vernier.Studies;
+using Vernier.Trials;
+
+namespace Vernier.Cli.Commands;
+
+/// <summary><c>vernier search</c>: runs (or continues) the study a config file describes.</summary>
+internal static class SearchCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        Option<FileInfo?> config = CommonOptions.Config(required: true);
+        Option<string?> storage = CommonOptions.Storage();
+        Option<string?> studyName = CommonOptions.StudyName();
+        var nTrials = new Option<int?>("--n-trials", "-n") { Description = "The study's trial budget, overriding max_trials. A re-run continues until the study holds this many trials.", HelpName = "K" };
+        var timeout = new Option<double?>("--timeout") { Description = "Stop starting trials after this many seconds.", HelpName = "SECONDS" };
+        var checkpoint = new Option<FileInfo?>("--checkpoint") { Description = "Write a JSON snapshot of the whole study to this file after every finished trial.", HelpName = "FILE" };
+        var resume = new Option<FileInfo?>("--resume") { Description = "Continue from a checkpoint, also into a fresh storage; the suggestions continue exactly.", HelpName = "FILE" };
+        var output = new Option<FileInfo?>("--output", "-o") { Description = "Where to write best.json (default: in the output folder).", HelpName = "FILE" };
+        var outputDir = new Option<DirectoryInfo?>("--output-dir") { Description = "Folder for best.json, runs.csv, trials.jsonl and one folder per trial (default: runs/<study>).", HelpName = "DIR" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print what would run (the first trials' commands) and run nothing." };
+        var sampler = new Option<string?>("--sampler") { Description = $"Override the file's strategy: {string.Join(", ", StudyComposition.SamplerNames)}.", HelpName = "NAME" };
+        var seed = new Option<ulong?>("--seed") { Description = "Override the strategy's seed (a new study only: a study keeps its seed).", HelpName = "N" };
+        var maxConcurrent = new Option<int?>("--max-concurrent") { Description = "Override resource.max_concurrent.", HelpName = "N" };
+        var fresh = new Option<bool>("--fresh") { Description = "Delete the study's earlier trials and start over (default: continue)." };
+
+        var command = new Command("search", "Run the study a config file describes, or continue it where it stopped.\n\n" +
+            "Examples:\n" +
+            "  vernier search --config study.yaml\n" +
+            "  vernier search --config study.yaml --n-trials 50 --checkpoint study.ckpt.json\n" +
+            "  vernier search --config study.yaml --resume study.ckpt.json --storage sqlite:///other.db\n" +
+            "  vernier search --config study.yaml --dry-run");
+        foreach (Option option in new Option[] { config, storage, studyName, nTrials, timeout, checkpoint, resume, output, outputDir, dryRun, sampler, seed, maxConcurrent, fresh })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction((parsed, cancellationToken) => VernierApp.GuardAsync(console, async () =>
+        {
+            StudyTarget target = StudyTarget.Resolve(parsed, config, storage, studyName);
+            StudyDefinition definition = Override(target.Definition!, parsed.GetValue(sampler), parsed.GetValue(seed), parsed.GetValue(nTrials), parsed.GetValue(timeout), parsed.GetValue(maxConcurrent));
+            string name = target.StudyName;
+
+            StudyCheckpoint? restored = null;
+            if (parsed.GetValue(resume) is { } resumeFile)
+            {
+                restored = await StudyCheckpoint.LoadAsync(resumeFile.FullName, cancellationToken);
+                if (restored.ConfigHash is { } hash && hash != definition.ContentHash)
+                {
+                    throw new CliException($"the checkpoint {resumeFile.Name} was written for a different config (hash {hash[..12]}…, this one is {definition.ContentHash[..12]}…); resume with the config that wrote it.");
+                }
+
+                if (parsed.GetValue(studyName) is { } asked && asked != restored.StudyName)
+                {
+                    throw new CliException($"the checkpoint holds study '{restored.StudyName}', not '{asked}'.");
+                }
+
+                name = restored.StudyName;
+            }
+
+            await using IStorage store = StorageLocator.Open(target.StorageUrl);
+            if (parsed.GetValue(fresh) && await store.FindStudyAsync(name, cancellationToken) is { } old)
+            {
+                await store.DeleteStudyAsync(old.StudyId, cancellationToken);
+                console.Output.WriteLine($"deleted the earlier trials of study '{name}'.");
+            }
+
+            if (restored is not null)
+            {
+                int added = await restored.RestoreAsync(store, TimeProvider.System, cancellationToken);
+                console.Output.WriteLine($"resumed study '{name}' from the checkpoint: {added} trial(s) restored.");
+            }
+
+            string folder = parsed.GetValue(outputDir)?.FullName ?? Path.GetFullPath(Path.Combine("runs", name));
+            if (parsed.GetValue(dryRun))
+            {
+                await DryRunAsync(console, definition, store, target.StorageUrl, name, folder, cancellationToken);
+                return ExitCodes.Success;
+            }
+
+            await using Study study = await StudyComposition.CreateBuilder(definition, store, name).CreateOrLoadAsync(cancellationToken);
+            if (definition.MaxTrials is null && definition.Timeout is null)
+            {
+                console.Error.WriteLine("note: no max_trials or timeout: trials run until you press Ctrl-C.");
+            }
+
+            var runner = new StudyRunner(study, new StudyRunnerOptions
+            {
+                TotalTrials = definition.MaxTrials,
+                Timeout = definition.Timeout,
+                MaxConcurrent = definition.Resource.MaxConcurrent,
+                MinInterval = definition.Resource.MinInterval,
+                SearchSpace = definition.Space,
+                OutputDirectory = folder,
+                BestPath = parsed.GetValue(output)?.FullName,
+                CheckpointPath = parsed.GetValue(checkpoint)?.FullName,
+                ConfigHash = definition.ContentHash,
+                MetricNames = definition.Objective.Metrics,
+                Reporter = new ConsoleReporter(console.Rich),
+            });
+            OptimizeResult result = await runner.RunAsync(StudyComposition.CreateObjective(definition, Path.Combine(folder, "trials")), cancellationToken);
+            await PrintSummaryAsync(console, study, result, folder, parsed.GetValue(output)?.FullName, cancellationToken);
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static StudyDefinition Override(StudyDefinition definition, string? sampler, ulong? seed, int? trials, double? timeout, int? maxConcurrent)
+    {
+        if (sampler is not null && !StudyComposition.SamplerNames.Contains(sampler))
+        {
+            throw new CliException($"--sampler '{sampler}' is not a sampler; choose one of {string.Join(", ", StudyComposition.SamplerNames)}.");
+        }
+
+        if (trials is < 1 || timeout is <= 0 || maxConcurrent is < 1)
+        {
+            throw new CliException("--n-trials and --max-concurrent must be at least 1, and --timeout positive.");
+        }
+
+        return definition with
+        {
+            Strategy = definition.Strategy with { Name = sampler ?? definition.Strategy.Name, Seed = seed ?? definition.Strategy.Seed },
+            MaxTrials = trials ?? definition.MaxTrials,
+            Timeout = timeout is double seconds ? TimeSpan.FromSeconds(seconds) : definition.Timeout,
+            Resource = definition.Resource with { MaxConcurrent = maxConcurrent ?? definition.Resource.MaxConcurrent },
+        };
+    }
+
+    /// <summary>Shows the plan: the study, its budget, and the commands of the next trials, sampled in a scratch copy of the study.</summary>
+    private static async Task DryRunAsync(CliConsole console, StudyDefinition definition, IStorage store, string url, string name, string folder, CancellationToken cancellationToken)
+    {
+        const int Shown = 5;
+        await using var scratch = new InMemoryStorage();
+        int existing = 0;
+        if (await store.FindStudyAsync(name, cancellationToken) is not null)
+        {
+            await using Study real = await Study.Builder(name).UseStorage(store).LoadAsync(cancellationToken);
+            StudyCheckpoint snapshot = await StudyCheckpoint.CaptureAsync(real, null, cancellationToken);
+            await snapshot.RestoreAsync(scratch, TimeProvider.System, cancellationToken);
+            existing = snapshot.Trials.Count(TrialBudget.Counts);
+        }
+
+        await using Study study = await StudyComposition.CreateBuilder(definition, scratch, name).Configure(o => o.MaxConcurrent = null).CreateOrLoadAsync(cancellationToken);
+        CommandObjectiveRunner? runner = StudyComposition.CreateCommandRunner(definition);
+        var objective = runner is null ? null : new CommandStudyObjective(runner, Path.Combine(folder, "trials"), [.. definition.Space.Parameters.Select(p => p.Name)]);
+
+        TextWriter o = console.Output;
+        o.WriteLine($"dry run: nothing is executed and nothing is written.");
+        o.WriteLine($"study      {name} in {url} ({(existing > 0 ? $"{existing} trial(s) done" : "new")})");
+        o.WriteLine($"objective  {(runner is null ? $"callable {definition.Objective.Callable}" : "command")}, {string.Join(", ", definition.Objective.Metrics.Zip(definition.Directions, (m, d) => $"{d.ToWireName()} {m}"))}");
+        o.WriteLine($"sampler    {definition.Strategy.Name}, seed {(definition.Strategy.Seed is { } s ? s.ToString(CultureInfo.InvariantCulture) : "random (recorded with the study)")}");
+        o.WriteLine($"budget     {(definition.MaxTrials is { } max ? $"{max} trials ({Math.Max(0, max - existing)} to run)" : "no trial limit")}" +
+                    (definition.Timeout is { } t ? $", timeout {t.TotalSeconds:0} s" : "") + $", max_concurrent {definition.Resource.MaxConcurrent}");
+        o.WriteLine($"outputs    {folder}");
+
+        int toShow = Math.Min(Shown, definition.MaxTrials is { } limit ? Math.Max(0, limit - existing) : Shown);
+        for (int i = 0; i < toShow; i++)
+        {
+            Trial trial;
+            try
+            {
+                trial = await study.AskAsync(definition.Space, cancellationToken);
+            }
+            catch (Vernier.Samplers.SamplerExhaustedException)
+            {
+                break;
+            }
+
+            string parameters = string.Join(" ", trial.Params.Select(p => $"{p.Key}={CategoricalDistribution.FormatChoice(p.Value)}"));
+            o.WriteLine(objective is null
+                ? $"trial {trial.Number}: {parameters}"
+                : $"trial {trial.Number}: {string.Join(" ", runner!.RenderCommand(objective.RequestFor(trial.Number, trial.Params)).Select(Quote))}");
+            await study.TellAsync(trial, [.. definition.Directions.Select(_ => 0.0)], cancellationToken);
+        }
+    }
+
+    private static string Quote(string argument) =>
+        argument.Length > 0 && argument.All(c => char.IsLetterOrDigit(c) || "-_=./:,+@%".Contains(c)) ? argument : $"'{argument.Replace("'", "'\\''", StringComparison.Ordinal)}'";
+
+    private static async Task PrintSummaryAsync(CliConsole console, Study study, OptimizeResult result, string folder, string? bestPath, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<FrozenTrial> trials = await study.GetTrialsAsync(null, cancellationToken);
+        string why = result.StopReason switch
+        {
+            OptimizeStopReason.BudgetReached => "the study reached its trial budget",
+            OptimizeStopReason.TimedOut => "the timeout passed",
+            OptimizeStopReason.SamplerExhausted => "the sampler visited every point of the grid",
+            _ => "stop was requested",
+        };
+        console.Output.WriteLine(
+            $"ran {result.TrialsStarted} trial(s); {why}. The study has {trials.Count(t => t.State == TrialState.Complete)} complete, " +
+            $"{trials.Count(t => t.State == TrialState.Pruned)} pruned and {trials.Count(t => t.State == TrialState.Failed)} failed trial(s).");
+        foreach (FrozenTrial best in await study.GetBestTrialsAsync(cancellationToken))
+        {
+            console.Output.WriteLine($"best: trial {best.Number}, value {string.Join(", ", best.Values.Select(v => v.ToString("G6", CultureInfo.InvariantCulture)))}, " +
+                string.Join(", ", best.Params.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={CategoricalDistribution.FormatChoice(p.Value)}")));
+        }
+
+        console.Output.WriteLine($"outputs: {bestPath ?? Path.Combine(folder, "best.json")}, {Path.Combine(folder, "runs.csv")}, {Path.Combine(folder, "trials.jsonl")}");
+    }
+}

@@ -1,0 +1,3 @@
+using Vernier.Cli;
+
+return await VernierApp.RunAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,114 @@
+using Vernier.Pruners;
+using Vernier.Runner.Config;
+using Vernier.Runner.Objectives;
+using Vernier.Runner.Workers;
+using Vernier.Samplers;
+using Vernier.SearchSpaces;
+using Vernier.Storage;
+using Vernier.Studies;
+using Vernier.Trials;
+
+namespace Vernier.Runner;
+
+/// <summary>Turns a <see cref="StudyDefinition"/> into the running parts: sampler, pruner, objective and study.</summary>
+public static class StudyComposition
+{
+    /// <summary>The sampler names this build knows, for config files and <c>--sampler</c>.</summary>
+    public static IReadOnlyList<string> SamplerNames { get; } = [.. Catalog.Strategies.Keys];
+
+    /// <summary>Creates the sampler a strategy names.</summary>
+    /// <param name="strategy">The strategy.</param>
+    /// <param name="space">The declared space (the grid enumerates it).</param>
+    /// <exception cref="VernierException">The name is unknown or the space does not suit the sampler.</exception>
+    public static Sampler CreateSampler(StrategyDefinition strategy, SearchSpace space)
+    {
+        ArgumentNullException.ThrowIfNull(strategy);
+        try
+        {
+            return strategy.Name switch
+            {
+                "random" => new RandomSampler(),
+                "grid" => new GridSampler(space),
+                _ => throw new VernierException($"unknown sampler '{strategy.Name}'; this build knows {string.Join(", ", SamplerNames)}."),
+            };
+        }
+        catch (ArgumentException e)
+        {
+            throw new VernierException($"sampler '{strategy.Name}': {e.Message}", e);
+        }
+    }
+
+    /// <summary>Creates the pruner a definition names.</summary>
+    /// <param name="pruner">The pruner's definition.</param>
+    /// <exception cref="VernierException">The pruner is not available in this build.</exception>
+    public static Pruner CreatePruner(PrunerDefinition pruner)
+    {
+        ArgumentNullException.ThrowIfNull(pruner);
+        return pruner.Name switch
+        {
+            "none" => new NopPruner(),
+            _ => throw new VernierException($"pruner '{pruner.Name}' is not available in this build; use 'none'."),
+        };
+    }
+
+    /// <summary>A builder for the definition's study in <paramref name="storage"/>: directions, sampler, pruner, seed, concurrency limit and this process as the worker.</summary>
+    /// <param name="definition">The definition.</param>
+    /// <param name="storage">The storage.</param>
+    /// <param name="studyName">The study's name (the definition's unless overridden).</param>
+    public static StudyBuilder CreateBuilder(StudyDefinition definition, IStorage storage, string? studyName = null)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        StudyBuilder builder = Study.Builder(studyName ?? definition.Name)
+            .UseStorage(storage)
+            .WithDirections([.. definition.Directions])
+            .WithSampler(CreateSampler(definition.Strategy, definition.Space))
+            .WithPruner(CreatePruner(definition.Pruner))
+            .Configure(options =>
+            {
+                options.MaxConcurrent = definition.Resource.MaxConcurrent;
+                options.Worker = LocalWorker.Current;
+                options.WorkerLiveness = LocalWorker.Liveness;
+            });
+        return definition.Strategy.Seed is ulong seed ? builder.WithSeed(seed) : builder;
+    }
+
+    /// <summary>The command runner for a command objective, or null for a callable.</summary>
+    /// <param name="definition">The definition.</param>
+    public static CommandObjectiveRunner? CreateCommandRunner(StudyDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ObjectiveDefinition objective = definition.Objective;
+        if (objective.Command is not { } command)
+        {
+            return null;
+        }
+
+        return new CommandObjectiveRunner(new CommandObjectiveOptions
+        {
+            Command = command,
+            Metric = objective.Metrics[0],
+            ExtraMetrics = [.. objective.Metrics.Skip(1)],
+            ArgumentStyle = objective.PassParameters,
+            WorkingDirectory = definition.ResolvePath(objective.WorkingDirectory ?? "."),
+            Environment = objective.Environment,
+            Timeout = objective.Timeout,
+        });
+    }
+
+    /// <summary>The objective a definition names: one process per trial, or a .NET method in this process.</summary>
+    /// <param name="definition">The definition.</param>
+    /// <param name="trialsDirectory">Where command trials get their folders.</param>
+    public static Func<Trial, CancellationToken, Task<IReadOnlyList<double>>> CreateObjective(StudyDefinition definition, string trialsDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        if (CreateCommandRunner(definition) is { } runner)
+        {
+            var command = new CommandStudyObjective(runner, trialsDirectory, [.. definition.Space.Parameters.Select(p => p.Name)]);
+            return command.EvaluateAsync;
+        }
+
+        CallableReference callable = definition.Objective.Callable!;
+        string baseDirectory = definition.SourcePath is { } source ? Path.GetDirectoryName(Path.GetFullPath(source))! : Directory.GetCurrentDirectory();
+        return CallableObjective.Load(callable.ToString(), baseDirectory);
+    }
+}
