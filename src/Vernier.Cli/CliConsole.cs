@@ -1,4 +1,5 @@
 using Spectre.Console;
+using Vernier.Runner.Trackers;
 
 namespace Vernier.Cli;
 
@@ -9,24 +10,6 @@ internal sealed class CliConsole(TextWriter output, TextWriter error)
 
     public TextWriter Error { get; } = error;
 
-    /// <summary>A rich console on the output: interactive (progress bars) only when it is the real terminal.</summary>
-    public IAnsiConsole Rich { get; } = CreateRich(output);
-
-    private static IAnsiConsole CreateRich(TextWriter output)
-    {
-        bool terminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
-        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(output),
-            Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
-            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
-        });
-        if (!terminal)
-        {
-            // Files and pipes have no width: do not wrap tables and log lines at 80 columns.
-            console.Profile.Width = 1000;
-        }
-
-        return console;
-    }
+    /// <summary>A rich console on the output: a live progress bar only on a real terminal.</summary>
+    public IAnsiConsole Rich { get; } = ConsoleReporter.CreateConsole(output);
 }

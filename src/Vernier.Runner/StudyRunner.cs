@@ -62,7 +62,7 @@ public sealed class StudyRunner(Study study, StudyRunnerOptions options)
     private void OnTrialFinished(FrozenTrial trial)
     {
         IReadOnlyList<FrozenTrial> trials = study.GetTrialsAsync().GetAwaiter().GetResult();
-        options.Reporter?.TrialFinished(trial, BestOf(trials), trials.Count(TrialBudget.Counts));
+        options.Reporter?.TrialFinished(trial, BestOf(trials), trials.Count(t => t.State.IsFinished() && TrialBudget.Counts(t)));
         WriteOutputsAsync(force: false, trials).GetAwaiter().GetResult();
     }
 

@@ -17,8 +17,30 @@ public sealed class ConsoleReporter(IAnsiConsole console) : IRunReporter
 
     /// <summary>A reporter on the process's standard output.</summary>
     public ConsoleReporter()
-        : this(AnsiConsole.Console)
+        : this(CreateConsole(Console.Out))
     {
+    }
+
+    /// <summary>
+    /// A console on <paramref name="output"/>: interactive (a live progress bar) only on a real
+    /// terminal; elsewhere plain, and wide, so that log lines and tables are not wrapped at 80 columns.
+    /// </summary>
+    /// <param name="output">Where to write.</param>
+    public static IAnsiConsole CreateConsole(TextWriter output)
+    {
+        bool terminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+        });
+        if (!terminal)
+        {
+            console.Profile.Width = 1000;
+        }
+
+        return console;
     }
 
     /// <inheritdoc />
