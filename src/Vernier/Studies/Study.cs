@@ -125,7 +125,7 @@ public sealed partial class Study : IAsyncDisposable
     public Task SetUserAttributeAsync(string key, object? value, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
-        return Storage.SetStudyAttributeAsync(StudyId, AttributeScope.User, key, JsonSerializer.SerializeToElement(value), cancellationToken);
+        return Storage.SetStudyAttributeAsync(StudyId, AttributeScope.User, key, AttributeJson.ToElement(value), cancellationToken);
     }
 
     /// <summary>The study's record with its attributes, as stored now.</summary>

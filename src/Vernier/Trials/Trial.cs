@@ -137,6 +137,6 @@ public sealed class Trial
     public void SetUserAttribute(string key, object? value)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
-        _study.Wait(_study.Storage.SetTrialAttributeAsync(TrialId, Storage.AttributeScope.User, key, JsonSerializer.SerializeToElement(value)));
+        _study.Wait(_study.Storage.SetTrialAttributeAsync(TrialId, Storage.AttributeScope.User, key, Storage.AttributeJson.ToElement(value)));
     }
 }

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using Vernier.Cli.Tests.Support;
+using Vernier.Storage.Sqlite;
+using Vernier.Trials;
+
+namespace Vernier.Cli.Tests.EndToEnd;
+
+public class KillAndRerunTests
+{
+    private const string Study = """
+        name: killed
+        space:
+          - { name: x, type: float, low: 0, high: 1 }
+        strategy: { name: random, seed: 11 }
+        objective:
+          command: [bash, -c, 'sleep 0.3; echo "METRIC loss={x}"']
+          pass_parameters: none
+          metric: loss
+        max_trials: 12
+        """;
+
+    [Fact]
+    public async Task Search_KilledWithSigkillThenRerun_LosesNoCompletedTrialAndReachesItsTrialCount()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("study.yaml", Study);
+        string database = Path.Combine(dir.Path, "vernier.db");
+
+        IReadOnlyList<FrozenTrial> beforeKill;
+        using (Process cli = CliProcess.Start(dir.Path, "search", "-c", "study.yaml"))
+        {
+            try
+            {
+                beforeKill = await WaitForCompleteTrialsAsync(database, atLeast: 4, TimeSpan.FromSeconds(60));
+            }
+            finally
+            {
+                cli.Kill(); // SIGKILL: no chance to clean up, as after a crash or an OOM kill
+                await cli.WaitForExitAsync();
+            }
+        }
+
+        CliResult rerun = await CliProcess.RunAsync(dir.Path, "search", "-c", "study.yaml");
+        rerun.ExitCode.ShouldBe(0, rerun.ToString());
+
+        await using SqliteStorage storage = SqliteStorage.Open(database);
+        var record = (await storage.FindStudyAsync("killed")).ShouldNotBeNull();
+        IReadOnlyList<FrozenTrial> trials = await storage.GetTrialsAsync(record.StudyId);
+        trials.Select(t => t.Number).ShouldBe(Enumerable.Range(0, trials.Count));
+        trials.Count(t => t.State == TrialState.Complete).ShouldBe(12);
+        trials.ShouldNotContain(t => t.State == TrialState.Running || t.State == TrialState.Waiting);
+        foreach (FrozenTrial failed in trials.Where(t => t.State == TrialState.Failed))
+        {
+            failed.FailReason!.ShouldStartWith("interrupted: its worker");
+        }
+
+        foreach (FrozenTrial done in beforeKill.Where(t => t.State == TrialState.Complete))
+        {
+            FrozenTrial after = trials[done.Number];
+            after.State.ShouldBe(TrialState.Complete);
+            after.Values.ShouldBe(done.Values);
+            after.Params.ShouldBe(done.Params);
+        }
+    }
+
+    private static async Task<IReadOnlyList<FrozenTrial>> WaitForCompleteTrialsAsync(string database, int atLeast, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            if (File.Exists(database))
+            {
+                await using SqliteStorage storage = SqliteStorage.Open(database);
+                if (await storage.FindStudyAsync("killed") is { } study)
+                {
+                    IReadOnlyList<FrozenTrial> trials = await storage.GetTrialsAsync(study.StudyId);
+                    if (trials.Count(t => t.State == TrialState.Complete) >= atLeast)
+                    {
+                        return trials;
+                    }
+                }
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"the study did not complete {atLeast} trials within {timeout}.");
+    }
+}
