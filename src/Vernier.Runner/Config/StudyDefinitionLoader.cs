@@ -14,7 +14,7 @@ namespace Vernier.Runner.Config;
 /// <para>The file is a mapping with these keys (any other key is an error, with a suggestion):</para>
 /// <code>
 /// name: mlp-digits                  # optional; default: the file name without extension
-/// storage: sqlite:///vernier.db     # optional; memory:, sqlite:///path.db, postgresql://user@host/db
+/// storage: sqlite:///vernier.db     # optional; memory, sqlite:///path.db, postgresql://user@host/db
 /// space:                            # required (or search_space); a list, or a map name → spec
 ///   - { name: lr, type: float, low: 0.0001, high: 0.1, log: true }
 ///   - { name: layers, type: int, low: 2, high: 6, step: 2 }
@@ -144,8 +144,14 @@ public static class StudyDefinitionLoader
     private static string ReadStorage(ConfigContext context, YamlNode node)
     {
         string url = context.NonEmptyText(node, "storage");
+        if (url == "memory")
+        {
+            // Unquoted, 'memory:' is not valid YAML (a colon at the end starts a mapping), so the bare word is accepted.
+            return "memory:";
+        }
+
         bool known = StorageSchemes.Any(s => url.StartsWith(s, StringComparison.Ordinal) && (s == "memory:" || url.Length > s.Length));
-        return known ? url : throw context.Error(node, $"'{url}' is not a storage URL", "allowed: memory:, sqlite:///path/to/file.db (three slashes), postgresql://user@host/db");
+        return known ? url : throw context.Error(node, $"'{url}' is not a storage URL", "allowed: memory, sqlite:///path/to/file.db (three slashes), postgresql://user@host/db");
     }
 
     private static SearchSpace BuildSpace(ConfigContext context, MappingReader root, List<DeclaredParameter> declared)

@@ -1,3 +1,5 @@
+using FsCheck;
+using FsCheck.Fluent;
 using Vernier.Distributions;
 using Vernier.Runner.Config;
 using Vernier.SearchSpaces;
@@ -167,6 +169,54 @@ public sealed class StudyDefinitionLoaderTests
         study.Objective.Command.ShouldBeNull();
         study.Objective.Metrics.ShouldBe(["value"]);
         study.Directions.ShouldBe([StudyDirection.Minimize]);
+    }
+
+    [Fact]
+    public void Parse_SeedStyleListWithRayTypes_ReadsThemLikeTheMapForm()
+    {
+        const string Yaml = """
+            space:
+              - { name: lr, type: loguniform, low: 0.00001, high: 0.001 }
+              - { name: layers, type: randint, low: 1, high: 4 }      # Ray's exclusive upper bound: 1, 2 or 3
+              - { name: units, type: int, low: 1, high: 4 }          # Vernier's int includes 4
+              - { name: act, type: choice, values: [relu, tanh] }
+            objective: { command: [a], metric: m }
+            storage: memory
+            """;
+
+        StudyDefinition study = StudyDefinitionLoader.Parse(Yaml, "seed.yaml");
+
+        study.Space.Find("lr")!.Distribution.ShouldBe(new FloatDistribution(0.00001, 0.001, log: true));
+        study.Space.Find("layers")!.Distribution.ShouldBe(new IntDistribution(1, 3));
+        study.Space.Find("units")!.Distribution.ShouldBe(new IntDistribution(1, 4));
+        study.Space.Find("act")!.Distribution.ShouldBe(new CategoricalDistribution(["relu", "tanh"]));
+        study.Storage.ShouldBe("memory:");
+    }
+
+    [Fact]
+    public void FloatBounds_RoundTripThroughTheFileExactly()
+    {
+        Prop.ForAll(
+                ArbMap.Default.ArbFor<double>().Filter(double.IsFinite),
+                ArbMap.Default.ArbFor<double>().Filter(double.IsFinite),
+                (a, b) =>
+                {
+                    (double low, double high) = (Math.Min(a, b), Math.Max(a, b));
+                    string text = FormattableString.Invariant($"space: {{ x: {{ type: float, low: {low:R}, high: {high:R} }} }}\nobjective: {{ callable: 'm.dll:T.M' }}\n");
+                    var parsed = (FloatDistribution)StudyDefinitionLoader.Parse(text, "s.yaml").Space.Find("x")!.Distribution;
+                    return parsed.Low.Equals(low) && parsed.High.Equals(high);
+                })
+            .QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public void Parse_TabIndentedJsonWithCrlfAndByteOrderMark_IsRead()
+    {
+        string json = "\uFEFF{\r\n\t\"space\": {\r\n\t\t\"x\": {\"type\": \"int\", \"low\": 0, \"high\": 3}\r\n\t},\r\n\t\"objective\": {\"callable\": \"m.dll:T.M\"}\r\n}\r\n";
+
+        StudyDefinitionLoader.Parse(json, "s.json").Space.Find("x")!.Distribution.ShouldBe(new IntDistribution(0, 3));
+        Should.Throw<ConfigException>(() => StudyDefinitionLoader.Parse(json.Replace("\"high\": 3", "\"high\": \"3\"", StringComparison.Ordinal), "s.json"))
+            .Message.ShouldBe("s.json:3:42: high must be an integer, got the quoted string '3' (remove the quotes for a number)");
     }
 
     [Fact]
