@@ -141,6 +141,16 @@ public sealed class MalformedStudyFileTests
             "study.yaml:4:5: missing required key 'set' in a constraint; say which values the condition fixes, e.g. set: { momentum: 0 }"
         },
         {
+            "constraint that forbids and sets",
+            "space:\n  opt: { type: choice, values: [sgd, adam] }\n  m: { type: float, min: 0, max: 1 }\nconstraints:\n  - { forbid: { opt: sgd }, set: { m: 0 } }\n" + Objective,
+            "study.yaml:5:29: a constraint cannot both 'forbid' and 'set'; forbid a combination with { forbid: {...} }, or fix a value with { when: {...}, set: {...} }"
+        },
+        {
+            "strategy given as a list",
+            Space + Objective + "strategy: [random]\n",
+            "study.yaml:3:11: 'strategy' must be a name or a mapping, got a list; write e.g. strategy: { name: random }"
+        },
+        {
             "conditions forming a cycle",
             "space:\n  a: { type: choice, values: [x, y], when: { b: x } }\n  b: { type: choice, values: [x, y], when: { a: x } }\n" + Objective,
             "study.yaml:1:1: the search space is inconsistent: conditions form a cycle: a -> b -> a"

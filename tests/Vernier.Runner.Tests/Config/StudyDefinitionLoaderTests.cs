@@ -220,6 +220,22 @@ public sealed class StudyDefinitionLoaderTests
     }
 
     [Fact]
+    public void Parse_ForbidWithWhen_ForbidsBothTogether()
+    {
+        const string Yaml = """
+            space:
+              opt: { type: choice, values: [sgd, adam] }
+              lr: { type: float, low: 0.001, high: 0.1 }
+            constraints:
+              - { when: { opt: sgd }, forbid: { lr: { gt: 0.05 } } }
+            objective: { callable: "m.dll:T.M" }
+            """;
+
+        StudyDefinitionLoader.Parse(Yaml, "s.yaml").Space.Constraints.ShouldBe(
+            [new ForbiddenCombination(Condition.All(Condition.Equal("opt", "sgd"), Condition.Compare("lr", Comparison.GreaterThan, 0.05)))]);
+    }
+
+    [Fact]
     public void Parse_MinimalFile_FillsEveryDefault()
     {
         StudyDefinition study = StudyDefinitionLoader.Parse(
