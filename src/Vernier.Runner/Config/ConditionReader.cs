@@ -12,7 +12,9 @@ namespace Vernier.Runner.Config;
 /// <remarks>
 /// A condition is a mapping from parameter to: a value (equals), a list (one of), or operators
 /// <c>{eq, ne, in, lt, le, gt, ge}</c>. Several parameters, or several operators, must all hold.
-/// <c>ne</c> on a categorical parameter means "one of the other choices".
+/// <c>ne</c> on a categorical parameter means "one of the other choices". A constraint is
+/// <c>{ forbid: C }</c> (optionally with <c>when: W</c>, meaning <c>W and C</c>) or
+/// <c>{ when: W, set: { name: value } }</c>.
 /// </remarks>
 internal sealed class ConditionReader(ConfigContext context, IReadOnlyList<DeclaredParameter> declared)
 {
@@ -37,13 +39,16 @@ internal sealed class ConditionReader(ConfigContext context, IReadOnlyList<Decla
             MappingReader reader = MappingReader.Open(context, entry, "a constraint", "in a constraint", ConstraintKeys);
             if (reader.Get("forbid") is { } forbid)
             {
-                string other = reader.Has("when") ? "when" : reader.Has("set") ? "set" : "";
-                if (other.Length > 0)
+                if (reader.Has("set"))
                 {
-                    throw context.Error(reader.Key(other), $"a constraint with 'forbid' cannot also have '{other}'", "forbid a combination with { forbid: {...} }, or fix a value with { when: {...}, set: {...} }");
+                    throw context.Error(reader.Key("set"), "a constraint cannot both 'forbid' and 'set'", "forbid a combination with { forbid: {...} }, or fix a value with { when: {...}, set: {...} }");
                 }
 
-                constraints.Add(new ForbiddenCombination(Read(forbid, "'forbid'", owner: null)));
+                // { when: { opt: sgd }, forbid: { lr: { gt: 0.05 } } } reads naturally and means both at once.
+                Condition forbidden = Read(forbid, "'forbid'", owner: null);
+                constraints.Add(new ForbiddenCombination(reader.Get("when") is { } scope
+                    ? new AllCondition([Read(scope, "the 'when' of a constraint", owner: null), forbidden])
+                    : forbidden));
                 continue;
             }
 

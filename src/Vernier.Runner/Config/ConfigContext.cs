@@ -113,31 +113,31 @@ internal sealed partial class ConfigContext(string fileName)
     /// <summary>Describes a node for "got …" in messages, by what the user wrote.</summary>
     public string Describe(YamlNode node)
     {
-        switch (node)
+        if (node is YamlSequenceNode)
         {
-            case YamlSequenceNode:
-                return "a list";
-            case YamlMappingNode:
-                return "a mapping";
-            case YamlScalarNode scalar:
-                string text = scalar.Value ?? "";
-                if (Resolve(scalar).Kind == ScalarKind.String && scalar.Style is not (ScalarStyle.Plain or ScalarStyle.Any) &&
-                    ResolvePlain(text).Kind != ScalarKind.String)
-                {
-                    // "0.1" in quotes looks like a number but is a string: say why it was refused.
-                    string meant = ResolvePlain(text).Kind switch
-                    {
-                        ScalarKind.Boolean => "a boolean",
-                        ScalarKind.Null => "null",
-                        _ => "a number",
-                    };
-                    return $"the quoted string '{Shorten(text)}' (remove the quotes for {meant})";
-                }
-
-                return text.Length == 0 && scalar.Style is ScalarStyle.Plain or ScalarStyle.Any ? "nothing" : $"'{Shorten(text)}'";
-            default:
-                return node.NodeType.ToString().ToLowerInvariant();
+            return "a list";
         }
+
+        if (node is not YamlScalarNode scalar)
+        {
+            return "a mapping";
+        }
+
+        string text = scalar.Value ?? "";
+        bool plain = scalar.Style is ScalarStyle.Plain or ScalarStyle.Any;
+        if (!plain && ResolvePlain(text).Kind != ScalarKind.String)
+        {
+            // "0.1" in quotes looks like a number but is a string: say why it was refused.
+            string meant = ResolvePlain(text).Kind switch
+            {
+                ScalarKind.Boolean => "a boolean",
+                ScalarKind.Null => "null",
+                _ => "a number",
+            };
+            return $"the quoted string '{Shorten(text)}' (remove the quotes for {meant})";
+        }
+
+        return text.Length == 0 && plain ? "nothing" : $"'{Shorten(text)}'";
     }
 
     private (ScalarKind Kind, object? Value) Scalar(YamlNode node) =>

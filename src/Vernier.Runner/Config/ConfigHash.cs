@@ -11,7 +11,8 @@ namespace Vernier.Runner.Config;
 /// The fingerprint of a study's configuration: the SHA-256 of a canonical JSON form of the
 /// <em>parsed</em> definition. Comments, whitespace, quoting, key spelling (<c>min</c> or
 /// <c>low</c>), YAML or JSON, list or map form of the space: none of them change it; a changed
-/// bound, choice, condition, metric, direction, seed or command does.
+/// bound, choice, condition, metric, direction, seed or command does. The parts of a condition
+/// may come in any order.
 /// </summary>
 /// <remarks>
 /// It covers what gives the stored trials their meaning: the space (parameters in order, with
@@ -102,7 +103,11 @@ public static class ConfigHash
             ["op"] = c.Operator.ToString(),
             ["value"] = c.Value,
         },
-        AllCondition c => new JsonObject { ["all"] = new JsonArray([.. c.Conditions.Select(n => (JsonNode)ConditionNode(n))]) },
+        // A conjunction does not depend on the order of its parts: sort them.
+        AllCondition c => new JsonObject
+        {
+            ["all"] = new JsonArray([.. c.Conditions.Select(ConditionNode).OrderBy(n => n.ToJsonString(), StringComparer.Ordinal)]),
+        },
         _ => throw new ArgumentException($"unknown condition {condition}."),
     };
 }

@@ -23,8 +23,9 @@ internal static class KeySuggestions
             }
         }
 
-        // A third of the length, at least one edit and at most three: close enough to be a typo, far enough not to guess wildly.
-        int allowed = Math.Clamp(input.Length / 3, 1, 3);
+        // One edit per four characters, at least one and at most three: close enough to be a typo
+        // ('max_trial', 'hihg'), far enough not to guess wildly ('retries' is not 'metrics').
+        int allowed = Math.Clamp(input.Length / 4, 1, 3);
         return bestDistance <= allowed ? best : null;
     }
 

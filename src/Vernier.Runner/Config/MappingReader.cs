@@ -91,10 +91,6 @@ internal sealed class MappingReader
 
     public string? Text(string name) => Get(name) is { } node ? _context.NonEmptyText(node, Spelling(name)) : null;
 
-    public double? Number(string name) => Get(name) is { } node ? _context.Number(node, Spelling(name)) : null;
-
-    public long? Integer(string name) => Get(name) is { } node ? _context.Integer(node, Spelling(name)) : null;
-
     public bool? Boolean(string name) => Get(name) is { } node ? _context.Boolean(node, Spelling(name)) : null;
 
     public TimeSpan? Seconds(string name) => Get(name) is { } node ? _context.Seconds(node, Spelling(name)) : null;

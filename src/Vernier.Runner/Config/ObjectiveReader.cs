@@ -196,7 +196,7 @@ internal static partial class ObjectiveReader
             YamlSequenceNode names = context.Sequence(list, "'directions'", "write e.g. directions: [minimize, maximize]");
             if (names.Children.Count != metricCount)
             {
-                throw context.Error(list, $"{names.Children.Count} directions for {metricCount} metric{(metricCount == 1 ? "" : "s")}", "give one direction per metric, in the same order");
+                throw context.Error(list, $"{Count(names.Children.Count, "direction")} for {Count(metricCount, "metric")}", "give one direction per metric, in the same order");
             }
 
             return [.. names.Select(n => Direction(context, n))];
@@ -225,6 +225,8 @@ internal static partial class ObjectiveReader
             throw context.Error(node.Start, $"unknown direction '{text}'", DirectionsAllowed, e);
         }
     }
+
+    private static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
 
     /// <summary>Of two keys that may not go together, the one written second: the error is where the reader stumbles.</summary>
     private static YamlScalarNode Later(MappingReader reader, string a, string b) =>

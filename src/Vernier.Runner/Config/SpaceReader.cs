@@ -48,6 +48,11 @@ internal static partial class SpaceReader
         new("choice", Kind.Categorical, [Choices]),
     ];
 
+    /// <summary>Every key some type accepts, to report a misspelt key before the type is known.</summary>
+    private static readonly KeySpec[] AnyTypeKeys = [new("name"), new("type"), Low, High, LogKey, StepKey, new("q"), Choices, new("when")];
+
+    private const string EntryExample = "write { name: lr, type: float, low: 0.0001, high: 0.1 }";
+
     private static readonly string AllowedTypes =
         "allowed types: " + string.Join(", ", Types.Select(t => t.ExclusiveHigh ? $"{t.Name} (max exclusive)" : t.Name));
 
@@ -71,8 +76,13 @@ internal static partial class SpaceReader
                 var firstSeen = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
                 foreach (YamlNode entry in list)
                 {
-                    YamlMappingNode map = context.Mapping(entry, "a parameter entry", "write { name: lr, type: float, low: 0.0001, high: 0.1 }");
-                    YamlNode nameNode = MappingReader.Peek(map, "name") ?? throw context.Error(entry, "a parameter entry needs a 'name'", "write { name: lr, type: float, low: 0.0001, high: 0.1 }");
+                    YamlMappingNode map = context.Mapping(entry, "a parameter entry", EntryExample);
+                    if (MappingReader.Peek(map, "name") is not { } nameNode)
+                    {
+                        MappingReader.Open(context, map, "a parameter entry", "in a parameter entry", AnyTypeKeys);
+                        throw context.Error(entry, "a parameter entry needs a 'name'", EntryExample);
+                    }
+
                     string name = ReadName(context, nameNode);
                     if (firstSeen.TryGetValue(name, out YamlNode? first))
                     {
@@ -110,7 +120,13 @@ internal static partial class SpaceReader
 
     private static DeclaredParameter ReadSpec(ConfigContext context, string name, YamlNode entry, YamlMappingNode spec, bool listForm)
     {
-        YamlNode typeNode = MappingReader.Peek(spec, "type") ?? throw context.Error(entry, $"parameter '{name}' needs a 'type'", AllowedTypes);
+        if (MappingReader.Peek(spec, "type") is not { } typeNode)
+        {
+            // A misspelt 'type' is likelier than a forgotten one: report unknown keys first.
+            MappingReader.Open(context, spec, $"parameter '{name}'", $"for parameter '{name}'", listForm ? AnyTypeKeys : AnyTypeKeys[1..]);
+            throw context.Error(entry, $"parameter '{name}' needs a 'type'", AllowedTypes);
+        }
+
         string typeName = context.NonEmptyText(typeNode, "type");
         ParameterType type = Types.FirstOrDefault(t => t.Name == typeName) ?? throw context.Error(
             typeNode,

@@ -23,6 +23,7 @@ public sealed record StudyDefinition
     /// <summary>Where trials are stored: <c>memory:</c>, <c>sqlite:///path.db</c> or <c>postgresql://user@host/db</c>.</summary>
     /// <remarks>
     /// The default value is <see langword="null"/>: the caller chooses (the CLI uses its own default).
+    /// A file may write <c>memory</c> for <c>memory:</c>, which YAML cannot take unquoted.
     /// A relative SQLite path is written as given; resolve it with <see cref="ResolvePath"/>.
     /// </remarks>
     public string? Storage { get; init; }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Vernier.Distributions;
 using Vernier.SearchSpaces;
+using Vernier.Studies;
 using YamlDotNet.RepresentationModel;
 
 namespace Vernier.Runner.Config;
@@ -14,7 +15,7 @@ namespace Vernier.Runner.Config;
 /// <para>The file is a mapping with these keys (any other key is an error, with a suggestion):</para>
 /// <code>
 /// name: mlp-digits                  # optional; default: the file name without extension
-/// storage: sqlite:///vernier.db     # optional; memory:, sqlite:///path.db, postgresql://user@host/db
+/// storage: sqlite:///vernier.db     # optional; memory, sqlite:///path.db, postgresql://user@host/db
 /// space:                            # required (or search_space); a list, or a map name → spec
 ///   - { name: lr, type: float, low: 0.0001, high: 0.1, log: true }
 ///   - { name: layers, type: int, low: 2, high: 6, step: 2 }
@@ -22,7 +23,7 @@ namespace Vernier.Runner.Config;
 ///   - { name: momentum, type: float, low: 0, high: 0.99, when: { opt: sgd } }
 /// constraints:                      # optional
 ///   - { when: { opt: adam }, set: { momentum: 0 } }
-///   - { forbid: { opt: sgd, lr: { gt: 0.05 } } }
+///   - { forbid: { opt: sgd, lr: { gt: 0.05 } } }   # or { when: { opt: sgd }, forbid: { lr: { gt: 0.05 } } }
 /// strategy: { name: random, seed: 42 }   # optional; random (default) or grid; or just strategy: grid
 /// pruner: { name: median, n_warmup_steps: 5 }  # optional; none (default), median, successive_halving, hyperband
 /// objective:                        # required
@@ -109,7 +110,7 @@ public static class StudyDefinitionLoader
         List<DeclaredParameter> declared = SpaceReader.Read(context, spaceNode, root.Spelling("space"));
         SearchSpace space = BuildSpace(context, root, declared);
 
-        (ObjectiveDefinition objective, ImmutableArray<Studies.StudyDirection> directions) =
+        (ObjectiveDefinition objective, ImmutableArray<StudyDirection> directions) =
             ObjectiveReader.Read(context, root.Required("objective", RootHint));
 
         StrategyDefinition strategy = root.Get("strategy") is { } strategyNode ? ReadStrategy(context, strategyNode, declared) : new StrategyDefinition();
@@ -144,8 +145,14 @@ public static class StudyDefinitionLoader
     private static string ReadStorage(ConfigContext context, YamlNode node)
     {
         string url = context.NonEmptyText(node, "storage");
+        if (url == "memory")
+        {
+            // Unquoted, 'memory:' is not valid YAML (a colon at the end starts a mapping), so the bare word is accepted.
+            return "memory:";
+        }
+
         bool known = StorageSchemes.Any(s => url.StartsWith(s, StringComparison.Ordinal) && (s == "memory:" || url.Length > s.Length));
-        return known ? url : throw context.Error(node, $"'{url}' is not a storage URL", "allowed: memory:, sqlite:///path/to/file.db (three slashes), postgresql://user@host/db");
+        return known ? url : throw context.Error(node, $"'{url}' is not a storage URL", "allowed: memory, sqlite:///path/to/file.db (three slashes), postgresql://user@host/db");
     }
 
     private static SearchSpace BuildSpace(ConfigContext context, MappingReader root, List<DeclaredParameter> declared)
@@ -182,11 +189,12 @@ public static class StudyDefinitionLoader
     private static (string Name, ulong? Seed, ImmutableSortedDictionary<string, object?> Options) ReadNamed(
         ConfigContext context, YamlNode node, string what, IReadOnlyDictionary<string, string[]> catalog, string defaultName, bool allowSeed)
     {
-        YamlNode? nameNode = node is YamlScalarNode ? node : (node as YamlMappingNode) is { } map ? MappingReader.Peek(map, "name") : null;
-        if (node is YamlSequenceNode)
+        YamlNode? nameNode = node switch
         {
-            throw context.Error(node, $"'{what}' must be a name or a mapping, got a list", $"write e.g. {what}: {{ name: {defaultName} }}");
-        }
+            YamlScalarNode => node,
+            YamlMappingNode map => MappingReader.Peek(map, "name"),
+            _ => throw context.Error(node, $"'{what}' must be a name or a mapping, got {context.Describe(node)}", $"write e.g. {what}: {{ name: {defaultName} }}"),
+        };
 
         string name = nameNode is null ? defaultName : context.NonEmptyText(nameNode, $"the {what}'s name");
         if (!catalog.TryGetValue(name, out string[]? optionKeys))

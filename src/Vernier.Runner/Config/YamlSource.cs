@@ -23,11 +23,11 @@ internal static class YamlSource
         {
             stream.Load(parser);
         }
-        catch (AnchorNotFoundException e)
+        catch (AnchorNotFoundException e) when (parser.FirstUndefinedAlias is { } alias)
         {
-            // YamlDotNet puts this error at the start of the file; the alias is the event just read.
-            string alias = parser.Current is AnchorAlias a ? a.Value.Value : "?";
-            throw context.Error(parser.LastStart, $"the alias '*{alias}' refers to no anchor", $"define '&{alias}' before using it", e);
+            // YamlDotNet resolves aliases at the end of the document and reports no useful position.
+            string name = alias.Value.Value;
+            throw context.Error(alias.Start, $"the alias '*{name}' refers to no anchor", $"define '&{name}' before using it", e);
         }
         catch (YamlException e) when (e.Message.StartsWith(DuplicateKeyPrefix, StringComparison.Ordinal))
         {
@@ -42,7 +42,7 @@ internal static class YamlSource
             {
                 // YamlDotNet reports a tab in the indentation at the start of the enclosing block; find the tab itself.
                 at = FirstIndentingTab(text, (int)e.Start.Line) ?? at;
-                hint = "indent with spaces; YAML does not allow tabs in indentation";
+                hint = "indent with spaces: YAML does not allow tabs in indentation";
             }
 
             throw context.Error(at, $"invalid {syntax}: {Sentence(e.Message)}", hint, e);
@@ -61,7 +61,7 @@ internal static class YamlSource
 
         if (stream.Documents.Count > 1)
         {
-            throw context.Error(stream.Documents[1].RootNode, "the file holds more than one YAML document", "a study file holds exactly one; remove the second '---'");
+            throw context.Error(stream.Documents[1].RootNode, "the file holds more than one YAML document", "a study file holds exactly one: remove the second '---'");
         }
 
         YamlNode root = stream.Documents[0].RootNode;
@@ -73,10 +73,10 @@ internal static class YamlSource
         return root;
     }
 
-    /// <summary>YamlDotNet's message as the tail of ours: first letter lower case, no final period.</summary>
+    /// <summary>YamlDotNet's message as the tail of ours: first letter lower case, single spaces, no final period.</summary>
     private static string Sentence(string message)
     {
-        string m = message.Trim().TrimEnd('.');
+        string m = string.Join(' ', message.Split(' ', StringSplitOptions.RemoveEmptyEntries)).TrimEnd('.');
         return m.Length == 0 ? "syntax error" : char.ToLowerInvariant(m[0]) + m[1..];
     }
 
@@ -97,21 +97,33 @@ internal static class YamlSource
         return null;
     }
 
-    /// <summary>Remembers where the last event was, because some YamlDotNet errors carry no useful position.</summary>
+    /// <summary>Remembers positions that some YamlDotNet errors lack: the last event read, and the first alias to an undefined anchor.</summary>
     private sealed class TrackingParser(IParser inner) : IParser
     {
+        private readonly HashSet<string> _anchors = new(StringComparer.Ordinal);
+
         public ParsingEvent? Current => inner.Current;
 
-        public Mark LastStart { get; private set; } = new(0, 1, 1);
-
         public Mark LastEnd { get; private set; } = new(0, 1, 1);
+
+        public AnchorAlias? FirstUndefinedAlias { get; private set; }
 
         public bool MoveNext()
         {
             bool moved = inner.MoveNext();
+            switch (inner.Current)
+            {
+                case AnchorAlias alias:
+                    // An alias must follow its anchor, so one not yet defined is the culprit.
+                    FirstUndefinedAlias ??= _anchors.Contains(alias.Value.Value) ? null : alias;
+                    break;
+                case NodeEvent { Anchor.IsEmpty: false } node:
+                    _anchors.Add(node.Anchor.Value);
+                    break;
+            }
+
             if (inner.Current is { } current)
             {
-                LastStart = current.Start;
                 LastEnd = current.End;
             }
 

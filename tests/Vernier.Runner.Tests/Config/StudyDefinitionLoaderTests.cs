@@ -1,4 +1,6 @@
 using Vernier.Runner.Objectives;
+using FsCheck;
+using FsCheck.Fluent;
 using Vernier.Distributions;
 using Vernier.Runner.Config;
 using Vernier.SearchSpaces;
@@ -171,6 +173,70 @@ public sealed class StudyDefinitionLoaderTests
     }
 
     [Fact]
+    public void Parse_SeedStyleListWithRayTypes_ReadsThemLikeTheMapForm()
+    {
+        const string Yaml = """
+            space:
+              - { name: lr, type: loguniform, low: 0.00001, high: 0.001 }
+              - { name: layers, type: randint, low: 1, high: 4 }      # Ray's exclusive upper bound: 1, 2 or 3
+              - { name: units, type: int, low: 1, high: 4 }          # Vernier's int includes 4
+              - { name: act, type: choice, values: [relu, tanh] }
+            objective: { command: [a], metric: m }
+            storage: memory
+            """;
+
+        StudyDefinition study = StudyDefinitionLoader.Parse(Yaml, "seed.yaml");
+
+        study.Space.Find("lr")!.Distribution.ShouldBe(new FloatDistribution(0.00001, 0.001, log: true));
+        study.Space.Find("layers")!.Distribution.ShouldBe(new IntDistribution(1, 3));
+        study.Space.Find("units")!.Distribution.ShouldBe(new IntDistribution(1, 4));
+        study.Space.Find("act")!.Distribution.ShouldBe(new CategoricalDistribution(["relu", "tanh"]));
+        study.Storage.ShouldBe("memory:");
+    }
+
+    [Fact]
+    public void FloatBounds_RoundTripThroughTheFileExactly()
+    {
+        Prop.ForAll(
+                ArbMap.Default.ArbFor<double>().Filter(double.IsFinite),
+                ArbMap.Default.ArbFor<double>().Filter(double.IsFinite),
+                (a, b) =>
+                {
+                    (double low, double high) = (Math.Min(a, b), Math.Max(a, b));
+                    string text = FormattableString.Invariant($"space: {{ x: {{ type: float, low: {low:R}, high: {high:R} }} }}\nobjective: {{ callable: 'm.dll:T.M' }}\n");
+                    var parsed = (FloatDistribution)StudyDefinitionLoader.Parse(text, "s.yaml").Space.Find("x")!.Distribution;
+                    return parsed.Low.Equals(low) && parsed.High.Equals(high);
+                })
+            .QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public void Parse_TabIndentedJsonWithCrlfAndByteOrderMark_IsRead()
+    {
+        string json = "\uFEFF{\r\n\t\"space\": {\r\n\t\t\"x\": {\"type\": \"int\", \"low\": 0, \"high\": 3}\r\n\t},\r\n\t\"objective\": {\"callable\": \"m.dll:T.M\"}\r\n}\r\n";
+
+        StudyDefinitionLoader.Parse(json, "s.json").Space.Find("x")!.Distribution.ShouldBe(new IntDistribution(0, 3));
+        Should.Throw<ConfigException>(() => StudyDefinitionLoader.Parse(json.Replace("\"high\": 3", "\"high\": \"3\"", StringComparison.Ordinal), "s.json"))
+            .Message.ShouldBe("s.json:3:42: high must be an integer, got the quoted string '3' (remove the quotes for a number)");
+    }
+
+    [Fact]
+    public void Parse_ForbidWithWhen_ForbidsBothTogether()
+    {
+        const string Yaml = """
+            space:
+              opt: { type: choice, values: [sgd, adam] }
+              lr: { type: float, low: 0.001, high: 0.1 }
+            constraints:
+              - { when: { opt: sgd }, forbid: { lr: { gt: 0.05 } } }
+            objective: { callable: "m.dll:T.M" }
+            """;
+
+        StudyDefinitionLoader.Parse(Yaml, "s.yaml").Space.Constraints.ShouldBe(
+            [new ForbiddenCombination(Condition.All(Condition.Equal("opt", "sgd"), Condition.Compare("lr", Comparison.GreaterThan, 0.05)))]);
+    }
+
+    [Fact]
     public void Parse_MinimalFile_FillsEveryDefault()
     {
         StudyDefinition study = StudyDefinitionLoader.Parse(
@@ -231,15 +297,15 @@ public sealed class StudyDefinitionLoaderTests
             space: [{ name: n, type: int, low: 1, high: 3 }, { name: f, type: float, low: 0.5, high: 0.5 }]
             objective: { command: [a], metric: m }
             strategy: grid
-            pruner: { name: median, n_warmup_steps: 5, n_startup_trials: 3 }
+            pruner: none
             timeout: 90.5
             """;
 
         StudyDefinition study = StudyDefinitionLoader.Parse(Yaml, "s.yaml");
 
         study.Strategy.Name.ShouldBe("grid");
-        study.Pruner.Name.ShouldBe("median");
-        study.Pruner.Options.ShouldBe(new Dictionary<string, object?> { ["n_startup_trials"] = 3L, ["n_warmup_steps"] = 5L });
+        study.Pruner.Name.ShouldBe("none");
+        study.Pruner.Options.ShouldBeEmpty();
         study.Timeout.ShouldBe(TimeSpan.FromSeconds(90.5));
     }
 
