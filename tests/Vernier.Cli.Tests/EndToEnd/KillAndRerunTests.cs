@@ -63,6 +63,53 @@ public class KillAndRerunTests
         }
     }
 
+    [Fact]
+    public async Task Search_CtrlC_StopsTheTrialsProcessRecordsItInterruptedAndExits130()
+    {
+        using var dir = new TempDirectory();
+        // Each trial leaves its pid behind; once the file "slow" exists, trials hang until interrupted.
+        dir.Write("study.yaml", Study
+            .Replace("sleep 0.3;", "echo started > started.$BASHPID; sleep 0.3; [ -f slow ] && sleep 60;", StringComparison.Ordinal)
+            .Replace("max_trials: 12", "max_trials: 50", StringComparison.Ordinal));
+        string database = Path.Combine(dir.Path, "vernier.db");
+
+        using Process cli = CliProcess.Start(dir.Path, "search", "-c", "study.yaml");
+        await WaitForCompleteTrialsAsync(database, atLeast: 2, TimeSpan.FromSeconds(60));
+        File.WriteAllText(Path.Combine(dir.Path, "slow"), "");
+        await Task.Delay(1500);
+        using (Process signal = Process.Start("kill", ["-INT", cli.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
+        {
+            await signal.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await cli.WaitForExitAsync(timeout.Token);
+        cli.ExitCode.ShouldBe(130, await cli.StandardError.ReadToEndAsync());
+
+        await using SqliteStorage storage = SqliteStorage.Open(database);
+        var record = (await storage.FindStudyAsync("killed")).ShouldNotBeNull();
+        IReadOnlyList<FrozenTrial> trials = await storage.GetTrialsAsync(record.StudyId);
+        trials.ShouldNotContain(t => t.State == TrialState.Running);
+        FrozenTrial interrupted = trials.Last();
+        interrupted.State.ShouldBe(TrialState.Failed);
+        interrupted.FailReason!.ShouldStartWith("interrupted:");
+        Directory.GetFiles(dir.Path, "started.*").Select(f => int.Parse(f[(f.LastIndexOf('.') + 1)..], System.Globalization.CultureInfo.InvariantCulture))
+            .ShouldAllBe(pid => !IsRunning(pid), "no trial process outlives the interrupted run");
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using Process process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
     private static async Task<IReadOnlyList<FrozenTrial>> WaitForCompleteTrialsAsync(string database, int atLeast, TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();

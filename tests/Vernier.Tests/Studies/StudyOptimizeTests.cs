@@ -202,6 +202,15 @@ public class StudyOptimizeTests
         (await Order(2)).ShouldNotBe(first);
     }
 
+    [Fact]
+    public async Task Optimize_MinInterval_SpacesTrialStartsEvenWhenSlotsAreFree()
+    {
+        await using Study study = await Study.Builder("interval").CreateAsync();
+        await study.OptimizeAsync(t => 0.0, new OptimizeOptions { NTrials = 4, MaxConcurrency = 4, MinInterval = TimeSpan.FromMilliseconds(100) });
+        DateTimeOffset[] starts = [.. (await study.GetTrialsAsync()).Select(t => t.StartedAt!.Value).Order()];
+        starts.Zip(starts.Skip(1), (a, b) => b - a).ShouldAllBe(gap => gap >= TimeSpan.FromMilliseconds(95));
+    }
+
     private static void InterlockedMax(ref int target, int value)
     {
         int seen;
