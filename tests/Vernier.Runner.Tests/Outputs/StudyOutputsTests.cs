@@ -178,11 +178,14 @@ public sealed class StudyOutputsTests : IDisposable
     }
 
     [Fact]
-    public void MetricsOf_ReadsNumbersFromTheMetricsAttributeAndIgnoresTheRest()
+    public void MetricsOf_ReadsNumbersAndNamedNonFiniteValuesFromTheMetricsAttributeAndIgnoresTheRest()
     {
         FrozenTrial trial = Trial(0, TrialState.Complete) with { UserAttributes = Attributes("""{"metrics": {"acc": 0.9, "note": "x", "n": 3}, "acc": 1}""") };
 
         StudyOutputs.MetricsOf(trial).ShouldBe(new Dictionary<string, double> { ["acc"] = 0.9, ["n"] = 3 }, ignoreOrder: true);
+        FrozenTrial nonFinite = Trial(3, TrialState.Complete) with { UserAttributes = Attributes("""{"metrics": {"a": "NaN", "b": "Infinity", "c": "-Infinity", "d": "0.5"}}""") };
+        StudyOutputs.MetricsOf(nonFinite).ShouldBe(
+            new Dictionary<string, double> { ["a"] = double.NaN, ["b"] = double.PositiveInfinity, ["c"] = double.NegativeInfinity }, ignoreOrder: true);
         StudyOutputs.MetricsOf(Trial(1, TrialState.Complete) with { UserAttributes = Attributes("""{"metrics": [1, 2]}""") }).ShouldBeEmpty();
         StudyOutputs.MetricsOf(Trial(2, TrialState.Complete)).ShouldBeEmpty();
     }
