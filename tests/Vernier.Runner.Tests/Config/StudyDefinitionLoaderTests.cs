@@ -231,15 +231,15 @@ public sealed class StudyDefinitionLoaderTests
             space: [{ name: n, type: int, low: 1, high: 3 }, { name: f, type: float, low: 0.5, high: 0.5 }]
             objective: { command: [a], metric: m }
             strategy: grid
-            pruner: { name: median, n_warmup_steps: 5, n_startup_trials: 3 }
+            pruner: { name: none }
             timeout: 90.5
             """;
 
         StudyDefinition study = StudyDefinitionLoader.Parse(Yaml, "s.yaml");
 
         study.Strategy.Name.ShouldBe("grid");
-        study.Pruner.Name.ShouldBe("median");
-        study.Pruner.Options.ShouldBe(new Dictionary<string, object?> { ["n_startup_trials"] = 3L, ["n_warmup_steps"] = 5L });
+        study.Pruner.Name.ShouldBe("none");
+        study.Pruner.Options.ShouldBeEmpty();
         study.Timeout.ShouldBe(TimeSpan.FromSeconds(90.5));
     }
 
