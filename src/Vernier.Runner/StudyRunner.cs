@@ -61,9 +61,11 @@ public sealed class StudyRunner(Study study, StudyRunnerOptions options)
 
     private void OnTrialFinished(FrozenTrial trial)
     {
-        IReadOnlyList<FrozenTrial> trials = study.GetTrialsAsync().GetAwaiter().GetResult();
+        // Callbacks are synchronous, and this one runs on the caller's synchronization context (a UI thread, say). Blocking
+        // there on I/O whose continuations are queued to that context would deadlock, so the blocking waits are on the pool.
+        IReadOnlyList<FrozenTrial> trials = Task.Run(() => study.GetTrialsAsync()).GetAwaiter().GetResult();
         options.Reporter?.TrialFinished(trial, BestOf(trials), trials.Count(t => t.State.IsFinished() && TrialBudget.Counts(t)));
-        WriteOutputsAsync(force: false, trials).GetAwaiter().GetResult();
+        Task.Run(() => WriteOutputsAsync(force: false, trials)).GetAwaiter().GetResult();
     }
 
     private async Task WriteOutputsAsync(bool force, IReadOnlyList<FrozenTrial>? trials = null)

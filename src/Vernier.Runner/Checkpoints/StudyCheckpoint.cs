@@ -90,11 +90,12 @@ public sealed record StudyCheckpoint(string StudyName, ImmutableArray<StudyDirec
             }
 
             return new StudyCheckpoint(
-                json["study"]!.GetValue<string>(),
-                [.. json["directions"]!.AsArray().Select(d => StudyDirectionExtensions.ParseWireName(d!.GetValue<string>()))],
-                json["seed"]!.GetValue<ulong>(),
-                json["config_hash"]?.GetValue<string>(),
-                [.. json["trials"]!.AsArray().Select(t => TrialJson.FromJson(t!.AsObject())).OrderBy(t => t.Number)]);
+                Required<string>(json, "study", "a string"),
+                [.. RequiredArray(json, "directions").Select(d => StudyDirectionExtensions.ParseWireName(
+                    d is JsonValue v && v.TryGetValue(out string? name) ? name : throw new FormatException($"a direction must be a string, got {d?.ToJsonString() ?? "null"}.")))],
+                Required<ulong>(json, "seed", "an unsigned 64-bit integer"),
+                json["config_hash"] is null ? null : Required<string>(json, "config_hash", "a string"),
+                [.. RequiredArray(json, "trials").Select(t => TrialJson.FromJson(t as JsonObject ?? throw new FormatException($"a trial must be a JSON object, got {t?.ToJsonString() ?? "null"}."))).OrderBy(t => t.Number)]);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or FormatException)
         {
@@ -158,4 +159,18 @@ public sealed record StudyCheckpoint(string StudyName, ImmutableArray<StudyDirec
             return added;
         }
     }
+
+    private static T Required<T>(JsonObject json, string name, string what) => json[name] switch
+    {
+        null => throw new FormatException($"missing \"{name}\"."),
+        JsonValue v when v.TryGetValue(out T? value) && value is not null => value,
+        JsonNode other => throw new FormatException($"\"{name}\" must be {what}, got {other.ToJsonString()}."),
+    };
+
+    private static JsonArray RequiredArray(JsonObject json, string name) => json[name] switch
+    {
+        null => throw new FormatException($"missing \"{name}\"."),
+        JsonArray array => array,
+        JsonNode other => throw new FormatException($"\"{name}\" must be an array, got {other.ToJsonString()}."),
+    };
 }

@@ -43,7 +43,8 @@ public static class CallableObjective
         Type type = assembly.GetType(typeName, throwOnError: false)
             ?? throw new CommandObjectiveException($"callable '{specification}': no type '{typeName}' in {Path.GetFileName(path)}.");
         MethodInfo[] candidates = [.. type.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.Instance).Where(m => m.Name == methodName)];
-        MethodInfo method = candidates.SingleOrDefault(IsSupported)
+        // (Trial) and (Trial, CancellationToken) may both exist: take the one that can be cancelled.
+        MethodInfo method = candidates.Where(IsSupported).MaxBy(m => m.GetParameters().Length)
             ?? throw new CommandObjectiveException(
                 $"callable '{specification}': {typeName} has no public method '{methodName}' taking (Trial) or (Trial, CancellationToken) " +
                 "and returning a number, numbers, or a Task of them" + (candidates.Length > 0 ? $" (found: {string.Join("; ", candidates.Select(m => m.ToString()))})." : "."));

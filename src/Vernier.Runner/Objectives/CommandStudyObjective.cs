@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Vernier.Runner.Outputs;
 using Vernier.Trials;
 
@@ -14,6 +16,8 @@ namespace Vernier.Runner.Objectives;
 /// <param name="parameterOrder">The order parameters are passed in (the declared order), or null for alphabetical.</param>
 public sealed class CommandStudyObjective(CommandObjectiveRunner runner, string trialsDirectory, IReadOnlyList<string>? parameterOrder = null)
 {
+    private static readonly JsonSerializerOptions NamedFloatingPointLiterals = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
     /// <summary>The folder of one trial.</summary>
     /// <param name="trialNumber">The trial's number.</param>
     public string TrialDirectory(int trialNumber) => Path.Combine(trialsDirectory, trialNumber.ToString("D4", CultureInfo.InvariantCulture));
@@ -63,7 +67,8 @@ public sealed class CommandStudyObjective(CommandObjectiveRunner runner, string 
 
         if (result.Metrics.Count > 0)
         {
-            trial.SetUserAttribute(StudyOutputs.MetricsAttribute, result.Metrics);
+            // A metric may be NaN or infinite, which JSON lacks: written as "NaN", "Infinity", "-Infinity", as trials.jsonl does.
+            trial.SetUserAttribute(StudyOutputs.MetricsAttribute, JsonSerializer.SerializeToElement(result.Metrics, NamedFloatingPointLiterals));
         }
 
         if (result.Warnings.Count > 0)

@@ -139,7 +139,7 @@ public static class StudyOutputs
         await AtomicFile.WriteAllTextAsync(Path.Combine(folder, "trials.jsonl"), jsonl.ToString(), cancellationToken);
     }
 
-    /// <summary>A trial's named metrics, from the <see cref="MetricsAttribute"/> user attribute.</summary>
+    /// <summary>A trial's named metrics, from the <see cref="MetricsAttribute"/> user attribute (numbers, and "NaN", "Infinity", "-Infinity").</summary>
     /// <param name="trial">The trial.</param>
     public static IReadOnlyDictionary<string, double> MetricsOf(FrozenTrial trial)
     {
@@ -149,9 +149,20 @@ public static class StudyOutputs
             return new Dictionary<string, double>();
         }
 
-        return metrics.EnumerateObject()
-            .Where(p => p.Value.ValueKind == JsonValueKind.Number)
-            .ToDictionary(p => p.Name, p => p.Value.GetDouble());
+        var values = new Dictionary<string, double>();
+        foreach (JsonProperty metric in metrics.EnumerateObject())
+        {
+            if (metric.Value.ValueKind == JsonValueKind.Number)
+            {
+                values[metric.Name] = metric.Value.GetDouble();
+            }
+            else if (metric.Value.ValueKind == JsonValueKind.String && metric.Value.GetString() is "NaN" or "Infinity" or "-Infinity")
+            {
+                values[metric.Name] = double.Parse(metric.Value.GetString()!, CultureInfo.InvariantCulture);
+            }
+        }
+
+        return values;
     }
 
     private static JsonObject ParamsJson(FrozenTrial trial)

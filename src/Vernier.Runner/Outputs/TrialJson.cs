@@ -51,7 +51,7 @@ public static class TrialJson
 
     /// <summary>Reads a trial written by <see cref="ToJson"/>.</summary>
     /// <param name="json">The object.</param>
-    /// <exception cref="FormatException">A field is missing or invalid.</exception>
+    /// <exception cref="FormatException">A field is missing or invalid; the message names it.</exception>
     public static FrozenTrial FromJson(JsonObject json)
     {
         ArgumentNullException.ThrowIfNull(json);
@@ -69,25 +69,28 @@ public static class TrialJson
             var intermediate = ImmutableSortedDictionary.CreateBuilder<long, double>();
             foreach (var (step, value) in (json["intermediate_values"] as JsonObject) ?? [])
             {
-                intermediate.Add(long.Parse(step, CultureInfo.InvariantCulture), ReadNumber(value));
+                intermediate.Add(
+                    long.TryParse(step, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long s) ? s
+                        : throw new FormatException($"intermediate step '{step}' is not an integer."),
+                    ReadNumber(value));
             }
 
             return new FrozenTrial
             {
                 TrialId = 0,
-                Number = json["number"]!.GetValue<int>(),
-                State = TrialStateExtensions.ParseWireName(json["state"]!.GetValue<string>()),
+                Number = Required<int>(json, "number", "an integer"),
+                State = TrialStateExtensions.ParseWireName(Required<string>(json, "state", "a string")),
                 Values = [.. ((json["values"] as JsonArray) ?? []).Select(ReadNumber)],
                 Parameters = parameters.ToImmutable(),
                 IntermediateValues = intermediate.ToImmutable(),
                 UserAttributes = ReadAttributes(json["user_attrs"]),
                 SystemAttributes = ReadAttributes(json["system_attrs"]),
-                StartedAt = ReadTime(json["started_at"]),
-                CompletedAt = ReadTime(json["completed_at"]),
-                FailReason = json["fail_reason"]?.GetValue<string>(),
+                StartedAt = ReadTime(json, "started_at"),
+                CompletedAt = ReadTime(json, "completed_at"),
+                FailReason = Read<string>(json, "fail_reason", "a string"),
             };
         }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException or NullReferenceException or JsonException)
+        catch (Exception e) when (e is FormatException or InvalidOperationException or ArgumentException or NullReferenceException or JsonException)
         {
             throw new FormatException($"invalid trial record: {e.Message}", e);
         }
@@ -100,8 +103,21 @@ public static class TrialJson
         : JsonValue.Create(value.ToString(CultureInfo.InvariantCulture));
 
     private static double ReadNumber(JsonNode? node) => node is JsonValue v && v.GetValueKind() == JsonValueKind.String
-        ? double.Parse(v.GetValue<string>(), CultureInfo.InvariantCulture)
-        : node!.GetValue<double>();
+        ? double.TryParse(v.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture, out double named) ? named
+            : throw new FormatException($"'{v.GetValue<string>()}' is not a number.")
+        : node is JsonValue n && n.GetValueKind() == JsonValueKind.Number ? n.GetValue<double>()
+        : throw new FormatException($"expected a number, got {node?.ToJsonString() ?? "null"}.");
+
+    private static T Required<T>(JsonObject json, string name, string what) =>
+        json[name] is null ? throw new FormatException($"missing \"{name}\".") : Read<T>(json, name, what)!;
+
+    /// <summary>An optional scalar field: the default when absent or null; a clear error when of another type.</summary>
+    private static T? Read<T>(JsonObject json, string name, string what) => json[name] switch
+    {
+        null => default,
+        JsonValue v when v.TryGetValue(out T? value) => value,
+        JsonNode other => throw new FormatException($"\"{name}\" must be {what}, got {other.ToJsonString()}."),
+    };
 
     private static JsonObject Attributes(ImmutableDictionary<string, JsonElement> attributes)
     {
@@ -119,6 +135,10 @@ public static class TrialJson
             p => p.Key,
             p => JsonSerializer.SerializeToElement(p.Value));
 
-    private static DateTimeOffset? ReadTime(JsonNode? node) =>
-        node is null ? null : DateTimeOffset.Parse(node.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+    private static DateTimeOffset? ReadTime(JsonObject json, string name) => Read<string>(json, name, "a time") switch
+    {
+        null => null,
+        string text => DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out DateTimeOffset time) ? time
+            : throw new FormatException($"\"{name}\" is not a time: '{text}'."),
+    };
 }
