@@ -41,7 +41,8 @@ internal static class VernierApp
         ParseResult parsed = root.Parse(args);
         // Ctrl-C cancels the command's token; give running trials time to be stopped and recorded.
         var configuration = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = TimeSpan.FromSeconds(60) };
-        return await parsed.InvokeAsync(configuration, cancellationToken);
+        int exitCode = await parsed.InvokeAsync(configuration, cancellationToken);
+        return parsed.Errors.Count > 0 ? ExitCodes.UsageError : exitCode;
     }
 
     /// <summary>Runs a command's body, turning the errors users cause into one clear line and an exit code.</summary>
@@ -60,6 +61,11 @@ internal static class VernierApp
         {
             console.Error.WriteLine($"error: {e.Message}");
             return e.ExitCode;
+        }
+        catch (ArgumentException e)
+        {
+            console.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.UsageError;
         }
         catch (ConcurrencyLimitExceededException e)
         {

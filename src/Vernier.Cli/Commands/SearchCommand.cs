@@ -49,6 +49,11 @@ internal static class SearchCommand
             StudyDefinition definition = Override(target.Definition!, parsed.GetValue(sampler), parsed.GetValue(seed), parsed.GetValue(nTrials), parsed.GetValue(timeout), parsed.GetValue(maxConcurrent));
             string name = target.StudyName;
 
+            if (parsed.GetValue(dryRun) && (parsed.GetValue(fresh) || parsed.GetValue(resume) is not null))
+            {
+                throw new CliException("--dry-run writes nothing, so it cannot be combined with --fresh or --resume.");
+            }
+
             StudyCheckpoint? restored = null;
             if (parsed.GetValue(resume) is { } resumeFile)
             {
@@ -98,6 +103,8 @@ internal static class SearchCommand
                 Timeout = definition.Timeout,
                 MaxConcurrent = definition.Resource.MaxConcurrent,
                 MinInterval = definition.Resource.MinInterval,
+                // A command's timeout is enforced by its runner (it kills the process tree); an in-process callable gets a cancelled token.
+                TrialTimeout = definition.Objective.Callable is null ? null : definition.Objective.Timeout,
                 SearchSpace = definition.Space,
                 OutputDirectory = folder,
                 BestPath = parsed.GetValue(output)?.FullName,

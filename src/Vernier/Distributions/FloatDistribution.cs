@@ -98,7 +98,8 @@ public sealed record FloatDistribution : ParameterDistribution
         if (Step is double s)
         {
             double k = Math.Round((value - Low) / s);
-            value = Low + k * s;
+            // low + k·step carries binary noise (0.8999999999999999 for 3 × 0.3): keep 15 significant digits.
+            value = double.Parse((Low + k * s).ToString("G15", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture);
         }
 
         return Math.Min(High, Math.Max(Low, value));

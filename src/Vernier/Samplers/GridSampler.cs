@@ -60,7 +60,8 @@ public sealed class GridSampler : Sampler
     public override IReadOnlyDictionary<string, double> SampleRelative(SamplerContext context, IReadOnlyDictionary<string, ParameterDistribution> searchSpace)
     {
         ArgumentNullException.ThrowIfNull(context);
-        int gridId = NextGridId(context);
+        // An enqueued trial (or a retry) runs its own values: give it the point they name, not a fresh one.
+        int gridId = MatchingGridId(context.Trial, VisitedIds(context.History), context.Seed) ?? NextGridId(context);
         context.SetTrialSystemAttribute(GridIdAttribute, JsonSerializer.SerializeToElement(gridId));
         return Grid.Points[gridId].ToImmutableDictionary(p => p.Key, p => p.Value.InternalValue);
     }
@@ -95,17 +96,78 @@ public sealed class GridSampler : Sampler
         return order;
     });
 
-    private static HashSet<int> VisitedIds(IReadOnlyList<FrozenTrial> history)
+    private HashSet<int> VisitedIds(IReadOnlyList<FrozenTrial> history)
     {
         var ids = new HashSet<int>();
         foreach (FrozenTrial trial in history)
         {
-            if (trial.State != TrialState.Waiting && trial.SystemAttributes.TryGetValue(GridIdAttribute, out JsonElement id) && id.TryGetInt32(out int value))
+            if (trial.State == TrialState.Failed && trial.SystemAttributes.ContainsKey(Studies.SystemAttributes.Interrupted))
+            {
+                continue; // interrupted, not evaluated: the point is visited again
+            }
+
+            if (trial.SystemAttributes.TryGetValue(GridIdAttribute, out JsonElement id) && id.TryGetInt32(out int value))
             {
                 ids.Add(value);
+            }
+            else if (trial.State == TrialState.Waiting && MatchingGridId(trial, [], 0) is int reserved)
+            {
+                ids.Add(reserved); // an enqueued trial will run this point
             }
         }
 
         return ids;
+    }
+
+    /// <summary>The first unvisited grid point that a trial's enqueued values select, if it has any.</summary>
+    private int? MatchingGridId(FrozenTrial trial, HashSet<int> visited, ulong seed)
+    {
+        if (!trial.SystemAttributes.TryGetValue(Studies.SystemAttributes.FixedParameters, out JsonElement fixedJson) || fixedJson.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        var fixedValues = System.Text.Json.Nodes.JsonNode.Parse(fixedJson.GetRawText())!.AsObject()
+            .ToDictionary(p => p.Key, p => DistributionJson.NodeToValue(p.Value));
+        int? firstMatch = null;
+        foreach (int id in VisitOrder(seed))
+        {
+            if (Matches(Grid.Points[id], fixedValues))
+            {
+                if (!visited.Contains(id))
+                {
+                    return id;
+                }
+
+                firstMatch ??= id;
+            }
+        }
+
+        return firstMatch;
+    }
+
+    private static bool Matches(ImmutableDictionary<string, TrialParameter> point, Dictionary<string, object?> fixedValues)
+    {
+        foreach (var (name, value) in fixedValues)
+        {
+            if (!point.TryGetValue(name, out TrialParameter? parameter))
+            {
+                return false;
+            }
+
+            try
+            {
+                if (parameter.Distribution.ToInternal(value) != parameter.InternalValue)
+                {
+                    return false;
+                }
+            }
+            catch (ArgumentException)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

@@ -101,8 +101,7 @@ public sealed partial class Study
                 Trial? trial;
                 try
                 {
-                    await WaitForStartSlotAsync();
-                    trial = await AskCoreAsync(options.SearchSpace, options.TotalTrials, cancellationToken);
+                    trial = await StartTrialAsync();
                 }
                 catch (SamplerExhaustedException)
                 {
@@ -141,13 +140,14 @@ public sealed partial class Study
             }
         }
 
-        async Task WaitForStartSlotAsync()
+        async Task<Trial?> StartTrialAsync()
         {
             if (options.MinInterval <= TimeSpan.Zero)
             {
-                return;
+                return await AskCoreAsync(options.SearchSpace, options.TotalTrials, cancellationToken);
             }
 
+            // Ask inside the gate and time the next start from after the ask, so recorded start times keep the interval.
             await startGate.WaitAsync(cancellationToken);
             try
             {
@@ -157,7 +157,9 @@ public sealed partial class Study
                     await Task.Delay(wait, Options.TimeProvider, cancellationToken);
                 }
 
+                Trial? started = await AskCoreAsync(options.SearchSpace, options.TotalTrials, cancellationToken);
                 lastStart = Now;
+                return started;
             }
             finally
             {

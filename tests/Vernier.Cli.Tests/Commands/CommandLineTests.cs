@@ -79,6 +79,36 @@ public class CommandLineTests
     }
 
     [Fact]
+    public async Task Search_DryRunWithFresh_IsRefusedBecauseItWouldWrite()
+    {
+        using var dir = new TempDirectory();
+        string config = dir.Write("study.yaml", Study);
+        (int exit, _, string error) = await RunAsync(dir.Path, "search", "-c", config, "--dry-run", "--fresh");
+        exit.ShouldBe(2);
+        error.Trim().ShouldBe("error: --dry-run writes nothing, so it cannot be combined with --fresh or --resume.");
+    }
+
+    [Fact]
+    public async Task Search_ExistingStudyWithAnotherSeed_IsAUsageErrorNotACrash()
+    {
+        using var dir = new TempDirectory();
+        string config = dir.Write("study.yaml", Study);
+        string storage = $"sqlite:///{dir.Path}/s.db";
+        (await RunAsync(dir.Path, "search", "-c", config, "--storage", storage, "--output-dir", Path.Combine(dir.Path, "runs"))).Exit.ShouldBe(0);
+        (int exit, _, string error) = await RunAsync(dir.Path, "search", "-c", config, "--storage", storage, "--seed", "6");
+        exit.ShouldBe(2);
+        error.Trim().ShouldBe("error: study 'inproc' was created with seed 5, not 6; a study keeps its seed so that it can be reproduced. Use another study name.");
+    }
+
+    [Fact]
+    public async Task UnknownOption_IsAUsageError()
+    {
+        (int exit, _, string error) = await RunAsync(Directory.GetCurrentDirectory(), "trials", "--study-name", "s", "--colour", "red");
+        exit.ShouldBe(2);
+        error.ShouldContain("--colour");
+    }
+
+    [Fact]
     public async Task Tell_WithoutExactlyOneOutcome_IsRefused()
     {
         (int exit, _, string error) = await RunAsync(Directory.GetCurrentDirectory(), "tell", "--study-name", "s", "--trial", "0");

@@ -48,6 +48,15 @@ public class DistributionValidationTests
     public void Float_StepFitsDespiteBinaryRounding() => new FloatDistribution(0.0, 1.0, step: 0.1).GridSize.ShouldBe(11);
 
     [Fact]
+    public void Float_Clamp_GivesGridPointsWithoutBinaryNoise()
+    {
+        var d = new FloatDistribution(0, 0.9, step: 0.3);
+        d.Clamp(0.8999).ShouldBe(0.9);
+        d.Clamp(0.61).ShouldBe(0.6);
+        new FloatDistribution(0.1, 1.0, step: 0.1).Clamp(0.7).ToString(System.Globalization.CultureInfo.InvariantCulture).ShouldBe("0.7");
+    }
+
+    [Fact]
     public void Float_Contains_RespectsStepGrid()
     {
         var d = new FloatDistribution(0, 1, step: 0.25);

@@ -211,6 +211,36 @@ public class StudyOptimizeTests
         starts.Zip(starts.Skip(1), (a, b) => b - a).ShouldAllBe(gap => gap >= TimeSpan.FromMilliseconds(95));
     }
 
+    [Fact]
+    public async Task Optimize_GridWithInterruptedAndEnqueuedTrials_EvaluatesEveryPointExactlyOnce()
+    {
+        var space = new Vernier.SearchSpaces.SearchSpace([new("n", new Vernier.Distributions.IntDistribution(0, 4))]);
+        await using Study study = await Study.Builder("grid-recovery").WithSampler(new GridSampler(space)).WithSeed(2).CreateAsync();
+        await study.EnqueueTrialAsync(new Dictionary<string, object?> { ["n"] = 3L }, space);
+        using (var cts = new CancellationTokenSource())
+        {
+            await Should.ThrowAsync<OperationCanceledException>(() => study.OptimizeAsync(
+                async (trial, token) =>
+                {
+                    if (trial.Number == 1)
+                    {
+                        await cts.CancelAsync();
+                        await Task.Delay(Timeout.Infinite, token);
+                    }
+
+                    return 0.0;
+                },
+                new OptimizeOptions { SearchSpace = space },
+                cts.Token));
+        }
+
+        OptimizeResult rest = await study.OptimizeAsync(t => 0.0, new OptimizeOptions { SearchSpace = space });
+        rest.StopReason.ShouldBe(OptimizeStopReason.SamplerExhausted);
+        IReadOnlyList<FrozenTrial> trials = await study.GetTrialsAsync();
+        trials[0].Params["n"].ShouldBe(3L);
+        trials.Where(t => t.State == TrialState.Complete).Select(t => (long)t.Params["n"]!).Order().ShouldBe([0L, 1, 2, 3, 4]);
+    }
+
     private static void InterlockedMax(ref int target, int value)
     {
         int seen;
