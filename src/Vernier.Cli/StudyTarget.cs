@@ -19,8 +19,17 @@ internal sealed record StudyTarget(string StorageUrl, string StudyName, StudyDef
         StudyDefinition? definition = file is null ? null : StudyDefinitionLoader.Load(file.FullName);
         string name = parsed.GetValue(studyName) ?? definition?.Name
             ?? throw new CliException("say which study: --study-name NAME, or --config FILE.");
-        string url = parsed.GetValue(storage) ?? definition?.Storage ?? StorageLocator.DefaultUrl;
+        string url = parsed.GetValue(storage) ?? FromConfig(definition) ?? StorageLocator.DefaultUrl;
         return new StudyTarget(url, name, definition);
+    }
+
+    /// <summary>A config's storage; a relative SQLite path in it is relative to the config file, wherever the command runs.</summary>
+    public static string? FromConfig(StudyDefinition? definition)
+    {
+        const string Relative = "sqlite:///";
+        return definition?.Storage is { } url && url.StartsWith(Relative, StringComparison.Ordinal) && !url.StartsWith(Relative + "/", StringComparison.Ordinal)
+            ? Relative + definition.ResolvePath(url[Relative.Length..])
+            : definition?.Storage;
     }
 
     /// <summary>Loads the existing study for reading (random sampler; reading needs none).</summary>

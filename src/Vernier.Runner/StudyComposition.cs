@@ -103,6 +103,20 @@ public static class StudyComposition
         ArgumentNullException.ThrowIfNull(definition);
         if (CreateCommandRunner(definition) is { } runner)
         {
+            string[] unknown = [.. runner.PlaceholderNames.Where(name => definition.Space.Find(name) is null)];
+            if (unknown.Length > 0)
+            {
+                throw new VernierException(
+                    $"the command uses {string.Join(", ", unknown.Select(n => $"{{{n}}}"))}, which {(unknown.Length == 1 ? "is not a parameter" : "are not parameters")}; " +
+                    $"the parameters are {string.Join(", ", definition.Space.Parameters.Select(p => p.Name))} (plus {{trial_number}} and {{trial_dir}}).");
+            }
+
+            string workingDirectory = definition.ResolvePath(definition.Objective.WorkingDirectory ?? ".");
+            if (!Directory.Exists(workingDirectory))
+            {
+                throw new VernierException($"the objective's working directory {workingDirectory} does not exist.");
+            }
+
             var command = new CommandStudyObjective(runner, trialsDirectory, [.. definition.Space.Parameters.Select(p => p.Name)]);
             return command.EvaluateAsync;
         }

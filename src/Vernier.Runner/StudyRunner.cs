@@ -24,6 +24,8 @@ public sealed class StudyRunner(Study study, StudyRunnerOptions options)
     public async Task<OptimizeResult> RunAsync(Func<Trial, CancellationToken, Task<IReadOnlyList<double>>> objective, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(objective);
+        // Recover a killed run's trials first, so the progress starts from what really counts.
+        await study.RecoverAbandonedTrialsAsync(cancellationToken);
         IReadOnlyList<FrozenTrial> before = await study.GetTrialsAsync(null, cancellationToken);
         var optimize = new OptimizeOptions
         {

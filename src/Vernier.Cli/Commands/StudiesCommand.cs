@@ -23,7 +23,7 @@ internal static class StudiesCommand
         command.SetAction((parsed, cancellationToken) => VernierApp.GuardAsync(console, async () =>
         {
             string url = parsed.GetValue(storage)
-                ?? (parsed.GetValue(config) is { } file ? Runner.Config.StudyDefinitionLoader.Load(file.FullName).Storage : null)
+                ?? (parsed.GetValue(config) is { } file ? StudyTarget.FromConfig(Runner.Config.StudyDefinitionLoader.Load(file.FullName)) : null)
                 ?? StorageLocator.DefaultUrl;
             await using IStorage store = StorageLocator.Open(url);
             var table = new Table().Border(TableBorder.Simple);

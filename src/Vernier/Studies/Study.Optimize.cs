@@ -133,9 +133,17 @@ public sealed partial class Study
                 await Storage.RecordHeartbeatAsync(trial.TrialId, Now, CancellationToken.None);
                 FrozenTrial finished = await RunTrialAsync(trial, objective, options.TrialTimeout, cancellationToken);
                 running.TryRemove(trial.TrialId, out _);
-                foreach (Action<Study, FrozenTrial> callback in options.Callbacks)
+                try
                 {
-                    callback(this, finished);
+                    foreach (Action<Study, FrozenTrial> callback in options.Callbacks)
+                    {
+                        callback(this, finished);
+                    }
+                }
+                catch
+                {
+                    Stop(OptimizeStopReason.StopRequested); // the other workers start nothing more; the error surfaces when they finish
+                    throw;
                 }
             }
         }

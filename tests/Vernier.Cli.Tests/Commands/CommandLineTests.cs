@@ -101,6 +101,18 @@ public class CommandLineTests
     }
 
     [Fact]
+    public async Task Search_CommandWithUnknownPlaceholder_FailsBeforeAnyTrial()
+    {
+        using var dir = new TempDirectory();
+        string config = dir.Write("study.yaml", Study.Replace("loss={x}", "loss={y}", StringComparison.Ordinal));
+        string storage = $"sqlite:///{dir.Path}/s.db";
+        (int exit, _, string error) = await RunAsync(dir.Path, "search", "-c", config, "--storage", storage, "--output-dir", Path.Combine(dir.Path, "runs"));
+        exit.ShouldBe(1);
+        error.Trim().ShouldBe("error: the command uses {y}, which is not a parameter; the parameters are x (plus {trial_number} and {trial_dir}).");
+        (await RunAsync(dir.Path, "trials", "-c", config, "--storage", storage)).Output.ShouldContain("0 trial(s)");
+    }
+
+    [Fact]
     public async Task UnknownOption_IsAUsageError()
     {
         (int exit, _, string error) = await RunAsync(Directory.GetCurrentDirectory(), "trials", "--study-name", "s", "--colour", "red");

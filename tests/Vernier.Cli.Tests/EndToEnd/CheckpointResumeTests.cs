@@ -72,6 +72,20 @@ public class CheckpointResumeTests
         ParamsByTrial(Path.Combine(dir.Path, "runs", "resume-demo", "trials.jsonl")).Length.ShouldBe(2);
     }
 
+    [Fact]
+    public async Task Search_ConfigsRelativeSqlitePath_IsRelativeToTheConfigFileNotTheWorkingDirectory()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(Path.Combine(dir.Path, "project"));
+        Directory.CreateDirectory(Path.Combine(dir.Path, "elsewhere"));
+        dir.Write("project/study.yaml", "storage: sqlite:///data/studies.db\n" + Study);
+
+        CliResult run = await CliProcess.RunAsync(Path.Combine(dir.Path, "elsewhere"), "search", "-c", "../project/study.yaml", "--n-trials", "2");
+        run.ExitCode.ShouldBe(0, run.ToString());
+        File.Exists(Path.Combine(dir.Path, "project", "data", "studies.db")).ShouldBeTrue();
+        File.Exists(Path.Combine(dir.Path, "elsewhere", "data", "studies.db")).ShouldBeFalse();
+    }
+
     private static string[] ParamsByTrial(string trialsJsonl) =>
         [.. File.ReadAllLines(trialsJsonl).Select(line => JsonNode.Parse(line)!).OrderBy(t => (int)t["number"]!).Select(t => $"{t["number"]}:{t["params"]!.ToJsonString()}")];
 }

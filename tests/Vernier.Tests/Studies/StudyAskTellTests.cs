@@ -157,6 +157,7 @@ public class StudyAskTellTests
         IReadOnlyList<FrozenTrial> failed = await study.RecoverAbandonedTrialsAsync();
         failed.Single().FailReason.ShouldBe("interrupted: its worker host:4242 is no longer running");
         failed.Single().SystemAttributes[SystemAttributes.Interrupted].GetBoolean().ShouldBeTrue();
+        failed.Single().SystemAttributes[SystemAttributes.Worker].GetProperty("process_id").GetInt32().ShouldBe(4242);
     }
 
     [Fact]

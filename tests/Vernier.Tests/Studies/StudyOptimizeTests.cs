@@ -241,6 +241,20 @@ public class StudyOptimizeTests
         trials.Where(t => t.State == TrialState.Complete).Select(t => (long)t.Params["n"]!).Order().ShouldBe([0L, 1, 2, 3, 4]);
     }
 
+    [Fact]
+    public async Task Optimize_CallbackThrowsInAParallelRun_StopsStartingTrialsAndRethrows()
+    {
+        await using Study study = await Study.Builder("callback-throws").CreateAsync();
+        var options = new OptimizeOptions { NTrials = 40, MaxConcurrency = 4 };
+        options.Callbacks.Add((_, t) => throw new InvalidOperationException($"callback failed at trial {t.Number}"));
+        await Should.ThrowAsync<InvalidOperationException>(() => study.OptimizeAsync(async (t, token) =>
+        {
+            await Task.Delay(20, token);
+            return 0.0;
+        }, options));
+        (await study.GetTrialsAsync()).Count.ShouldBeLessThanOrEqualTo(8);
+    }
+
     private static void InterlockedMax(ref int target, int value)
     {
         int seen;
