@@ -1,6 +1,7 @@
 using Vernier.Runner.Checkpoints;
 using Vernier.Runner.Outputs;
 using Vernier.Runner.Trackers;
+using Vernier.Runner.Workers;
 using Vernier.Studies;
 using Vernier.Trials;
 
@@ -25,7 +26,7 @@ public sealed class StudyRunner(Study study, StudyRunnerOptions options)
     {
         ArgumentNullException.ThrowIfNull(objective);
         // Recover a killed run's trials first, so the progress starts from what really counts.
-        await study.RecoverAbandonedTrialsAsync(cancellationToken);
+        LocalWorker.StopOrphanedProcesses(await study.RecoverAbandonedTrialsAsync(cancellationToken));
         IReadOnlyList<FrozenTrial> before = await study.GetTrialsAsync(null, cancellationToken);
         var optimize = new OptimizeOptions
         {

@@ -242,6 +242,7 @@ public sealed class CommandObjectiveRunner
         {
             try
             {
+                request.OnStarted?.Invoke(tree.Id);
                 return await SuperviseAsync(tree, trialDirectory, stdoutLog, stderrLog, startedAt, onIntermediate, cancellationToken);
             }
             finally

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Vernier.Runner.Outputs;
+using Vernier.Runner.Workers;
 using Vernier.Trials;
 
 namespace Vernier.Runner.Objectives;
@@ -42,7 +43,11 @@ public sealed class CommandStudyObjective(CommandObjectiveRunner runner, string 
     public async Task<IReadOnlyList<double>> EvaluateAsync(Trial trial, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(trial);
-        CommandTrialRequest request = RequestFor(trial.Number, trial.Params);
+        CommandTrialRequest request = RequestFor(trial.Number, trial.Params) with
+        {
+            // Recorded so that, if this process dies, the run that recovers the trial can stop the orphaned tree.
+            OnStarted = processId => trial.SetSystemAttribute(LocalWorker.ProcessAttribute, System.Text.Json.JsonSerializer.SerializeToElement(LocalWorker.DescribeProcess(processId), Storage.AttributeJson.SnakeCase)),
+        };
         trial.SetUserAttribute("trial_dir", request.TrialDirectory);
         using var prune = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bool pruned = false;

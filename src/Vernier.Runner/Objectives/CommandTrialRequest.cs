@@ -20,4 +20,11 @@ public sealed record CommandTrialRequest(int TrialNumber, IReadOnlyList<KeyValue
     /// for example <c>CUDA_VISIBLE_DEVICES</c> from a device pool; a <see langword="null"/> value removes a variable.
     /// </summary>
     public IReadOnlyDictionary<string, string?>? Environment { get; init; }
+
+    /// <summary>
+    /// Called with the process id (which is also its process group id, where groups exist) right
+    /// after the command starts, e.g. to record it so that a later run can stop the tree if this one
+    /// dies. The default value is null.
+    /// </summary>
+    public Action<int>? OnStarted { get; init; }
 }

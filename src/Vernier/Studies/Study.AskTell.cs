@@ -11,9 +11,6 @@ namespace Vernier.Studies;
 
 public sealed partial class Study
 {
-    // Stored attributes use snake_case like every other Vernier file: {"host": …, "process_id": …}.
-    private static readonly JsonSerializerOptions WorkerJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
     private readonly SemaphoreSlim _askGate = new(1, 1);
 
     /// <summary>
@@ -167,7 +164,7 @@ public sealed partial class Study
 
             if (Options.Worker is { } worker)
             {
-                await Storage.SetTrialAttributeAsync(frozen.TrialId, AttributeScope.System, SystemAttributes.Worker, JsonSerializer.SerializeToElement(worker, WorkerJson), cancellationToken);
+                await Storage.SetTrialAttributeAsync(frozen.TrialId, AttributeScope.System, SystemAttributes.Worker, JsonSerializer.SerializeToElement(worker, AttributeJson.SnakeCase), cancellationToken);
             }
 
             try
@@ -348,5 +345,5 @@ public sealed partial class Study
     }
 
     private static WorkerIdentity? WorkerOf(FrozenTrial trial) =>
-        trial.SystemAttributes.TryGetValue(SystemAttributes.Worker, out JsonElement element) ? element.Deserialize<WorkerIdentity>(WorkerJson) : null;
+        trial.SystemAttributes.TryGetValue(SystemAttributes.Worker, out JsonElement element) ? element.Deserialize<WorkerIdentity>(AttributeJson.SnakeCase) : null;
 }

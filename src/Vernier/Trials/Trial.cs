@@ -131,6 +131,18 @@ public sealed class Trial
     /// <summary>Whether the study's pruner says this trial should stop now; if so, throw <see cref="TrialPrunedException"/>.</summary>
     public bool ShouldPrune() => _study.Wait(_study.ShouldPruneAsync(TrialId, CancellationToken.None));
 
+    /// <summary>
+    /// Sets a system attribute: for integrations (runners, samplers) that keep their own records with
+    /// the trial, such as the process running it. User code should use <see cref="SetUserAttribute"/>.
+    /// </summary>
+    /// <param name="key">The key.</param>
+    /// <param name="value">The value.</param>
+    public void SetSystemAttribute(string key, object? value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        _study.Wait(_study.Storage.SetTrialAttributeAsync(TrialId, Storage.AttributeScope.System, key, Storage.AttributeJson.ToElement(value)));
+    }
+
     /// <summary>Sets a user attribute (any JSON-serializable value).</summary>
     /// <param name="key">The key.</param>
     /// <param name="value">The value.</param>

@@ -97,6 +97,63 @@ public class KillAndRerunTests
             .ShouldAllBe(pid => !IsRunning(pid), "no trial process outlives the interrupted run");
     }
 
+    [Fact]
+    public async Task Search_KilledWithSigkill_TheNextRunStopsTheOrphanedTrialProcess()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("study.yaml", Study
+            .Replace("sleep 0.3;", "echo started > started.$BASHPID; [ -f slow ] && sleep 60;", StringComparison.Ordinal)
+            .Replace("max_trials: 12", "max_trials: 2", StringComparison.Ordinal));
+        File.WriteAllText(Path.Combine(dir.Path, "slow"), "");
+
+        int orphan;
+        using (Process cli = CliProcess.Start(dir.Path, "search", "-c", "study.yaml"))
+        {
+            try
+            {
+                orphan = await WaitForStartedTrialAsync(dir.Path, TimeSpan.FromSeconds(60));
+            }
+            finally
+            {
+                cli.Kill();
+                await cli.WaitForExitAsync();
+            }
+        }
+
+        IsRunning(orphan).ShouldBeTrue("a trial runs in its own session, so it survives the SIGKILL of vernier");
+        File.Delete(Path.Combine(dir.Path, "slow"));
+
+        CliResult rerun = await CliProcess.RunAsync(dir.Path, "search", "-c", "study.yaml");
+        rerun.ExitCode.ShouldBe(0, rerun.ToString());
+        await WaitUntilAsync(() => !IsRunning(orphan), TimeSpan.FromSeconds(10));
+        IsRunning(orphan).ShouldBeFalse("the run that recovered the trial stops its orphaned process");
+    }
+
+    private static async Task<int> WaitForStartedTrialAsync(string folder, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            if (Directory.GetFiles(folder, "started.*").FirstOrDefault() is { } file)
+            {
+                return int.Parse(file[(file.LastIndexOf('.') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException("no trial started.");
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition() && clock.Elapsed < timeout)
+        {
+            await Task.Delay(50);
+        }
+    }
+
     private static bool IsRunning(int pid)
     {
         try
