@@ -105,7 +105,7 @@ public sealed class StudyCompositionTests : IDisposable
         Trial running = await study.AskAsync();
 
         await Should.ThrowAsync<ConcurrencyLimitExceededException>(() => study.AskAsync());
-        (await study.GetTrialAsync(running.Number)).SystemAttributes[SystemAttributes.Worker].GetProperty("ProcessId").GetInt32().ShouldBe(Environment.ProcessId);
+        (await study.GetTrialAsync(running.Number)).SystemAttributes[SystemAttributes.Worker].GetProperty("process_id").GetInt32().ShouldBe(Environment.ProcessId);
     }
 
     [Fact]
