@@ -4,11 +4,9 @@ namespace Vernier.Runner.Config;
 
 /// <summary>The pruner of a study, which stops unpromising trials from their intermediate values.</summary>
 /// <remarks>
-/// In a file: <c>pruner: median</c>, or <c>pruner: { name: median, n_warmup_steps: 5 }</c>. The
-/// loader accepts <c>none</c>, <c>median</c> (<c>n_startup_trials</c>, <c>n_warmup_steps</c>,
-/// <c>interval_steps</c>), <c>successive_halving</c> (<c>min_resource</c>, <c>reduction_factor</c>,
-/// <c>min_early_stopping_rate</c>) and <c>hyperband</c> (<c>min_resource</c>, <c>max_resource</c>,
-/// <c>reduction_factor</c>), with Optuna's option names; the pruner checks the values' ranges.
+/// In a file: <c>pruner: none</c>, or <c>pruner: { name: NAME, option: value }</c>. The names and
+/// option keys the loader accepts are those of the pruners this build has (the config catalog):
+/// today only <c>none</c>. Option values are passed to the pruner, which checks their ranges.
 /// </remarks>
 public sealed record PrunerDefinition
 {

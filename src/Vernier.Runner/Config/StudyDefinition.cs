@@ -56,7 +56,7 @@ public sealed record StudyDefinition
     /// <remarks>The default value is <see langword="null"/>: no limit (stop on <see cref="Timeout"/>, a grid's end, or by hand). At least 1 when set.</remarks>
     public int? MaxTrials { get; init; }
 
-    /// <summary>The wall-clock budget of the whole study; no new trial starts after it.</summary>
+    /// <summary>The wall-clock budget of one run (<c>vernier search</c>): no new trial starts after it. Each run starts its own clock.</summary>
     /// <remarks>The default value is <see langword="null"/>: no limit. Written in seconds in the file; positive when set.</remarks>
     public TimeSpan? Timeout { get; init; }
 

@@ -25,7 +25,7 @@ namespace Vernier.Runner.Config;
 ///   - { when: { opt: adam }, set: { momentum: 0 } }
 ///   - { forbid: { opt: sgd, lr: { gt: 0.05 } } }   # or { when: { opt: sgd }, forbid: { lr: { gt: 0.05 } } }
 /// strategy: { name: random, seed: 42 }   # optional; random (default) or grid; or just strategy: grid
-/// pruner: { name: median, n_warmup_steps: 5 }  # optional; none (default), median, successive_halving, hyperband
+/// pruner: none                                   # optional; the pruners this build has (none)
 /// objective:                        # required
 ///   command: [python3, train.py]    # or a string split like a POSIX shell; or callable: "A.dll:Ns.Type.Method"
 ///   metric: val_loss                # required for a command; or metrics: [loss, latency] with directions: [minimize, minimize]

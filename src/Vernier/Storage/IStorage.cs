@@ -4,7 +4,7 @@ using Vernier.Trials;
 
 namespace Vernier.Storage;
 
-/// <summary>Where studies and their trials live: in memory, in a SQLite file, or in PostgreSQL shared by many workers.</summary>
+/// <summary>Where studies and their trials live: in memory or in a SQLite file (a backend shared by many machines implements the same contract).</summary>
 /// <remarks>
 /// <para><b>Thread-safety.</b> Every member may be called concurrently from many threads, and, for
 /// persistent backends, from many processes on the same store. Implementations make each call
