@@ -17,7 +17,12 @@ namespace Vernier.Runner;
 public sealed class StudyRunner(Study study, StudyRunnerOptions options)
 {
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly Lock _progressGate = new();
     private DateTimeOffset _lastOutput = DateTimeOffset.MinValue;
+
+    // This run's view of progress, kept up to date from each finished trial instead of re-reading every trial each time.
+    private FrozenTrial? _best;
+    private int _finishedCounted;
 
     /// <summary>Runs trials until the budget, the timeout, the sampler's end, or cancellation.</summary>
     /// <param name="objective">Evaluates one trial; returns one value per objective.</param>
@@ -40,7 +45,9 @@ public sealed class StudyRunner(Study study, StudyRunnerOptions options)
         optimize.Callbacks.Add((_, trial) => OnTrialFinished(trial));
 
         OptimizeResult? result = null;
-        var start = new RunStart(study.Name, study.Directions, options.TotalTrials, before.Count(TrialBudget.Counts), BestOf(before));
+        _best = study.IsMultiObjective ? null : ParetoFront.Of(before, study.Directions).FirstOrDefault();
+        _finishedCounted = before.Count(t => t.State.IsFinished() && TrialBudget.Counts(t));
+        var start = new RunStart(study.Name, study.Directions, options.TotalTrials, before.Count(TrialBudget.Counts), _best);
         try
         {
             async Task Run() => result = await study.OptimizeAsync(objective, optimize, cancellationToken);
@@ -66,24 +73,47 @@ public sealed class StudyRunner(Study study, StudyRunnerOptions options)
     {
         // Callbacks are synchronous, and this one runs on the caller's synchronization context (a UI thread, say). Blocking
         // there on I/O whose continuations are queued to that context would deadlock, so the blocking waits are on the pool.
-        IReadOnlyList<FrozenTrial> trials = Task.Run(() => study.GetTrialsAsync()).GetAwaiter().GetResult();
-        options.Reporter?.TrialFinished(trial, BestOf(trials), trials.Count(t => t.State.IsFinished() && TrialBudget.Counts(t)));
-        Task.Run(() => WriteOutputsAsync(force: false, trials)).GetAwaiter().GetResult();
+        FrozenTrial? best;
+        int counted;
+        lock (_progressGate)
+        {
+            if (TrialBudget.Counts(trial))
+            {
+                _finishedCounted++;
+            }
+
+            if (!study.IsMultiObjective && trial.State == TrialState.Complete &&
+                (_best is null || study.Direction.IsBetter(trial.Values[0], _best.Values[0])))
+            {
+                _best = trial;
+            }
+
+            (best, counted) = (_best, _finishedCounted);
+        }
+
+        options.Reporter?.TrialFinished(trial, best, counted);
+        Task.Run(() => WriteOutputsAsync(force: false)).GetAwaiter().GetResult();
     }
 
-    private async Task WriteOutputsAsync(bool force, IReadOnlyList<FrozenTrial>? trials = null)
+    private async Task WriteOutputsAsync(bool force)
     {
         await _writeGate.WaitAsync();
         try
         {
             DateTimeOffset now = study.Options.TimeProvider.GetUtcNow();
-            trials ??= await study.GetTrialsAsync();
+            bool outputsDue = options.OutputDirectory is not null && (force || now - _lastOutput >= options.OutputInterval);
+            if (options.CheckpointPath is null && !outputsDue)
+            {
+                return; // nothing to write: do not read every trial
+            }
+
+            IReadOnlyList<FrozenTrial> trials = await study.GetTrialsAsync();
             if (options.CheckpointPath is { } checkpoint)
             {
                 await new StudyCheckpoint(study.Name, study.Directions, study.Seed, options.ConfigHash, [.. trials]).WriteAsync(checkpoint, now);
             }
 
-            if (options.OutputDirectory is { } folder && (force || now - _lastOutput >= options.OutputInterval))
+            if (outputsDue && options.OutputDirectory is { } folder)
             {
                 await StudyOutputs.WriteAllAsync(folder, study.Name, study.Directions, trials, options.MetricNames, options.BestPath);
                 _lastOutput = now;
@@ -94,7 +124,4 @@ public sealed class StudyRunner(Study study, StudyRunnerOptions options)
             _writeGate.Release();
         }
     }
-
-    private FrozenTrial? BestOf(IReadOnlyList<FrozenTrial> trials) =>
-        study.IsMultiObjective ? null : ParetoFront.Of(trials, study.Directions).FirstOrDefault();
 }

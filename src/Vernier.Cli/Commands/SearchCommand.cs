@@ -92,7 +92,7 @@ internal static class SearchCommand
             }
 
             await using Study study = await StudyComposition.CreateBuilder(definition, store, name).CreateOrLoadAsync(cancellationToken);
-            if (definition.MaxTrials is null && definition.Timeout is null)
+            if (definition.MaxTrials is null && definition.Timeout is null && definition.Strategy.Name != "grid")
             {
                 console.Error.WriteLine("note: no max_trials or timeout: trials run until you press Ctrl-C.");
             }
@@ -163,7 +163,8 @@ internal static class SearchCommand
         o.WriteLine($"dry run: nothing is executed and nothing is written.");
         o.WriteLine($"study      {name} in {url} ({(existing > 0 ? $"{existing} trial(s) done" : "new")})");
         o.WriteLine($"objective  {(runner is null ? $"callable {definition.Objective.Callable}" : "command")}, {string.Join(", ", definition.Objective.Metrics.Zip(definition.Directions, (m, d) => $"{d.ToWireName()} {m}"))}");
-        o.WriteLine($"sampler    {definition.Strategy.Name}, seed {(definition.Strategy.Seed is { } s ? s.ToString(CultureInfo.InvariantCulture) : "random (recorded with the study)")}");
+        bool seedKnown = definition.Strategy.Seed is not null || existing > 0;
+        o.WriteLine($"sampler    {definition.Strategy.Name}, seed {(seedKnown ? study.Seed.ToString(CultureInfo.InvariantCulture) : "not set: a new study draws one, so the trials below only illustrate the space")}");
         o.WriteLine($"budget     {(definition.MaxTrials is { } max ? $"{max} trials ({Math.Max(0, max - existing)} to run)" : "no trial limit")}" +
                     (definition.Timeout is { } t ? $", timeout {t.TotalSeconds:0} s" : "") + $", max_concurrent {definition.Resource.MaxConcurrent}");
         o.WriteLine($"outputs    {folder}");
