@@ -32,18 +32,25 @@ internal sealed record StudyTarget(string StorageUrl, string StudyName, StudyDef
             : definition?.Storage;
     }
 
-    /// <summary>Loads the existing study for reading (random sampler; reading needs none).</summary>
-    public async Task<Study> LoadAsync(IStorage storage, CancellationToken cancellationToken)
+    /// <summary>Opens the storage and loads the existing study, which then owns (and closes) the storage.</summary>
+    public async Task<Study> LoadAsync(CancellationToken cancellationToken)
     {
+        IStorage storage = StorageLocator.Open(StorageUrl);
         try
         {
-            return await Study.Builder(StudyName).UseStorage(storage).LoadAsync(cancellationToken);
+            return await Study.Builder(StudyName).UseStorage(storage, ownsStorage: true).LoadAsync(cancellationToken);
         }
         catch (StudyNotFoundException)
         {
             IReadOnlyList<StudyRecord> studies = await storage.GetStudiesAsync(cancellationToken);
+            await storage.DisposeAsync();
             string known = studies.Count == 0 ? "it holds no study" : "it holds: " + string.Join(", ", studies.Select(s => s.Name));
             throw new CliException($"no study named '{StudyName}' in {StorageUrl}; {known}.", ExitCodes.Failure);
+        }
+        catch
+        {
+            await storage.DisposeAsync();
+            throw;
         }
     }
 }

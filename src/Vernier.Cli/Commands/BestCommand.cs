@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using Vernier.Runner.Outputs;
-using Vernier.Storage;
 using Vernier.Studies;
 using Vernier.Trials;
 
@@ -25,8 +24,7 @@ internal static class BestCommand
         command.SetAction((parsed, cancellationToken) => VernierApp.GuardAsync(console, async () =>
         {
             StudyTarget target = StudyTarget.Resolve(parsed, config, storage, studyName);
-            await using IStorage store = StorageLocator.Open(target.StorageUrl);
-            await using Study study = await target.LoadAsync(store, cancellationToken);
+            await using Study study = await target.LoadAsync(cancellationToken);
             IReadOnlyList<FrozenTrial> trials = await study.GetTrialsAsync(null, cancellationToken);
             var best = StudyOutputs.BestJson(study.Name, study.Directions, trials, target.Definition?.Objective.Metrics);
             console.Output.WriteLine(best.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));

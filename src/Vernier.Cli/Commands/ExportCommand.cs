@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Vernier.Runner.Outputs;
-using Vernier.Storage;
 using Vernier.Studies;
 using Vernier.Trials;
 
@@ -30,8 +29,7 @@ internal static class ExportCommand
         command.SetAction((parsed, cancellationToken) => VernierApp.GuardAsync(console, async () =>
         {
             StudyTarget target = StudyTarget.Resolve(parsed, config, storage, studyName);
-            await using IStorage store = StorageLocator.Open(target.StorageUrl);
-            await using Study study = await target.LoadAsync(store, cancellationToken);
+            await using Study study = await target.LoadAsync(cancellationToken);
             IReadOnlyList<FrozenTrial> trials = await study.GetTrialsAsync(null, cancellationToken);
             var text = new StringWriter(CultureInfo.InvariantCulture);
             if (parsed.GetValue(format) == "jsonl")

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Vernier.Storage;
 using Vernier.Studies;
 using Vernier.Trials;
 
@@ -38,8 +37,7 @@ internal static class TellCommand
             }
 
             StudyTarget target = StudyTarget.Resolve(parsed, config, storage, studyName);
-            await using IStorage store = StorageLocator.Open(target.StorageUrl);
-            await using Study study = await target.LoadAsync(store, cancellationToken);
+            await using Study study = await target.LoadAsync(cancellationToken);
             int number = parsed.GetValue(trialNumber);
             FrozenTrial trial = given.Length > 0 ? await study.TellAsync(number, given, cancellationToken)
                 : reason is not null ? await study.TellFailedAsync(number, reason, cancellationToken)

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
 using Vernier.Distributions;
-using Vernier.Storage;
 using Vernier.Studies;
 using Vernier.Trials;
 
@@ -31,8 +30,7 @@ internal static class TrialsCommand
         {
             StudyTarget target = StudyTarget.Resolve(parsed, config, storage, studyName);
             TrialState[]? states = parsed.GetValue(state) is { } s ? [ParseState(s)] : null;
-            await using IStorage store = StorageLocator.Open(target.StorageUrl);
-            await using Study study = await target.LoadAsync(store, cancellationToken);
+            await using Study study = await target.LoadAsync(cancellationToken);
             IReadOnlyList<FrozenTrial> trials = await study.GetTrialsAsync(states, cancellationToken);
             if (parsed.GetValue(last) is int n)
             {
