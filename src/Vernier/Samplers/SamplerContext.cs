@@ -54,9 +54,6 @@ public sealed class SamplerContext
     /// <summary>The parameters chosen for this trial so far.</summary>
     public IReadOnlyDictionary<string, TrialParameter> CurrentParameters { get; internal set; } = ImmutableDictionary<string, TrialParameter>.Empty;
 
-    /// <summary>System attributes the sampler asked to store with this trial.</summary>
-    internal IReadOnlyDictionary<string, JsonElement> PendingSystemAttributes => _pendingSystemAttributes;
-
     /// <summary>A random stream for one purpose in this trial (and attempt), derived from the seed and the trial number.</summary>
     /// <param name="purpose">A label, e.g. <c>"relative"</c> or <c>"param:lr"</c>, that keeps independent draws independent.</param>
     public RandomStream CreateRandom(string purpose) =>
@@ -77,21 +74,5 @@ public sealed class SamplerContext
         var drained = new Dictionary<string, JsonElement>(_pendingSystemAttributes);
         _pendingSystemAttributes.Clear();
         return drained;
-    }
-
-    /// <summary>The internal value the history's trials hold for a parameter, where present and compatible.</summary>
-    /// <param name="trials">The trials to read.</param>
-    /// <param name="name">The parameter's name.</param>
-    /// <param name="distribution">The distribution being sampled; values recorded under incompatible distributions are skipped.</param>
-    public static IEnumerable<(FrozenTrial Trial, double Value)> ValuesOf(IEnumerable<FrozenTrial> trials, string name, ParameterDistribution distribution)
-    {
-        ArgumentNullException.ThrowIfNull(trials);
-        foreach (FrozenTrial trial in trials)
-        {
-            if (trial.Parameters.TryGetValue(name, out TrialParameter? p) && p.Distribution.IsCompatibleWith(distribution))
-            {
-                yield return (trial, p.InternalValue);
-            }
-        }
     }
 }
