@@ -91,25 +91,27 @@ public sealed partial class Study : IAsyncDisposable
 
     /// <summary>
     /// The best complete trial of a single-objective study (ties go to the earlier trial), or null
-    /// when none has completed.
+    /// when none has completed. Only feasible trials (see <see cref="FrozenTrial.IsFeasible"/>)
+    /// count while there is one; otherwise the least-violating trials do.
     /// </summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="InvalidOperationException">The study has several objectives; use <see cref="GetBestTrialsAsync"/>.</exception>
     public async Task<FrozenTrial?> GetBestTrialAsync(CancellationToken cancellationToken = default)
     {
         StudyDirection direction = Direction;
-        IReadOnlyList<FrozenTrial> complete = await GetTrialsAsync([TrialState.Complete], cancellationToken);
+        IReadOnlyList<FrozenTrial> complete = Candidates(await GetTrialsAsync([TrialState.Complete], cancellationToken));
         return BestOf(complete, direction);
     }
 
     /// <summary>
     /// The best trials: for one objective, the best trial; for several, the Pareto front (complete
-    /// trials no other complete trial dominates), in number order.
+    /// trials no other complete trial dominates), in number order. Feasibility is preferred as in
+    /// <see cref="GetBestTrialAsync"/>.
     /// </summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     public async Task<IReadOnlyList<FrozenTrial>> GetBestTrialsAsync(CancellationToken cancellationToken = default)
     {
-        IReadOnlyList<FrozenTrial> complete = await GetTrialsAsync([TrialState.Complete], cancellationToken);
+        IReadOnlyList<FrozenTrial> complete = Candidates(await GetTrialsAsync([TrialState.Complete], cancellationToken));
         if (!IsMultiObjective)
         {
             return BestOf(complete, Direction) is { } best ? [best] : [];
@@ -161,6 +163,19 @@ public sealed partial class Study : IAsyncDisposable
     internal T Wait<T>(Task<T> task) => task.GetAwaiter().GetResult();
 
     private DateTimeOffset Now => Options.TimeProvider.GetUtcNow();
+
+    /// <summary>The trials a best-trial query may return: the feasible ones, or, when none is, the least violating.</summary>
+    private static List<FrozenTrial> Candidates(IReadOnlyList<FrozenTrial> complete)
+    {
+        List<FrozenTrial> feasible = [.. complete.Where(t => t.IsFeasible)];
+        if (feasible.Count > 0 || complete.Count == 0)
+        {
+            return feasible;
+        }
+
+        double least = complete.Min(t => t.ConstraintViolation);
+        return [.. complete.Where(t => t.ConstraintViolation == least)];
+    }
 
     private static FrozenTrial? BestOf(IReadOnlyList<FrozenTrial> complete, StudyDirection direction)
     {

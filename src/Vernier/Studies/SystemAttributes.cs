@@ -20,4 +20,7 @@ public static class SystemAttributes
 
     /// <summary>Trial: the worker running it (host, pid).</summary>
     public const string Worker = "worker";
+
+    /// <summary>Trial: the outcome constraint values the objective reported (a JSON array of numbers; feasible when every one is ≤ 0).</summary>
+    public const string Constraints = "constraints";
 }

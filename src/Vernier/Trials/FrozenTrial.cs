@@ -64,4 +64,33 @@ public sealed record FrozenTrial
     /// <summary>The last reported intermediate value and its step, if any.</summary>
     public KeyValuePair<long, double>? LastIntermediateValue =>
         IntermediateValues.IsEmpty ? null : IntermediateValues.Last();
+
+    /// <summary>
+    /// The outcome constraint values the objective reported with <c>Trial.ReportConstraints</c>
+    /// (feasible when every one is ≤ 0); empty when it reported none.
+    /// </summary>
+    public ImmutableArray<double> Constraints
+    {
+        get
+        {
+            if (!SystemAttributes.TryGetValue(Studies.SystemAttributes.Constraints, out JsonElement element) || element.ValueKind != JsonValueKind.Array)
+            {
+                return [];
+            }
+
+            var values = ImmutableArray.CreateBuilder<double>(element.GetArrayLength());
+            foreach (JsonElement item in element.EnumerateArray())
+            {
+                values.Add(item.ValueKind == JsonValueKind.Number ? item.GetDouble() : double.NaN);
+            }
+
+            return values.MoveToImmutable();
+        }
+    }
+
+    /// <summary>True when the trial reported no constraints or every constraint value is ≤ 0 (NaN counts as violated).</summary>
+    public bool IsFeasible => Constraints.All(c => c <= 0);
+
+    /// <summary>How far the trial is from feasible: the sum of the positive constraint values (NaN counts as infinitely far).</summary>
+    public double ConstraintViolation => Constraints.Sum(c => double.IsNaN(c) ? double.PositiveInfinity : Math.Max(c, 0));
 }

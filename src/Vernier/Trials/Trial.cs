@@ -128,6 +128,24 @@ public sealed class Trial
         _study.Wait(_study.Storage.SetTrialIntermediateValueAsync(TrialId, step, value));
     }
 
+    /// <summary>
+    /// Reports outcome constraint values: the trial is feasible when every value is ≤ 0. Samplers
+    /// that know about constraints (TPE, GP, NSGA-II) prefer feasible regions, and best-trial
+    /// queries return feasible trials whenever there is one. Call it before returning the objective value.
+    /// </summary>
+    /// <param name="values">One value per constraint.</param>
+    /// <exception cref="ArgumentException">No values were given.</exception>
+    public void ReportConstraints(params IReadOnlyList<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count == 0)
+        {
+            throw new ArgumentException("give at least one constraint value.", nameof(values));
+        }
+
+        SetSystemAttribute(Studies.SystemAttributes.Constraints, values.ToArray());
+    }
+
     /// <summary>Whether the study's pruner says this trial should stop now; if so, throw <see cref="TrialPrunedException"/>.</summary>
     public bool ShouldPrune() => _study.Wait(_study.ShouldPruneAsync(TrialId, CancellationToken.None));
 

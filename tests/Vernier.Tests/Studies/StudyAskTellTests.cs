@@ -26,6 +26,37 @@ public class StudyAskTellTests
     }
 
     [Fact]
+    public async Task BestTrial_PrefersFeasibleTrials_AndFallsBackToTheLeastViolating()
+    {
+        await using Study study = await Study.Builder("constrained").CreateAsync();
+        foreach (var (value, constraint) in new[] { (0.1, 2.0), (0.5, 0.5), (0.9, 0.0) })
+        {
+            Trial trial = await study.AskAsync();
+            trial.ReportConstraints(constraint, -1.0);
+            await study.TellAsync(trial, value);
+        }
+
+        FrozenTrial best = (await study.GetBestTrialAsync())!;
+        best.Number.ShouldBe(2);
+        best.Constraints.ShouldBe([0.0, -1.0]);
+        best.IsFeasible.ShouldBeTrue();
+        (await study.GetBestTrialsAsync()).Single().Number.ShouldBe(2);
+
+        await using Study infeasible = await Study.Builder("infeasible").CreateAsync();
+        foreach (var (value, constraint) in new[] { (0.1, 2.0), (0.5, 0.5), (0.9, double.NaN) })
+        {
+            Trial trial = await infeasible.AskAsync();
+            trial.ReportConstraints(constraint);
+            await infeasible.TellAsync(trial, value);
+        }
+
+        FrozenTrial leastViolating = (await infeasible.GetBestTrialAsync())!;
+        leastViolating.Number.ShouldBe(1);
+        leastViolating.IsFeasible.ShouldBeFalse();
+        (await infeasible.GetTrialAsync(2)).ConstraintViolation.ShouldBe(double.PositiveInfinity);
+    }
+
+    [Fact]
     public async Task Tell_Twice_ThrowsAndKeepsTheFirstResult()
     {
         await using Study study = await Study.Builder("twice").CreateAsync();
