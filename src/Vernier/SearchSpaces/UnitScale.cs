@@ -1,0 +1,71 @@
+using Vernier.Distributions;
+
+namespace Vernier.SearchSpaces;
+
+/// <summary>
+/// Maps a numeric parameter's internal value to [0, 1] and back: linear or logarithmic as the
+/// distribution says, with integers and stepped floats given the whole cell around each value
+/// (an integer k covers [k − step/2, k + step/2]), so that every value has the same share of the
+/// unit interval. Continuous samplers (GP, CMA-ES) search the unit cube through it.
+/// </summary>
+public static class UnitScale
+{
+    /// <summary>Whether a distribution can be scaled (float and int; not categorical).</summary>
+    /// <param name="distribution">The distribution.</param>
+    public static bool IsNumeric(ParameterDistribution distribution) => distribution is FloatDistribution or IntDistribution;
+
+    /// <summary>The internal value's position in [0, 1].</summary>
+    /// <param name="distribution">A float or int distribution.</param>
+    /// <param name="internalValue">A value the distribution contains.</param>
+    /// <exception cref="ArgumentException">The distribution is categorical.</exception>
+    public static double ToUnit(ParameterDistribution distribution, double internalValue)
+    {
+        var (low, high, log) = Bounds(distribution);
+        if (high <= low)
+        {
+            return 0.5;
+        }
+
+        double x = log ? Math.Log(internalValue) : internalValue;
+        return Math.Clamp((x - low) / (high - low), 0, 1);
+    }
+
+    /// <summary>The internal value at a position in [0, 1] (clipped), rounded to the distribution's step or integers.</summary>
+    /// <param name="distribution">A float or int distribution.</param>
+    /// <param name="unit">A position; values outside [0, 1] are clipped.</param>
+    /// <exception cref="ArgumentException">The distribution is categorical.</exception>
+    public static double FromUnit(ParameterDistribution distribution, double unit)
+    {
+        var (low, high, log) = Bounds(distribution);
+        double x = low + Math.Clamp(double.IsNaN(unit) ? 0.5 : unit, 0, 1) * (high - low);
+        double value = log ? Math.Exp(x) : x;
+        return distribution switch
+        {
+            FloatDistribution f => f.Clamp(value),
+            IntDistribution i => i.Clamp(value),
+            _ => throw new ArgumentException($"{distribution} is not numeric.", nameof(distribution)),
+        };
+    }
+
+    /// <summary>The width of one step (or integer cell) in unit coordinates; 0 for continuous floats.</summary>
+    /// <param name="distribution">A float or int distribution.</param>
+    public static double CellWidth(ParameterDistribution distribution) => distribution switch
+    {
+        FloatDistribution { Step: null } => 0,
+        FloatDistribution { Step: double s } f => f.IsSingle ? 1 : 1.0 / (f.GridSize!.Value),
+        IntDistribution { Log: false } i => 1.0 / i.GridSize,
+        IntDistribution { Log: true } i => (Math.Log(i.Low + 0.5) - Math.Log(i.Low - 0.5)) / (Math.Log(i.High + 0.5) - Math.Log(i.Low - 0.5)),
+        _ => throw new ArgumentException($"{distribution} is not numeric.", nameof(distribution)),
+    };
+
+    /// <summary>The interval [low, high] the unit interval stands for, in log space when <c>log</c> is true.</summary>
+    private static (double Low, double High, bool Log) Bounds(ParameterDistribution distribution) => distribution switch
+    {
+        FloatDistribution { Step: double s } f => (f.Low - s / 2, f.High + s / 2, false),
+        FloatDistribution { Log: true } f => (Math.Log(f.Low), Math.Log(f.High), true),
+        FloatDistribution f => (f.Low, f.High, false),
+        IntDistribution { Log: true } i => (Math.Log(i.Low - 0.5), Math.Log(i.High + 0.5), true),
+        IntDistribution i => (i.Low - i.Step / 2.0, i.High + i.Step / 2.0, false),
+        _ => throw new ArgumentException($"{distribution} is not numeric.", nameof(distribution)),
+    };
+}
