@@ -169,12 +169,16 @@ public sealed partial class Study
 
             try
             {
-                return await StartSamplingAsync(frozen, [.. history.Where(t => t.TrialId != frozen.TrialId)], space, cancellationToken);
+                IReadOnlyList<FrozenTrial> shown = Options.DeterministicParallel
+                    ? await DeterministicViewAsync(frozen.Number, keepRunningParameters: space is not null, cancellationToken)
+                    : [.. history.Where(t => t.TrialId != frozen.TrialId)];
+                return await StartSamplingAsync(frozen, shown, space, cancellationToken);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e)
             {
                 // The trial exists already: record why it could not start rather than leave it Running.
-                await Storage.FinishTrialAsync(frozen.TrialId, TrialOutcome.Failed($"could not choose parameters: {e.Message}", Now), CancellationToken.None);
+                string reason = e is OperationCanceledException ? "interrupted: the ask was cancelled before parameters were chosen" : $"could not choose parameters: {e.Message}";
+                await Storage.FinishTrialAsync(frozen.TrialId, TrialOutcome.Failed(reason, Now), CancellationToken.None);
                 throw;
             }
         }
@@ -198,6 +202,7 @@ public sealed partial class Study
         }
 
         Sampler.AfterTrial(new SamplerContext(Seed, Directions, trial, []), trial);
+        SignalTrialFinished();
         return trial;
     }
 

@@ -40,8 +40,35 @@ public sealed class StudyOptions
     /// <summary>How many times a declared space is redrawn when a draw hits a forbidden combination. The default value is 100.</summary>
     public int MaxConstraintAttempts { get; set; } = 100;
 
+    /// <summary>
+    /// Deterministic-parallel mode: trial n is asked only when every trial numbered ≤ n − c has
+    /// finished (c = <see cref="MaxConcurrent"/>), and the sampler is shown exactly those trials as
+    /// finished and trials n − c + 1 … n − 1 as running, whatever their real state. The same seed
+    /// then gives the same suggestions (and, for a deterministic objective, the same study) however
+    /// many workers run and however long each trial takes. It costs throughput when trial durations
+    /// are uneven, since a slow trial holds back the trial c places after it. Requires
+    /// <see cref="MaxConcurrent"/>. The default value is false.
+    /// </summary>
+    public bool DeterministicParallel { get; set; }
+
+    /// <summary>
+    /// In <see cref="DeterministicParallel"/> mode, how often an ask that waits for earlier trials
+    /// re-reads the storage (trials finished in this process wake it at once). The default value is 100 milliseconds.
+    /// </summary>
+    public TimeSpan DeterministicPollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
     internal void Validate()
     {
+        if (DeterministicParallel && MaxConcurrent is null)
+        {
+            throw new ArgumentException("DeterministicParallel needs MaxConcurrent: the sampler's view of trial n depends on it.");
+        }
+
+        if (DeterministicPollInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"DeterministicPollInterval must be positive, got {DeterministicPollInterval}.");
+        }
+
         if (MaxConcurrent is < 1)
         {
             throw new ArgumentException($"MaxConcurrent must be at least 1, got {MaxConcurrent}.");
