@@ -66,6 +66,7 @@ public static class StudyComposition
             .Configure(options =>
             {
                 options.MaxConcurrent = definition.Resource.MaxConcurrent;
+                options.DeterministicParallel = definition.Resource.Deterministic;
                 options.Worker = LocalWorker.Current;
                 options.WorkerLiveness = LocalWorker.Liveness;
             });

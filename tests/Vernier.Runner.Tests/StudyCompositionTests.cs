@@ -92,8 +92,18 @@ public sealed class StudyCompositionTests : IDisposable
         study.Sampler.ShouldBeOfType<RandomSampler>();
         study.Pruner.ShouldBeOfType<NopPruner>();
         study.Options.MaxConcurrent.ShouldBe(3);
+        study.Options.DeterministicParallel.ShouldBeFalse();
         study.Options.Worker.ShouldBe(LocalWorker.Current);
         study.Options.WorkerLiveness.ShouldBeSameAs(LocalWorker.Liveness);
+    }
+
+    [Fact]
+    public async Task CreateBuilder_DeterministicResource_TurnsOnDeterministicParallelMode()
+    {
+        StudyDefinition definition = StudyDefinitionLoader.Parse(CommandYaml.Replace("{ max_concurrent: 3 }", "{ max_concurrent: 3, deterministic: true }", StringComparison.Ordinal), "study.yaml");
+        await using Study study = await StudyComposition.CreateBuilder(definition, new InMemoryStorage()).CreateAsync();
+        study.Options.DeterministicParallel.ShouldBeTrue();
+        study.Options.MaxConcurrent.ShouldBe(3);
     }
 
     [Fact]

@@ -34,7 +34,7 @@ namespace Vernier.Runner.Config;
 ///   env: { OMP_NUM_THREADS: 1 }     # optional, commands only
 ///   working_directory: .            # optional, commands only; default: the file's directory
 ///   pass_parameters: flags          # flags (--name=value, default), key_value (name=value), none
-/// resource: { max_concurrent: 1, min_interval_ms: 0 }   # optional; these are the defaults
+/// resource: { max_concurrent: 1, min_interval_ms: 0, deterministic: false }   # optional; these are the defaults
 /// max_trials: 12                    # optional
 /// timeout: 3600                     # seconds for the whole study; optional
 /// </code>
@@ -75,7 +75,7 @@ public static class StudyDefinitionLoader
         new("objective"), new("resource"), new("max_trials"), new("timeout"),
     ];
 
-    private static readonly KeySpec[] ResourceKeys = [new("max_concurrent"), new("min_interval_ms")];
+    private static readonly KeySpec[] ResourceKeys = [new("max_concurrent"), new("min_interval_ms"), new("deterministic")];
 
     private static readonly string[] StorageSchemes = ["memory:", "sqlite:///", "postgresql://", "postgres://"];
 
@@ -250,6 +250,11 @@ public static class StudyDefinitionLoader
                 MinInterval = ms is >= 0 and <= int.MaxValue ? TimeSpan.FromMilliseconds(ms)
                     : throw context.Error(minInterval, $"min_interval_ms must be between 0 and {int.MaxValue}, got {ms}", "0 starts a trial as soon as a slot is free"),
             };
+        }
+
+        if (reader.Get("deterministic") is { } deterministic)
+        {
+            resource = resource with { Deterministic = context.Boolean(deterministic, "deterministic") };
         }
 
         return resource;

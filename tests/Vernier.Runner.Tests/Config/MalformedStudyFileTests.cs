@@ -231,6 +231,11 @@ public sealed class MalformedStudyFileTests
             "study.yaml:3:29: max_concurrent must be at least 1, got 0"
         },
         {
+            "deterministic not a boolean",
+            Space + Objective + "resource: { max_concurrent: 2, deterministic: maybe }\n",
+            "study.yaml:3:47: deterministic must be true or false, got 'maybe'"
+        },
+        {
             "negative timeout",
             Space + Objective + "timeout: -5\n",
             "study.yaml:3:10: timeout must be a positive number of seconds, got '-5'"
