@@ -134,7 +134,10 @@ internal static class SearchCommand
 
         return definition with
         {
-            Strategy = definition.Strategy with { Name = sampler ?? definition.Strategy.Name, Seed = seed ?? definition.Strategy.Seed },
+            // The file's options belong to the file's sampler; another sampler runs with its defaults.
+            Strategy = sampler is null || sampler == definition.Strategy.Name
+                ? definition.Strategy with { Seed = seed ?? definition.Strategy.Seed }
+                : new StrategyDefinition { Name = sampler, Seed = seed ?? definition.Strategy.Seed },
             MaxTrials = trials ?? definition.MaxTrials,
             Timeout = timeout is double seconds ? TimeSpan.FromSeconds(seconds) : definition.Timeout,
             Resource = definition.Resource with { MaxConcurrent = maxConcurrent ?? definition.Resource.MaxConcurrent },
