@@ -118,7 +118,7 @@ public static class StudyComposition
                 throw new VernierException($"the objective's working directory {workingDirectory} does not exist.");
             }
 
-            var command = new CommandStudyObjective(runner, trialsDirectory, [.. definition.Space.Parameters.Select(p => p.Name)]);
+            var command = new CommandStudyObjective(runner, trialsDirectory, [.. definition.Space.Parameters.Select(p => p.Name)], definition.Objective.Constraints);
             return command.EvaluateAsync;
         }
 

@@ -195,6 +195,44 @@ public sealed class StudyCompositionTests : IDisposable
     }
 
     [Fact]
+    public async Task CreateObjective_CommandWithConstraints_RecordsThemAndBestPrefersFeasible()
+    {
+        StudyDefinition definition = StudyDefinitionLoader.Parse(
+            """
+            space: [{ name: x, type: int, low: 0, high: 3 }]
+            objective:
+              command: [bash, -c, 'x=${1#--x=}; echo METRIC loss=$((10 - x)); echo METRIC over=$((x - 1))', trial]
+              metric: loss
+              constraints: [over]
+            strategy: { name: grid, seed: 1 }
+            """,
+            "study.yaml");
+        await using Study study = await StudyComposition.CreateBuilder(definition, new InMemoryStorage()).CreateAsync();
+
+        await study.OptimizeAsync(StudyComposition.CreateObjective(definition, _temp.Combine("trials")), new OptimizeOptions { NTrials = 4, SearchSpace = definition.Space });
+
+        IReadOnlyList<FrozenTrial> done = await study.GetTrialsAsync();
+        done.ShouldAllBe(t => t.State == TrialState.Complete);
+        done.Single(t => (long)t.Params["x"]! == 3).Constraints.ShouldBe([2.0]);
+        FrozenTrial best = (await study.GetBestTrialAsync())!;
+        best.Params["x"].ShouldBe(1L); // x = 2 and 3 have lower loss but break the constraint
+    }
+
+    [Fact]
+    public async Task CreateObjective_CommandMissingAConstraintMetric_FailsTheTrialNamingIt()
+    {
+        StudyDefinition definition = StudyDefinitionLoader.Parse(
+            """
+            space: [{ name: x, type: int, low: 0, high: 3 }]
+            objective: { command: [bash, -c, 'echo METRIC loss=1'], metric: loss, constraints: [memory_excess] }
+            """,
+            "study.yaml");
+        await using Study study = await StudyComposition.CreateBuilder(definition, new InMemoryStorage()).CreateAsync();
+        await study.OptimizeAsync(StudyComposition.CreateObjective(definition, _temp.Combine("trials")), new OptimizeOptions { NTrials = 1, SearchSpace = definition.Space });
+        (await study.GetTrialAsync(0)).FailReason.ShouldBe("the command did not print the constraint metric(s) memory_excess (METRIC memory_excess=<value>, feasible when ≤ 0).");
+    }
+
+    [Fact]
     public async Task CreateObjective_CallableWithPathRelativeToTheStudyFile_CallsTheMethod()
     {
         string assembly = typeof(SampleObjectives).Assembly.Location;

@@ -160,7 +160,7 @@ internal static class SearchCommand
 
         await using Study study = await StudyComposition.CreateBuilder(definition, scratch, name).Configure(o => o.MaxConcurrent = null).CreateOrLoadAsync(cancellationToken);
         CommandObjectiveRunner? runner = StudyComposition.CreateCommandRunner(definition);
-        var objective = runner is null ? null : new CommandStudyObjective(runner, Path.Combine(folder, "trials"), [.. definition.Space.Parameters.Select(p => p.Name)]);
+        var objective = runner is null ? null : new CommandStudyObjective(runner, Path.Combine(folder, "trials"), [.. definition.Space.Parameters.Select(p => p.Name)], definition.Objective.Constraints);
 
         TextWriter o = console.Output;
         o.WriteLine($"dry run: nothing is executed and nothing is written.");

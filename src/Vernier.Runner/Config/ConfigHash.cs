@@ -71,6 +71,13 @@ public static class ConfigHash
                 ["options"] = OptionsNode(definition.Pruner.Options),
             },
         };
+
+        // Added only when present, so that the hashes of studies without constraints stay as they were.
+        if (!objective.Constraints.IsEmpty)
+        {
+            root["objective"]!["constraints"] = new JsonArray([.. objective.Constraints.Select(c => (JsonNode)c)]);
+        }
+
         return root.ToJsonString();
     }
 

@@ -28,6 +28,13 @@ public sealed record ObjectiveDefinition
     /// </remarks>
     public ImmutableArray<string> Metrics { get; init; } = ["value"];
 
+    /// <summary>
+    /// Metrics that are outcome constraints (<c>constraints: [memory_excess_gb]</c>): the command
+    /// prints them as METRIC lines like any metric, and the trial is feasible when every one is ≤ 0.
+    /// </summary>
+    /// <remarks>The default value is empty: no constraints. A command only; a callable calls <c>Trial.ReportConstraints</c>.</remarks>
+    public ImmutableArray<string> Constraints { get; init; } = [];
+
     /// <summary>The first (for a single-objective study, the only) metric.</summary>
     public string Metric => Metrics[0];
 

@@ -14,7 +14,7 @@ internal static partial class ObjectiveReader
 
     private static readonly KeySpec[] Keys =
     [
-        new("command"), new("callable"), new("metric"), new("metrics"), new("maximize"), new("direction"), new("directions"),
+        new("command"), new("callable"), new("metric"), new("metrics"), new("constraints"), new("maximize"), new("direction"), new("directions"),
         new("timeout"), new("env"), new("working_directory"), new("pass_parameters"),
     ];
 
@@ -65,7 +65,36 @@ internal static partial class ObjectiveReader
         }
 
         ImmutableArray<string> metrics = ReadMetrics(context, reader, objective.Command is not null) ?? objective.Metrics;
-        return (objective with { Metrics = metrics, Timeout = reader.Seconds("timeout") }, ReadDirections(context, reader, metrics.Length));
+        ImmutableArray<string> constraints = ReadConstraints(context, reader, objective.Command is not null, metrics);
+        return (objective with { Metrics = metrics, Constraints = constraints, Timeout = reader.Seconds("timeout") }, ReadDirections(context, reader, metrics.Length));
+    }
+
+    private static ImmutableArray<string> ReadConstraints(ConfigContext context, MappingReader reader, bool isCommand, ImmutableArray<string> metrics)
+    {
+        if (reader.Get("constraints") is not { } list)
+        {
+            return [];
+        }
+
+        if (!isCommand)
+        {
+            throw context.Error(reader.Key("constraints"), "'constraints' is for a command", "a callable reports constraints itself with trial.ReportConstraints(...)");
+        }
+
+        YamlSequenceNode names = context.Sequence(list, "'constraints'", "write e.g. constraints: [memory_excess_gb]; each is feasible when ≤ 0");
+        var constraints = new List<string>();
+        foreach (YamlNode node in names)
+        {
+            string name = MetricName(context, node);
+            if (constraints.Contains(name) || metrics.Contains(name))
+            {
+                throw context.Error(node, $"constraint '{name}' is listed twice or is also an objective metric", "name each constraint once, apart from the metrics");
+            }
+
+            constraints.Add(name);
+        }
+
+        return constraints.Count > 0 ? [.. constraints] : throw context.Error(list, "'constraints' is empty", "list at least one metric, or leave the key out");
     }
 
     private static ImmutableArray<string> ReadCommand(ConfigContext context, YamlNode node)

@@ -15,7 +15,8 @@ namespace Vernier.Runner.Objectives;
 /// <param name="runner">Launches one process per trial.</param>
 /// <param name="trialsDirectory">Where each trial's folder is created (<c>trials/0007/</c>).</param>
 /// <param name="parameterOrder">The order parameters are passed in (the declared order), or null for alphabetical.</param>
-public sealed class CommandStudyObjective(CommandObjectiveRunner runner, string trialsDirectory, IReadOnlyList<string>? parameterOrder = null)
+/// <param name="constraintMetrics">Metrics recorded as the trial's outcome constraints (feasible when ≤ 0), or null for none.</param>
+public sealed class CommandStudyObjective(CommandObjectiveRunner runner, string trialsDirectory, IReadOnlyList<string>? parameterOrder = null, IReadOnlyList<string>? constraintMetrics = null)
 {
     private static readonly JsonSerializerOptions NamedFloatingPointLiterals = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
@@ -79,6 +80,17 @@ public sealed class CommandStudyObjective(CommandObjectiveRunner runner, string 
         if (result.Warnings.Count > 0)
         {
             trial.SetUserAttribute("warnings", result.Warnings);
+        }
+
+        if (result.Status == CommandTrialStatus.Completed && constraintMetrics is { Count: > 0 })
+        {
+            string[] missing = [.. constraintMetrics.Where(c => !result.Metrics.ContainsKey(c))];
+            if (missing.Length > 0)
+            {
+                throw new TrialFailedException($"the command did not print the constraint metric(s) {string.Join(", ", missing)} (METRIC {missing[0]}=<value>, feasible when ≤ 0).");
+            }
+
+            trial.ReportConstraints([.. constraintMetrics.Select(c => result.Metrics[c])]);
         }
 
         return result.Status switch

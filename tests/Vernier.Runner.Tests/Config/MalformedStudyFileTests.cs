@@ -23,7 +23,7 @@ public sealed class MalformedStudyFileTests
         {
             "unknown key without a close match",
             Space + "objective: { command: [a], metric: loss, retries: 3 }\n",
-            "study.yaml:2:42: unknown key 'retries' in 'objective'; allowed keys: command, callable, metric, metrics, maximize, direction, directions, timeout, env, working_directory, pass_parameters"
+            "study.yaml:2:42: unknown key 'retries' in 'objective'; allowed keys: command, callable, metric, metrics, constraints, maximize, direction, directions, timeout, env, working_directory, pass_parameters"
         },
         {
             "bound is not a number",
@@ -229,6 +229,16 @@ public sealed class MalformedStudyFileTests
             "max_concurrent zero",
             Space + Objective + "resource: { max_concurrent: 0 }\n",
             "study.yaml:3:29: max_concurrent must be at least 1, got 0"
+        },
+        {
+            "constraint that is also the metric",
+            Space + "objective: { command: [a], metric: loss, constraints: [loss] }\n",
+            "study.yaml:2:56: constraint 'loss' is listed twice or is also an objective metric; name each constraint once, apart from the metrics"
+        },
+        {
+            "constraints on a callable",
+            Space + "objective: { callable: 'a.dll:A.B.C', constraints: [c] }\n",
+            "study.yaml:2:39: 'constraints' is for a command; a callable reports constraints itself with trial.ReportConstraints(...)"
         },
         {
             "deterministic not a boolean",
