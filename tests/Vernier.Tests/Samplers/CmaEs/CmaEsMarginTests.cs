@@ -1,0 +1,63 @@
+using Vernier.Distributions;
+using Vernier.Samplers.CmaEs;
+using Vernier.Studies;
+using Vernier.Trials;
+
+namespace Vernier.Tests.Samplers.CmaEs;
+
+public class CmaEsMarginTests
+{
+    [Theory]
+    [InlineData(0.02)] // the first value's cell (an edge)
+    [InlineData(0.5)]  // an inner cell, at its centre
+    [InlineData(0.98)] // the last value's cell (an edge)
+    public void ApplyMargin_CollapsedDistribution_KeepsTheProbabilityOfLeavingTheCellAtLeastAlpha(double mean)
+    {
+        var space = new CmaEsSpace(["k"], [new IntDistribution(0, 9)]);
+        double[] m = [mean];
+        double[] margin = [1.0];
+        double[,] c = { { 1 } };
+        const double sigma = 1e-6, alpha = 0.05;
+
+        CmaEsEngine.ApplyMargin(space, m, sigma, c, margin, alpha);
+
+        var (lo, hi) = space.Cell(0, m[0]);
+        double s = sigma * margin[0];
+        double leave = (lo > 0 ? NormalMath.UpperTail((m[0] - lo) / s) : 0) + (hi < 1 ? NormalMath.UpperTail((hi - m[0]) / s) : 0);
+        leave.ShouldBeGreaterThanOrEqualTo(alpha * (1 - 1e-6));
+        space.ToValue(0, m[0]).ShouldBe(space.ToValue(0, mean)); // the mean's value does not change
+    }
+
+    [Fact]
+    public void ApplyMargin_WideDistribution_ChangesNothing()
+    {
+        var space = new CmaEsSpace(["k"], [new IntDistribution(0, 9)]);
+        double[] m = [0.45];
+        double[] margin = [1.0];
+
+        CmaEsEngine.ApplyMargin(space, m, 0.2, new double[,] { { 1 } }, margin, 0.05);
+
+        m[0].ShouldBe(0.45);
+        margin[0].ShouldBe(1.0);
+    }
+
+    [Fact]
+    public async Task PureIntegerProblem_WithMargin_KeepsExploringAndFindsTheOptimum()
+    {
+        // Without restarts: only the margin can keep the search moving once σ has collapsed.
+        var sampler = new CmaEsSampler(new CmaEsSamplerOptions { RestartStrategy = CmaEsRestartStrategy.None });
+        await using Study study = await Study.Builder("integers").WithSampler(sampler).WithSeed(4).CreateAsync();
+        await study.OptimizeAsync(
+            trial =>
+            {
+                int a = trial.SuggestInt("a", -10, 10), b = trial.SuggestInt("b", -10, 10), c = trial.SuggestInt("c", 0, 1);
+                return Math.Abs(a - 7) + Math.Abs(b + 4) + c;
+            },
+            new OptimizeOptions { NTrials = 400 });
+
+        IReadOnlyList<FrozenTrial> trials = await study.GetTrialsAsync();
+        trials.Min(t => t.Value!.Value).ShouldBe(0);
+        int distinctLate = trials.Skip(300).Select(t => $"{t.Params["a"]},{t.Params["b"]},{t.Params["c"]}").Distinct().Count();
+        distinctLate.ShouldBeGreaterThan(3);
+    }
+}
