@@ -1,3 +1,5 @@
+using FsCheck;
+using FsCheck.Fluent;
 using Vernier.Distributions;
 using Vernier.Samplers.CmaEs;
 using Vernier.Studies;
@@ -26,6 +28,49 @@ public class CmaEsMarginTests
         double leave = (lo > 0 ? NormalMath.UpperTail((m[0] - lo) / s) : 0) + (hi < 1 ? NormalMath.UpperTail((hi - m[0]) / s) : 0);
         leave.ShouldBeGreaterThanOrEqualTo(alpha * (1 - 1e-6));
         space.ToValue(0, m[0]).ShouldBe(space.ToValue(0, mean)); // the mean's value does not change
+    }
+
+    [Fact]
+    public void ApplyMargin_AnyMeanAndStepSize_KeepsTheMeansValueAndAtLeastAlphaOfLeaving()
+    {
+        ParameterDistribution[] distributions =
+        [
+            new IntDistribution(0, 1),
+            new IntDistribution(-3, 12, step: 3),
+            new IntDistribution(1, 1000, log: true),
+            new FloatDistribution(0, 1, step: 0.25),
+        ];
+        Prop.ForAll<int, NormalFloat, PositiveInt>((which, meanSeed, sigmaExponent) =>
+        {
+            ParameterDistribution distribution = distributions[Math.Abs(which % distributions.Length)];
+            var space = new CmaEsSpace(["k"], [distribution]);
+            double mean = Math.Abs(meanSeed.Get % 1.0);
+            double sigma = Math.Pow(10, -(sigmaExponent.Get % 9));
+            double[] m = [mean];
+            double[] margin = [1.0];
+            const double alpha = 0.02;
+
+            CmaEsEngine.ApplyMargin(space, m, sigma, new double[,] { { 1 } }, margin, alpha);
+
+            var (lo, hi) = space.Cell(0, m[0]);
+            double s = sigma * margin[0];
+            double leave = (lo > 0 ? NormalMath.UpperTail((m[0] - lo) / s) : 0) + (hi < 1 ? NormalMath.UpperTail((hi - m[0]) / s) : 0);
+            return leave >= alpha * (1 - 1e-6) && space.ToValue(0, m[0]) == space.ToValue(0, mean);
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public void Cell_AnyPosition_IsTheIntervalOfItsValue()
+    {
+        ParameterDistribution[] distributions = [new IntDistribution(2, 9), new IntDistribution(1, 500, log: true), new FloatDistribution(-1, 2, step: 0.5)];
+        Prop.ForAll<int, NormalFloat>((which, unitSeed) =>
+        {
+            var space = new CmaEsSpace(["k"], [distributions[Math.Abs(which % distributions.Length)]]);
+            double u = Math.Abs(unitSeed.Get % 1.0);
+            var (lo, hi) = space.Cell(0, u);
+            double value = space.ToValue(0, u);
+            return lo <= u && u <= hi && space.ToValue(0, lo + (hi - lo) * 1e-6) == value && space.ToValue(0, hi - (hi - lo) * 1e-6) == value;
+        }).QuickCheckThrowOnFailure();
     }
 
     [Fact]
