@@ -86,12 +86,11 @@ public class CmaEsMarginTests
         margin[0].ShouldBe(1.0);
     }
 
-    [Fact]
-    public async Task PureIntegerProblem_WithMargin_KeepsExploringAndFindsTheOptimum()
+    private static async Task<IReadOnlyList<FrozenTrial>> RunIntegerProblemAsync(bool withMargin, ulong seed)
     {
         // Without restarts: only the margin can keep the search moving once σ has collapsed.
-        var sampler = new CmaEsSampler(new CmaEsSamplerOptions { RestartStrategy = CmaEsRestartStrategy.None });
-        await using Study study = await Study.Builder("integers").WithSampler(sampler).WithSeed(4).CreateAsync();
+        var sampler = new CmaEsSampler(new CmaEsSamplerOptions { RestartStrategy = CmaEsRestartStrategy.None, WithMargin = withMargin });
+        await using Study study = await Study.Builder("integers").WithSampler(sampler).WithSeed(seed).CreateAsync();
         await study.OptimizeAsync(
             trial =>
             {
@@ -99,10 +98,26 @@ public class CmaEsMarginTests
                 return Math.Abs(a - 7) + Math.Abs(b + 4) + c;
             },
             new OptimizeOptions { NTrials = 400 });
+        return await study.GetTrialsAsync();
+    }
 
-        IReadOnlyList<FrozenTrial> trials = await study.GetTrialsAsync();
+    private static int DistinctPoints(IEnumerable<FrozenTrial> trials) =>
+        trials.Select(t => $"{t.Params["a"]},{t.Params["b"]},{t.Params["c"]}").Distinct().Count();
+
+    [Fact]
+    public async Task PureIntegerProblem_WithMargin_KeepsExploringAndFindsTheOptimum()
+    {
+        IReadOnlyList<FrozenTrial> trials = await RunIntegerProblemAsync(withMargin: true, seed: 4);
+
         trials.Min(t => t.Value!.Value).ShouldBe(0);
-        int distinctLate = trials.Skip(300).Select(t => $"{t.Params["a"]},{t.Params["b"]},{t.Params["c"]}").Distinct().Count();
-        distinctLate.ShouldBeGreaterThan(3);
+        DistinctPoints(trials.Skip(300)).ShouldBeGreaterThan(3);
+    }
+
+    [Fact]
+    public async Task PureIntegerProblem_WithoutMargin_StallsOnOnePoint()
+    {
+        IReadOnlyList<FrozenTrial> trials = await RunIntegerProblemAsync(withMargin: false, seed: 4);
+
+        DistinctPoints(trials.Skip(300)).ShouldBeLessThanOrEqualTo(2);
     }
 }
