@@ -3,6 +3,7 @@ using Vernier.Runner.Config;
 using Vernier.Runner.Objectives;
 using Vernier.Runner.Workers;
 using Vernier.Samplers;
+using Vernier.Samplers.CmaEs;
 using Vernier.SearchSpaces;
 using Vernier.Storage;
 using Vernier.Studies;
@@ -29,6 +30,7 @@ public static class StudyComposition
             {
                 "random" => new RandomSampler(),
                 "grid" => new GridSampler(space),
+                "cmaes" => new CmaEsSampler(CmaEsOptions(strategy.Options)),
                 _ => throw new VernierException($"unknown sampler '{strategy.Name}'; this build knows {string.Join(", ", SamplerNames)}."),
             };
         }
@@ -37,6 +39,61 @@ public static class StudyComposition
             throw new VernierException($"sampler '{strategy.Name}': {e.Message}", e);
         }
     }
+
+    /// <summary>The CMA-ES options of a strategy's option values (keys as in <see cref="Catalog"/>).</summary>
+    private static CmaEsSamplerOptions CmaEsOptions(IReadOnlyDictionary<string, object?> options)
+    {
+        var result = new CmaEsSamplerOptions();
+        foreach (var (key, value) in options)
+        {
+            switch (key)
+            {
+                case "sigma0":
+                    result.Sigma0 = OptionNumber(key, value);
+                    break;
+                case "n_startup_trials":
+                    result.NStartupTrials = OptionInt(key, value);
+                    break;
+                case "popsize":
+                    result.PopulationSize = OptionInt(key, value);
+                    break;
+                case "inc_popsize":
+                    result.IncPopSize = OptionInt(key, value);
+                    break;
+                case "with_margin":
+                    result.WithMargin = value as bool? ?? throw new ArgumentException($"with_margin must be true or false, got {value ?? "null"}.");
+                    break;
+                case "restart_strategy":
+                    result.RestartStrategy = (value as string)?.ToLowerInvariant() switch
+                    {
+                        "none" => CmaEsRestartStrategy.None,
+                        "ipop" => CmaEsRestartStrategy.Ipop,
+                        _ => throw new ArgumentException($"restart_strategy must be none or ipop, got {value ?? "null"}."),
+                    };
+                    break;
+                default:
+                    throw new ArgumentException($"unknown option '{key}'.");
+            }
+        }
+
+        return result;
+    }
+
+    private static double OptionNumber(string key, object? value) => value switch
+    {
+        long l => l,
+        double d => d,
+        int i => i,
+        _ => throw new ArgumentException($"{key} must be a number, got {value ?? "null"}."),
+    };
+
+    private static int OptionInt(string key, object? value) => value switch
+    {
+        long l when l is >= int.MinValue and <= int.MaxValue => (int)l,
+        int i => i,
+        double d when d == Math.Floor(d) && d is >= int.MinValue and <= int.MaxValue => (int)d,
+        _ => throw new ArgumentException($"{key} must be an integer, got {value ?? "null"}."),
+    };
 
     /// <summary>Creates the pruner a definition names.</summary>
     /// <param name="pruner">The pruner's definition.</param>

@@ -38,7 +38,7 @@ public sealed class StudyCompositionTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     [Fact]
-    public void SamplerNames_AreTheSamplersThisBuildHas() => StudyComposition.SamplerNames.ShouldBe(["random", "grid"]);
+    public void SamplerNames_AreTheSamplersThisBuildHas() => StudyComposition.SamplerNames.ShouldBe(["random", "grid", "cmaes"]);
 
     [Fact]
     public void CreateSampler_Random_IsARandomSampler() =>
@@ -53,9 +53,29 @@ public sealed class StudyCompositionTests : IDisposable
     }
 
     [Fact]
+    public void CreateSampler_CmaEs_TakesItsOptions()
+    {
+        var options = System.Collections.Immutable.ImmutableSortedDictionary.CreateRange(
+            StringComparer.Ordinal,
+            new Dictionary<string, object?> { ["sigma0"] = 0.25, ["popsize"] = 8L, ["restart_strategy"] = "none", ["inc_popsize"] = 3L, ["with_margin"] = false, ["n_startup_trials"] = 2L });
+
+        StudyComposition.CreateSampler(new StrategyDefinition { Name = "cmaes", Options = options }, Discrete).ShouldBeOfType<Vernier.Samplers.CmaEs.CmaEsSampler>();
+    }
+
+    [Fact]
+    public void CreateSampler_CmaEsWithABadOption_ThrowsNamingIt() =>
+        Should.Throw<VernierException>(() => StudyComposition.CreateSampler(
+            new StrategyDefinition
+            {
+                Name = "cmaes",
+                Options = System.Collections.Immutable.ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, object?> { ["restart_strategy"] = "bipop" }),
+            },
+            Discrete)).Message.ShouldBe("sampler 'cmaes': restart_strategy must be none or ipop, got bipop.");
+
+    [Fact]
     public void CreateSampler_UnknownName_ThrowsListingTheKnownNames() =>
         Should.Throw<VernierException>(() => StudyComposition.CreateSampler(new StrategyDefinition { Name = "tpe" }, Discrete))
-            .Message.ShouldBe("unknown sampler 'tpe'; this build knows random, grid.");
+            .Message.ShouldBe("unknown sampler 'tpe'; this build knows random, grid, cmaes.");
 
     [Fact]
     public void CreateSampler_GridOverAContinuousFloat_ThrowsNamingTheParameter()

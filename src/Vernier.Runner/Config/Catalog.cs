@@ -12,6 +12,7 @@ internal static class Catalog
     {
         ["random"] = [],
         ["grid"] = [],
+        ["cmaes"] = ["sigma0", "n_startup_trials", "popsize", "restart_strategy", "inc_popsize", "with_margin"],
     };
 
     /// <summary>The pruners this build has; each lists the option keys it accepts.</summary>
