@@ -62,6 +62,25 @@ public class ParzenEstimatorTests
     }
 
     [Fact]
+    public void LogPdf_ManyObservations_StillIntegratesToOne()
+    {
+        // Thousands of kernels: the density visits only those near the point; nothing of weight may be lost.
+        var random = new RandomStream(5);
+        double[] values = [.. Enumerable.Range(0, 3000).Select(i => i % 3 == 0 ? random.NextDouble(-2, 3) : 0.5 + 0.01 * random.NextGaussian())];
+        var distribution = new FloatDistribution(-2, 3);
+        ParzenEstimator estimator = Univariate(distribution, [.. values.Select(v => Math.Clamp(v, -2, 3))]);
+
+        const int cells = 50000;
+        double width = 5.0 / cells;
+        double[] points = [.. Enumerable.Range(0, cells).Select(i => -2 + (i + 0.5) * width)];
+        (estimator.LogPdf([points]).Sum(Math.Exp) * width).ShouldBe(1.0, 1e-3);
+
+        var integers = new IntDistribution(0, 400);
+        ParzenEstimator discrete = Univariate(integers, [.. Enumerable.Range(0, 3000).Select(i => (double)(i % 5 == 0 ? i % 401 : 200 + i % 7))]);
+        discrete.LogPdf([[.. Enumerable.Range(0, 401).Select(i => (double)i)]]).Sum(Math.Exp).ShouldBe(1.0, 1e-4);
+    }
+
+    [Fact]
     public void LogPdf_Categorical_IsSmoothedFrequencyAndSumsToOne()
     {
         var distribution = new CategoricalDistribution(["a", "b", "c"]);
