@@ -2,7 +2,9 @@ using Vernier.Pruners;
 using Vernier.Runner.Config;
 using Vernier.Runner.Objectives;
 using Vernier.Runner.Workers;
+using Vernier.Distributions;
 using Vernier.Samplers;
+using Vernier.Samplers.Tpe;
 using Vernier.SearchSpaces;
 using Vernier.Storage;
 using Vernier.Studies;
@@ -29,6 +31,7 @@ public static class StudyComposition
             {
                 "random" => new RandomSampler(),
                 "grid" => new GridSampler(space),
+                "tpe" => new TpeSampler(TpeOptions(strategy.Options)),
                 _ => throw new VernierException($"unknown sampler '{strategy.Name}'; this build knows {string.Join(", ", SamplerNames)}."),
             };
         }
@@ -37,6 +40,40 @@ public static class StudyComposition
             throw new VernierException($"sampler '{strategy.Name}': {e.Message}", e);
         }
     }
+
+    /// <summary>The TPE sampler's options from a strategy's option values (keys as in <see cref="Catalog"/>).</summary>
+    private static TpeSamplerOptions TpeOptions(IReadOnlyDictionary<string, object?> options)
+    {
+        var defaults = new TpeSamplerOptions();
+        return new TpeSamplerOptions
+        {
+            StartupTrials = IntOption(options, "n_startup_trials", defaults.StartupTrials),
+            EiCandidates = IntOption(options, "n_ei_candidates", defaults.EiCandidates),
+            Multivariate = BoolOption(options, "multivariate", defaults.Multivariate),
+            Group = BoolOption(options, "group", defaults.Group),
+            ConstantLiar = BoolOption(options, "constant_liar", defaults.ConstantLiar),
+            PriorWeight = DoubleOption(options, "prior_weight", defaults.PriorWeight),
+            ConsiderEndpoints = BoolOption(options, "consider_endpoints", defaults.ConsiderEndpoints),
+        };
+    }
+
+    private static int IntOption(IReadOnlyDictionary<string, object?> options, string key, int fallback) =>
+        !options.TryGetValue(key, out object? value) ? fallback
+        : value is long l and >= int.MinValue and <= int.MaxValue ? (int)l
+        : throw new ArgumentException($"option '{key}' must be an integer, got {CategoricalDistribution.FormatChoice(value)}.");
+
+    private static double DoubleOption(IReadOnlyDictionary<string, object?> options, string key, double fallback) =>
+        !options.TryGetValue(key, out object? value) ? fallback
+        : value switch
+        {
+            long l => l,
+            double d => d,
+            _ => throw new ArgumentException($"option '{key}' must be a number, got {CategoricalDistribution.FormatChoice(value)}."),
+        };
+
+    private static bool BoolOption(IReadOnlyDictionary<string, object?> options, string key, bool fallback) =>
+        !options.TryGetValue(key, out object? value) ? fallback
+        : value as bool? ?? throw new ArgumentException($"option '{key}' must be true or false, got {CategoricalDistribution.FormatChoice(value)}.");
 
     /// <summary>Creates the pruner a definition names.</summary>
     /// <param name="pruner">The pruner's definition.</param>

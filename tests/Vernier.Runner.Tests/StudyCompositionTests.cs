@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Vernier.Distributions;
 using Vernier.Pruners;
 using Vernier.Runner.Config;
@@ -5,6 +6,7 @@ using Vernier.Runner.Objectives;
 using Vernier.Runner.Tests.Support;
 using Vernier.Runner.Workers;
 using Vernier.Samplers;
+using Vernier.Samplers.Tpe;
 using Vernier.SearchSpaces;
 using Vernier.Storage;
 using Vernier.Studies;
@@ -38,7 +40,7 @@ public sealed class StudyCompositionTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     [Fact]
-    public void SamplerNames_AreTheSamplersThisBuildHas() => StudyComposition.SamplerNames.ShouldBe(["random", "grid"]);
+    public void SamplerNames_AreTheSamplersThisBuildHas() => StudyComposition.SamplerNames.ShouldBe(["random", "grid", "tpe"]);
 
     [Fact]
     public void CreateSampler_Random_IsARandomSampler() =>
@@ -54,8 +56,36 @@ public sealed class StudyCompositionTests : IDisposable
 
     [Fact]
     public void CreateSampler_UnknownName_ThrowsListingTheKnownNames() =>
-        Should.Throw<VernierException>(() => StudyComposition.CreateSampler(new StrategyDefinition { Name = "tpe" }, Discrete))
-            .Message.ShouldBe("unknown sampler 'tpe'; this build knows random, grid.");
+        Should.Throw<VernierException>(() => StudyComposition.CreateSampler(new StrategyDefinition { Name = "bayes-magic" }, Discrete))
+            .Message.ShouldBe("unknown sampler 'bayes-magic'; this build knows random, grid, tpe.");
+
+    [Fact]
+    public void CreateSampler_TpeWithOptions_IsATpeSampler()
+    {
+        var options = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, object?>
+        {
+            ["n_startup_trials"] = 5L,
+            ["n_ei_candidates"] = 48L,
+            ["multivariate"] = true,
+            ["group"] = true,
+            ["constant_liar"] = false,
+            ["prior_weight"] = 2L,
+            ["consider_endpoints"] = true,
+        });
+
+        StudyComposition.CreateSampler(new StrategyDefinition { Name = "tpe", Options = options }, Discrete).ShouldBeOfType<TpeSampler>().Name.ShouldBe("tpe");
+    }
+
+    [Fact]
+    public void CreateSampler_TpeWithBadOption_ThrowsNamingTheOption()
+    {
+        var options = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, object?> { ["n_ei_candidates"] = 0L });
+        Should.Throw<VernierException>(() => StudyComposition.CreateSampler(new StrategyDefinition { Name = "tpe", Options = options }, Discrete))
+            .Message.ShouldContain("n_ei_candidates");
+        var wrongType = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, object?> { ["multivariate"] = "yes" });
+        Should.Throw<VernierException>(() => StudyComposition.CreateSampler(new StrategyDefinition { Name = "tpe", Options = wrongType }, Discrete))
+            .Message.ShouldContain("'multivariate' must be true or false");
+    }
 
     [Fact]
     public void CreateSampler_GridOverAContinuousFloat_ThrowsNamingTheParameter()

@@ -12,6 +12,7 @@ internal static class Catalog
     {
         ["random"] = [],
         ["grid"] = [],
+        ["tpe"] = ["n_startup_trials", "n_ei_candidates", "multivariate", "group", "constant_liar", "prior_weight", "consider_endpoints"],
     };
 
     /// <summary>The pruners this build has; each lists the option keys it accepts.</summary>

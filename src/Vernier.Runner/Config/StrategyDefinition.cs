@@ -5,13 +5,14 @@ namespace Vernier.Runner.Config;
 /// <summary>The sampling strategy of a study: which sampler, its seed and its options.</summary>
 /// <remarks>
 /// In a file: <c>strategy: random</c>, or <c>strategy: { name: grid }</c>, or
-/// <c>strategy: { name: random, seed: 42 }</c>. The names and options the loader accepts are
-/// <c>random</c> and <c>grid</c>, neither with options yet; a sampler added later declares its
-/// option keys in the loader's catalog so that a misspelt option is still reported with its position.
+/// <c>strategy: { name: random, seed: 42 }</c>, or <c>strategy: { name: tpe, multivariate: true }</c>.
+/// The names the loader accepts are <c>random</c>, <c>grid</c> (neither with options) and <c>tpe</c>;
+/// each sampler declares its option keys in the loader's catalog so that a misspelt option is
+/// reported with its position.
 /// </remarks>
 public sealed record StrategyDefinition
 {
-    /// <summary>The sampler's name: <c>random</c> or <c>grid</c>.</summary>
+    /// <summary>The sampler's name: <c>random</c>, <c>grid</c> or <c>tpe</c>.</summary>
     /// <remarks>The default value is <c>random</c>.</remarks>
     public string Name { get; init; } = "random";
 
