@@ -57,7 +57,7 @@ internal sealed class ParzenEstimator
             // rule and so that a density only visits the kernels near the point.
             double[] sortedObservations = (double[])observations[0].Clone();
             weights = (double[])weights.Clone();
-            Array.Sort(sortedObservations, weights);
+            BucketSort(sortedObservations, weights, dimensions[0].Low, dimensions[0].High);
             observations = [sortedObservations];
         }
 
@@ -175,6 +175,74 @@ internal sealed class ParzenEstimator
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Sorts values in [low, high] with their items in linear expected time: one bucket per value
+    /// by position in the range, then each bucket sorted on its own (insertion sort when small).
+    /// </summary>
+    internal static void BucketSort(double[] keys, double[] items, double low, double high)
+    {
+        int n = keys.Length;
+        if (n < 64 || !(high > low))
+        {
+            Array.Sort(keys, items);
+            return;
+        }
+
+        var bucketOf = new int[n];
+        var start = new int[n + 1];
+        double scale = n / (high - low);
+        for (int i = 0; i < n; i++)
+        {
+            int b = (int)((keys[i] - low) * scale);
+            b = b < 0 ? 0 : b >= n ? n - 1 : b;
+            bucketOf[i] = b;
+            start[b + 1]++;
+        }
+
+        for (int b = 0; b < n; b++)
+        {
+            start[b + 1] += start[b];
+        }
+
+        var sortedKeys = new double[n];
+        var sortedItems = new double[n];
+        var next = (int[])start.Clone();
+        for (int i = 0; i < n; i++)
+        {
+            int position = next[bucketOf[i]]++;
+            sortedKeys[position] = keys[i];
+            sortedItems[position] = items[i];
+        }
+
+        for (int b = 0; b < n; b++)
+        {
+            int from = start[b], length = start[b + 1] - from;
+            if (length > 16)
+            {
+                Array.Sort(sortedKeys, sortedItems, from, length);
+                continue;
+            }
+
+            for (int i = from + 1; i < from + length; i++)
+            {
+                double key = sortedKeys[i], item = sortedItems[i];
+                int j = i - 1;
+                while (j >= from && sortedKeys[j] > key)
+                {
+                    sortedKeys[j + 1] = sortedKeys[j];
+                    sortedItems[j + 1] = sortedItems[j];
+                    j--;
+                }
+
+                sortedKeys[j + 1] = key;
+                sortedItems[j + 1] = item;
+            }
+        }
+
+        sortedKeys.CopyTo(keys, 0);
+        sortedItems.CopyTo(items, 0);
     }
 
     /// <summary>ln(1 + h²(z² − 1)/24): the midpoint rule's second-order correction for a cell of h bandwidths at z.</summary>

@@ -216,13 +216,16 @@ public sealed class TpeSampler : Sampler
         }
 
         var row = new double[d];
+        // Trials usually share distribution instances: remember the last one found compatible per parameter.
+        var lastCompatible = new ParameterDistribution?[d];
         foreach (FrozenTrial trial in trials)
         {
             bool usable = true;
             for (int j = 0; j < d && usable; j++)
             {
                 usable = trial.Parameters.TryGetValue(names[j], out TrialParameter? parameter) &&
-                         parameter.Distribution.IsCompatibleWith(dimensions[j].Distribution) &&
+                         (ReferenceEquals(parameter.Distribution, lastCompatible[j]) ||
+                          (parameter.Distribution.IsCompatibleWith(dimensions[j].Distribution) && (lastCompatible[j] = parameter.Distribution) is not null)) &&
                          !double.IsNaN(row[j] = dimensions[j].ToWorking(parameter.InternalValue));
             }
 

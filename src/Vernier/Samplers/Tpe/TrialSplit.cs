@@ -70,7 +70,7 @@ internal static class TrialSplit
 
     private static RankKey KeyOf(FrozenTrial trial, IReadOnlyList<StudyDirection> directions)
     {
-        if (!trial.SystemAttributes.IsEmpty && !trial.IsFeasible)
+        if (trial.SystemAttributes.ContainsKey(SystemAttributes.Constraints) && !trial.IsFeasible)
         {
             double violation = trial.ConstraintViolation;
             return new RankKey(3, double.IsNaN(violation) ? double.PositiveInfinity : violation, 0, trial.Number);
