@@ -18,6 +18,8 @@ internal static class GroupDecomposedSearchSpace
         var groups = new List<HashSet<string>>();
         var distributions = new Dictionary<string, ParameterDistribution>(StringComparer.Ordinal);
         var inconsistent = new HashSet<string>(StringComparer.Ordinal);
+        var previous = new HashSet<string>(StringComparer.Ordinal);
+        var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (FrozenTrial trial in history)
         {
             if (trial.State is not (TrialState.Complete or TrialState.Pruned))
@@ -25,7 +27,7 @@ internal static class GroupDecomposedSearchSpace
                 continue;
             }
 
-            var names = new HashSet<string>(StringComparer.Ordinal);
+            names.Clear();
             foreach (var (name, parameter) in trial.Parameters)
             {
                 names.Add(name);
@@ -33,11 +35,20 @@ internal static class GroupDecomposedSearchSpace
                 {
                     distributions[name] = parameter.Distribution;
                 }
-                else if (!known.Equals(parameter.Distribution))
+                else if (!ReferenceEquals(known, parameter.Distribution) && !known.Equals(parameter.Distribution))
                 {
                     inconsistent.Add(name);
                 }
             }
+
+            // Splitting by the same set twice changes nothing, and most trials repeat their predecessor's set.
+            if (names.SetEquals(previous))
+            {
+                continue;
+            }
+
+            previous.Clear();
+            previous.UnionWith(names);
 
             var next = new List<HashSet<string>>(groups.Count + 1);
             foreach (HashSet<string> group in groups)
@@ -59,7 +70,7 @@ internal static class GroupDecomposedSearchSpace
 
             if (names.Count > 0)
             {
-                next.Add(names);
+                next.Add(new HashSet<string>(names, StringComparer.Ordinal));
             }
 
             groups = next;
