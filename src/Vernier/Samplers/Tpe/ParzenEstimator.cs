@@ -103,6 +103,9 @@ internal sealed class ParzenEstimator
     /// <summary>The bandwidths of a numeric dimension (the prior's last), for tests.</summary>
     internal double[] Bandwidths(int dimension) => _numeric[dimension]!.Sigma;
 
+    /// <summary>The means of a numeric dimension in working coordinates (the prior's last), for tests.</summary>
+    internal double[] Means(int dimension) => _numeric[dimension]!.Mu;
+
     /// <summary>Draws candidates; returns, per dimension, the internal values.</summary>
     public double[][] Sample(RandomStream random, int count)
     {

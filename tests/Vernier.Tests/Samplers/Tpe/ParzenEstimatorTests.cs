@@ -81,6 +81,31 @@ public class ParzenEstimatorTests
     }
 
     [Fact]
+    public void LogPdf_OneDimension_MatchesTheFullMixtureSum()
+    {
+        // The one-dimensional density visits only nearby kernels; it must agree with summing every kernel.
+        var random = new RandomStream(9);
+        double[] values = [.. Enumerable.Range(0, 2000).Select(i => i % 4 == 0 ? random.NextDouble(0, 10) : Math.Clamp(7 + 0.05 * random.NextGaussian(), 0, 10))];
+        ParzenEstimator estimator = Univariate(new FloatDistribution(0, 10), values);
+        double[] mu = estimator.Means(0), sigma = estimator.Bandwidths(0);
+        double[] points = [.. Enumerable.Range(0, 201).Select(i => i * 0.05)];
+        double[] fast = estimator.LogPdf([points]);
+
+        for (int p = 0; p < points.Length; p++)
+        {
+            double density = 0;
+            for (int k = 0; k < mu.Length; k++)
+            {
+                double z = (points[p] - mu[k]) / sigma[k];
+                double mass = Math.Exp(TruncatedNormal.LogMass((0 - mu[k]) / sigma[k], (10 - mu[k]) / sigma[k]));
+                density += Math.Exp(-0.5 * z * z) / (sigma[k] * Math.Sqrt(2 * Math.PI) * mass) / mu.Length;
+            }
+
+            fast[p].ShouldBe(Math.Log(density), 1e-9, $"at {points[p]}");
+        }
+    }
+
+    [Fact]
     public void LogPdf_Categorical_IsSmoothedFrequencyAndSumsToOne()
     {
         var distribution = new CategoricalDistribution(["a", "b", "c"]);
