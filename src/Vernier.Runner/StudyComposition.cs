@@ -4,6 +4,7 @@ using Vernier.Runner.Objectives;
 using Vernier.Runner.Workers;
 using Vernier.Samplers;
 using Vernier.Samplers.CmaEs;
+using Vernier.Samplers.Tpe;
 using Vernier.SearchSpaces;
 using Vernier.Storage;
 using Vernier.Studies;
@@ -30,6 +31,7 @@ public static class StudyComposition
             {
                 "random" => new RandomSampler(),
                 "grid" => new GridSampler(space),
+                "tpe" => new TpeSampler(TpeOptions(strategy.Options)),
                 "cmaes" => new CmaEsSampler(CmaEsOptions(strategy.Options)),
                 _ => throw new VernierException($"unknown sampler '{strategy.Name}'; this build knows {string.Join(", ", SamplerNames)}."),
             };
@@ -40,60 +42,36 @@ public static class StudyComposition
         }
     }
 
-    /// <summary>The CMA-ES options of a strategy's option values (keys as in <see cref="Catalog"/>).</summary>
-    private static CmaEsSamplerOptions CmaEsOptions(IReadOnlyDictionary<string, object?> options)
+    /// <summary>The TPE sampler's options from a strategy's option values (keys as in <see cref="Catalog"/>).</summary>
+    private static TpeSamplerOptions TpeOptions(IReadOnlyDictionary<string, object?> options)
     {
-        var result = new CmaEsSamplerOptions();
-        foreach (var (key, value) in options)
+        var defaults = new TpeSamplerOptions();
+        return new TpeSamplerOptions
         {
-            switch (key)
-            {
-                case "sigma0":
-                    result.Sigma0 = OptionNumber(key, value);
-                    break;
-                case "n_startup_trials":
-                    result.NStartupTrials = OptionInt(key, value);
-                    break;
-                case "popsize":
-                    result.PopulationSize = OptionInt(key, value);
-                    break;
-                case "inc_popsize":
-                    result.IncPopSize = OptionInt(key, value);
-                    break;
-                case "with_margin":
-                    result.WithMargin = value as bool? ?? throw new ArgumentException($"with_margin must be true or false, got {value ?? "null"}.");
-                    break;
-                case "restart_strategy":
-                    result.RestartStrategy = (value as string)?.ToLowerInvariant() switch
-                    {
-                        "none" => CmaEsRestartStrategy.None,
-                        "ipop" => CmaEsRestartStrategy.Ipop,
-                        _ => throw new ArgumentException($"restart_strategy must be none or ipop, got {value ?? "null"}."),
-                    };
-                    break;
-                default:
-                    throw new ArgumentException($"unknown option '{key}'.");
-            }
-        }
-
-        return result;
+            StartupTrials = StrategyOptions.Int(options, "n_startup_trials", defaults.StartupTrials),
+            EiCandidates = StrategyOptions.Int(options, "n_ei_candidates", defaults.EiCandidates),
+            Multivariate = StrategyOptions.Bool(options, "multivariate", defaults.Multivariate),
+            Group = StrategyOptions.Bool(options, "group", defaults.Group),
+            ConstantLiar = StrategyOptions.Bool(options, "constant_liar", defaults.ConstantLiar),
+            PriorWeight = StrategyOptions.Double(options, "prior_weight", defaults.PriorWeight),
+            ConsiderEndpoints = StrategyOptions.Bool(options, "consider_endpoints", defaults.ConsiderEndpoints),
+        };
     }
 
-    private static double OptionNumber(string key, object? value) => value switch
+    /// <summary>The CMA-ES sampler's options from a strategy's option values (keys as in <see cref="Catalog"/>).</summary>
+    private static CmaEsSamplerOptions CmaEsOptions(IReadOnlyDictionary<string, object?> options)
     {
-        long l => l,
-        double d => d,
-        int i => i,
-        _ => throw new ArgumentException($"{key} must be a number, got {value ?? "null"}."),
-    };
-
-    private static int OptionInt(string key, object? value) => value switch
-    {
-        long l when l is >= int.MinValue and <= int.MaxValue => (int)l,
-        int i => i,
-        double d when d == Math.Floor(d) && d is >= int.MinValue and <= int.MaxValue => (int)d,
-        _ => throw new ArgumentException($"{key} must be an integer, got {value ?? "null"}."),
-    };
+        var defaults = new CmaEsSamplerOptions();
+        return new CmaEsSamplerOptions
+        {
+            Sigma0 = StrategyOptions.NullableDouble(options, "sigma0") ?? defaults.Sigma0,
+            NStartupTrials = StrategyOptions.Int(options, "n_startup_trials", defaults.NStartupTrials),
+            PopulationSize = StrategyOptions.NullableInt(options, "popsize") ?? defaults.PopulationSize,
+            IncPopSize = StrategyOptions.Int(options, "inc_popsize", defaults.IncPopSize),
+            WithMargin = StrategyOptions.Bool(options, "with_margin", defaults.WithMargin),
+            RestartStrategy = StrategyOptions.Choice(options, "restart_strategy", defaults.RestartStrategy, ("none", CmaEsRestartStrategy.None), ("ipop", CmaEsRestartStrategy.Ipop)),
+        };
+    }
 
     /// <summary>Creates the pruner a definition names.</summary>
     /// <param name="pruner">The pruner's definition.</param>

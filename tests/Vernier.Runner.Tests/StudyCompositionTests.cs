@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Vernier.Distributions;
 using Vernier.Pruners;
 using Vernier.Runner.Config;
@@ -5,6 +6,7 @@ using Vernier.Runner.Objectives;
 using Vernier.Runner.Tests.Support;
 using Vernier.Runner.Workers;
 using Vernier.Samplers;
+using Vernier.Samplers.Tpe;
 using Vernier.SearchSpaces;
 using Vernier.Storage;
 using Vernier.Studies;
@@ -38,7 +40,7 @@ public sealed class StudyCompositionTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     [Fact]
-    public void SamplerNames_AreTheSamplersThisBuildHas() => StudyComposition.SamplerNames.ShouldBe(["random", "grid", "cmaes"]);
+    public void SamplerNames_AreTheSamplersThisBuildHas() => StudyComposition.SamplerNames.ShouldBe(["random", "grid", "tpe", "cmaes"]);
 
     [Fact]
     public void CreateSampler_Random_IsARandomSampler() =>
@@ -55,7 +57,7 @@ public sealed class StudyCompositionTests : IDisposable
     [Fact]
     public void CreateSampler_CmaEs_TakesItsOptions()
     {
-        var options = System.Collections.Immutable.ImmutableSortedDictionary.CreateRange(
+        var options = ImmutableSortedDictionary.CreateRange(
             StringComparer.Ordinal,
             new Dictionary<string, object?> { ["sigma0"] = 0.25, ["popsize"] = 8L, ["restart_strategy"] = "none", ["inc_popsize"] = 3L, ["with_margin"] = false, ["n_startup_trials"] = 2L });
 
@@ -68,14 +70,42 @@ public sealed class StudyCompositionTests : IDisposable
             new StrategyDefinition
             {
                 Name = "cmaes",
-                Options = System.Collections.Immutable.ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, object?> { ["restart_strategy"] = "bipop" }),
+                Options = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, object?> { ["restart_strategy"] = "bipop" }),
             },
-            Discrete)).Message.ShouldBe("sampler 'cmaes': restart_strategy must be none or ipop, got bipop.");
+            Discrete)).Message.ShouldBe("sampler 'cmaes': option 'restart_strategy' must be none or ipop, got bipop.");
 
     [Fact]
     public void CreateSampler_UnknownName_ThrowsListingTheKnownNames() =>
-        Should.Throw<VernierException>(() => StudyComposition.CreateSampler(new StrategyDefinition { Name = "tpe" }, Discrete))
-            .Message.ShouldBe("unknown sampler 'tpe'; this build knows random, grid, cmaes.");
+        Should.Throw<VernierException>(() => StudyComposition.CreateSampler(new StrategyDefinition { Name = "bayes-magic" }, Discrete))
+            .Message.ShouldBe("unknown sampler 'bayes-magic'; this build knows random, grid, tpe, cmaes.");
+
+    [Fact]
+    public void CreateSampler_TpeWithOptions_IsATpeSampler()
+    {
+        var options = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, object?>
+        {
+            ["n_startup_trials"] = 5L,
+            ["n_ei_candidates"] = 48L,
+            ["multivariate"] = true,
+            ["group"] = true,
+            ["constant_liar"] = false,
+            ["prior_weight"] = 2L,
+            ["consider_endpoints"] = true,
+        });
+
+        StudyComposition.CreateSampler(new StrategyDefinition { Name = "tpe", Options = options }, Discrete).ShouldBeOfType<TpeSampler>().Name.ShouldBe("tpe");
+    }
+
+    [Fact]
+    public void CreateSampler_TpeWithBadOption_ThrowsNamingTheOption()
+    {
+        var options = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, object?> { ["n_ei_candidates"] = 0L });
+        Should.Throw<VernierException>(() => StudyComposition.CreateSampler(new StrategyDefinition { Name = "tpe", Options = options }, Discrete))
+            .Message.ShouldContain("n_ei_candidates");
+        var wrongType = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, object?> { ["multivariate"] = "yes" });
+        Should.Throw<VernierException>(() => StudyComposition.CreateSampler(new StrategyDefinition { Name = "tpe", Options = wrongType }, Discrete))
+            .Message.ShouldContain("'multivariate' must be true or false");
+    }
 
     [Fact]
     public void CreateSampler_GridOverAContinuousFloat_ThrowsNamingTheParameter()

@@ -12,6 +12,7 @@ internal static class Catalog
     {
         ["random"] = [],
         ["grid"] = [],
+        ["tpe"] = ["n_startup_trials", "n_ei_candidates", "multivariate", "group", "constant_liar", "prior_weight", "consider_endpoints"],
         ["cmaes"] = ["sigma0", "n_startup_trials", "popsize", "restart_strategy", "inc_popsize", "with_margin"],
     };
 

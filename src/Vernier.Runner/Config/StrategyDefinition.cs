@@ -4,15 +4,13 @@ namespace Vernier.Runner.Config;
 
 /// <summary>The sampling strategy of a study: which sampler, its seed and its options.</summary>
 /// <remarks>
-/// In a file: <c>strategy: random</c>, or <c>strategy: { name: grid }</c>, or
-/// <c>strategy: { name: cmaes, seed: 42, popsize: 8 }</c>. The names and option keys the loader
-/// accepts are listed in its catalog (<c>random</c> and <c>grid</c> take none; <c>cmaes</c> takes
-/// <c>sigma0</c>, <c>n_startup_trials</c>, <c>popsize</c>, <c>restart_strategy</c>,
-/// <c>inc_popsize</c>, <c>with_margin</c>), so that a misspelt option is reported with its position.
+/// In a file: <c>strategy: tpe</c>, or <c>strategy: { name: tpe, seed: 42, multivariate: true }</c>.
+/// Each sampler declares its name and option keys in the loader's catalog, so that a misspelt
+/// option is reported with its position; <c>docs/study-files.md</c> lists them.
 /// </remarks>
 public sealed record StrategyDefinition
 {
-    /// <summary>The sampler's name: <c>random</c>, <c>grid</c> or <c>cmaes</c>.</summary>
+    /// <summary>The sampler's name, e.g. <c>random</c>, <c>grid</c>, <c>tpe</c> or <c>cmaes</c>.</summary>
     /// <remarks>The default value is <c>random</c>.</remarks>
     public string Name { get; init; } = "random";
 

@@ -278,7 +278,7 @@ public sealed class StudyDefinitionLoaderTests
             """;
 
         Should.Throw<ConfigException>(() => StudyDefinitionLoader.Parse(Yaml, "s.yaml"))
-            .Message.ShouldBe("s.yaml:9:11: unknown strategy 'grid_free_name_is_not_allowed_here'; allowed: cmaes, grid, random");
+            .Message.ShouldBe("s.yaml:9:11: unknown strategy 'grid_free_name_is_not_allowed_here'; allowed: cmaes, grid, random, tpe");
 
         StudyDefinition study = StudyDefinitionLoader.Parse(Yaml.Replace("grid_free_name_is_not_allowed_here", "random", StringComparison.Ordinal), "s.yaml");
 
@@ -288,6 +288,26 @@ public sealed class StudyDefinitionLoaderTests
         study.Objective.Environment.ShouldBe(new Dictionary<string, string?> { ["CUDA_LAUNCH_BLOCKING"] = null, ["MODE"] = "fast", ["OMP_NUM_THREADS"] = "4" });
         study.Objective.WorkingDirectory.ShouldBe("../work");
         study.Objective.PassParameters.ShouldBe(CommandArgumentStyle.KeyValue);
+    }
+
+    [Fact]
+    public void Parse_TpeStrategyOptions_AreReadAndMisspeltOnesReported()
+    {
+        const string Yaml = """
+            space: { x: { type: float, low: 0, high: 1 } }
+            objective: { command: [a], metric: m }
+            strategy: { name: tpe, seed: 3, n_startup_trials: 5, multivariate: true, prior_weight: 0.5 }
+            """;
+
+        StudyDefinition study = StudyDefinitionLoader.Parse(Yaml, "s.yaml");
+
+        study.Strategy.Name.ShouldBe("tpe");
+        study.Strategy.Seed.ShouldBe(3UL);
+        study.Strategy.Options["n_startup_trials"].ShouldBe(5L);
+        study.Strategy.Options["multivariate"].ShouldBe(true);
+        study.Strategy.Options["prior_weight"].ShouldBe(0.5);
+        Should.Throw<ConfigException>(() => StudyDefinitionLoader.Parse(Yaml.Replace("multivariate", "multivariat", StringComparison.Ordinal), "s.yaml"))
+            .Message.ShouldContain("multivariat");
     }
 
     [Fact]

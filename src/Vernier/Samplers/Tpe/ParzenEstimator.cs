@@ -1,0 +1,533 @@
+using System.Numerics;
+using Vernier.Randomness;
+
+namespace Vernier.Samplers.Tpe;
+
+/// <summary>
+/// A weighted mixture of product kernels over one or more parameters, one kernel per observation
+/// plus a prior kernel: the l(x) or g(x) of the tree-structured Parzen estimator (Bergstra et al.,
+/// 2011; Watanabe, 2023).
+/// </summary>
+/// <remarks>
+/// <para>Numeric parameters get Gaussian kernels truncated to the working range (see
+/// <see cref="ParzenDimension"/>); continuous ones are scored by density, integers and stepped
+/// floats by the probability mass of the value's cell, so a discrete value's score is exactly its
+/// probability. Categoricals get a smoothed indicator kernel: an observation of choice c puts
+/// weight 1 + ε on c and ε on every choice (normalised), with ε = prior weight / (n + 1).</para>
+/// <para>The prior kernel is wide and centred: mean at the middle of the range and bandwidth equal
+/// to the range for numeric parameters, uniform for categoricals; its weight is
+/// <c>priorWeight</c> next to the observations' weights.</para>
+/// <para>Bandwidths: in one dimension (<c>multivariate: false</c>) each kernel's bandwidth is the
+/// larger distance to its neighbours among the sorted means (the prior's mean included, the range
+/// ends too when <c>considerEndpoints</c>); jointly over several parameters it is Scott-like,
+/// 0.2 · n^(−1/(d+4)) · range. Both are clipped to [range / min(100, 1 + kernels), range], the
+/// "magic clip" of Bergstra et al., so that no kernel collapses onto its observation.</para>
+/// </remarks>
+internal sealed class ParzenEstimator
+{
+    /// <summary>
+    /// The cell width h (in bandwidths) below which a cell's mass is taken from the density at its
+    /// middle with the second-order correction, width · φ(z)/σ · (1 + h²(z² − 1)/24), whose relative
+    /// error is of order h⁴/1920 · (z⁴ − 6z² + 3): about 1e-5 near the kernel's centre.
+    /// </summary>
+    private const double MidpointCellWidth = 0.3;
+
+    private readonly ParzenDimension[] _dimensions;
+    private readonly double[] _logWeights;
+    private readonly double[] _cumulativeWeights;
+    private readonly NumericKernels?[] _numeric;
+    private readonly CategoricalKernels?[] _categorical;
+    private readonly bool _windowed;
+
+    /// <summary>Builds the estimator.</summary>
+    /// <param name="dimensions">The parameters.</param>
+    /// <param name="observations">Per dimension, the observations in working coordinates (all of equal length, no NaN).</param>
+    /// <param name="weights">The observations' non-negative weights.</param>
+    /// <param name="priorWeight">The prior kernel's weight (positive).</param>
+    /// <param name="considerEndpoints">Whether the range ends count as neighbours in the one-dimensional bandwidth rule.</param>
+    /// <param name="multivariate">Whether to use the joint (Scott-like) bandwidth rule instead of the neighbour rule.</param>
+    public ParzenEstimator(ParzenDimension[] dimensions, double[][] observations, double[] weights, double priorWeight, bool considerEndpoints, bool multivariate)
+    {
+        _dimensions = dimensions;
+        int n = weights.Length;
+        _windowed = dimensions.Length == 1 && dimensions[0].Kind != ParzenKind.Categorical && !multivariate;
+        if (_windowed)
+        {
+            // One numeric dimension: keep the kernels in the order of their means, for the neighbour
+            // rule and so that a density only visits the kernels near the point.
+            double[] sortedObservations = (double[])observations[0].Clone();
+            weights = (double[])weights.Clone();
+            BucketSort(sortedObservations, weights, dimensions[0].Low, dimensions[0].High);
+            observations = [sortedObservations];
+        }
+
+        int kernels = n + 1;
+        KernelCount = kernels;
+
+        double total = priorWeight;
+        foreach (double w in weights)
+        {
+            total += w;
+        }
+
+        _logWeights = new double[kernels];
+        _cumulativeWeights = new double[kernels];
+        double running = 0;
+        for (int k = 0; k < kernels; k++)
+        {
+            double w = (k < n ? weights[k] : priorWeight) / total;
+            _logWeights[k] = Math.Log(w);
+            running += w;
+            _cumulativeWeights[k] = running;
+        }
+
+        _cumulativeWeights[kernels - 1] = double.PositiveInfinity;
+        _numeric = new NumericKernels?[dimensions.Length];
+        _categorical = new CategoricalKernels?[dimensions.Length];
+        for (int j = 0; j < dimensions.Length; j++)
+        {
+            if (dimensions[j].Kind == ParzenKind.Categorical)
+            {
+                _categorical[j] = new CategoricalKernels(dimensions[j].Choices, observations[j], priorWeight);
+            }
+            else
+            {
+                _numeric[j] = new NumericKernels(dimensions[j], observations[j], considerEndpoints, _windowed ? 0 : dimensions.Length, _logWeights);
+            }
+        }
+    }
+
+    /// <summary>The number of kernels, the prior's included.</summary>
+    public int KernelCount { get; }
+
+    /// <summary>The bandwidths of a numeric dimension (the prior's last), for tests.</summary>
+    internal double[] Bandwidths(int dimension) => _numeric[dimension]!.Sigma;
+
+    /// <summary>The means of a numeric dimension in working coordinates (the prior's last), for tests.</summary>
+    internal double[] Means(int dimension) => _numeric[dimension]!.Mu;
+
+    /// <summary>Draws candidates; returns, per dimension, the internal values.</summary>
+    public double[][] Sample(RandomStream random, int count)
+    {
+        var samples = new double[_dimensions.Length][];
+        for (int j = 0; j < samples.Length; j++)
+        {
+            samples[j] = new double[count];
+        }
+
+        for (int c = 0; c < count; c++)
+        {
+            double u = random.NextDouble();
+            int k = Array.BinarySearch(_cumulativeWeights, u);
+            k = k < 0 ? ~k : k;
+            k = Math.Min(k, KernelCount - 1);
+            for (int j = 0; j < _dimensions.Length; j++)
+            {
+                ParzenDimension d = _dimensions[j];
+                samples[j][c] = d.Kind == ParzenKind.Categorical
+                    ? _categorical[j]!.Sample(random, k)
+                    : d.ToInternal(_numeric[j]!.Sample(random, k, d));
+            }
+        }
+
+        return samples;
+    }
+
+    /// <summary>The log density (log mass for discrete and categorical dimensions) of each candidate, given per dimension as internal values.</summary>
+    public double[] LogPdf(double[][] candidates)
+    {
+        int count = candidates.Length == 0 ? 0 : candidates[0].Length;
+        var result = new double[count];
+        if (_windowed)
+        {
+            ParzenDimension d = _dimensions[0];
+            for (int c = 0; c < count; c++)
+            {
+                double value = candidates[0][c];
+                (double lo, double hi) = d.Kind == ParzenKind.Continuous ? (d.ToWorking(value), double.NaN) : d.Cell(value);
+                result[c] = _numeric[0]!.LogPdfSorted(lo, hi, _logWeights);
+            }
+
+            return result;
+        }
+
+        var buffer = new double[KernelCount];
+        for (int c = 0; c < count; c++)
+        {
+            _logWeights.CopyTo(buffer, 0);
+            for (int j = 0; j < _dimensions.Length; j++)
+            {
+                ParzenDimension d = _dimensions[j];
+                double value = candidates[j][c];
+                switch (d.Kind)
+                {
+                    case ParzenKind.Categorical:
+                        _categorical[j]!.Accumulate(buffer, (int)value);
+                        break;
+                    case ParzenKind.Continuous:
+                        _numeric[j]!.AccumulateDensity(buffer, d.ToWorking(value));
+                        break;
+                    default:
+                        (double lo, double hi) = d.Cell(value);
+                        _numeric[j]!.AccumulateMass(buffer, lo, hi);
+                        break;
+                }
+            }
+
+            result[c] = LogSumExp.Of(buffer);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Sorts values in [low, high] with their items in linear expected time: one bucket per value
+    /// by position in the range, then each bucket sorted on its own (insertion sort when small).
+    /// </summary>
+    internal static void BucketSort(double[] keys, double[] items, double low, double high)
+    {
+        int n = keys.Length;
+        if (n < 64 || !(high > low))
+        {
+            Array.Sort(keys, items);
+            return;
+        }
+
+        var bucketOf = new int[n];
+        var start = new int[n + 1];
+        double scale = n / (high - low);
+        for (int i = 0; i < n; i++)
+        {
+            int b = (int)((keys[i] - low) * scale);
+            b = b < 0 ? 0 : b >= n ? n - 1 : b;
+            bucketOf[i] = b;
+            start[b + 1]++;
+        }
+
+        for (int b = 0; b < n; b++)
+        {
+            start[b + 1] += start[b];
+        }
+
+        var sortedKeys = new double[n];
+        var sortedItems = new double[n];
+        var next = (int[])start.Clone();
+        for (int i = 0; i < n; i++)
+        {
+            int position = next[bucketOf[i]]++;
+            sortedKeys[position] = keys[i];
+            sortedItems[position] = items[i];
+        }
+
+        for (int b = 0; b < n; b++)
+        {
+            int from = start[b], length = start[b + 1] - from;
+            if (length > 16)
+            {
+                Array.Sort(sortedKeys, sortedItems, from, length);
+                continue;
+            }
+
+            for (int i = from + 1; i < from + length; i++)
+            {
+                double key = sortedKeys[i], item = sortedItems[i];
+                int j = i - 1;
+                while (j >= from && sortedKeys[j] > key)
+                {
+                    sortedKeys[j + 1] = sortedKeys[j];
+                    sortedItems[j + 1] = sortedItems[j];
+                    j--;
+                }
+
+                sortedKeys[j + 1] = key;
+                sortedItems[j + 1] = item;
+            }
+        }
+
+        sortedKeys.CopyTo(keys, 0);
+        sortedItems.CopyTo(items, 0);
+    }
+
+    /// <summary>ln(1 + h²(z² − 1)/24): the midpoint rule's second-order correction for a cell of h bandwidths at z.</summary>
+    private static double MidpointCorrection(double h, double z) => Math.Log(1 + Math.Max(h * h * (z * z - 1) / 24, -0.5));
+
+    /// <summary>Truncated Gaussian kernels of one numeric dimension; the prior's is last.</summary>
+    private sealed class NumericKernels
+    {
+        private readonly double _low;
+        private readonly double _high;
+
+        private readonly double _maxSigma;
+        private readonly double _maxLogScale;
+
+        public NumericKernels(ParzenDimension dimension, double[] observations, bool considerEndpoints, int jointDimensions, double[] logWeights)
+        {
+            _low = dimension.Low;
+            _high = dimension.High;
+            _maxLogScale = double.NegativeInfinity;
+            int n = observations.Length;
+            int kernels = n + 1;
+            double range = _high - _low;
+            Mu = new double[kernels];
+            observations.CopyTo(Mu, 0);
+            Mu[n] = 0.5 * (_low + _high);
+            Sigma = new double[kernels];
+            if (jointDimensions > 0)
+            {
+                double scott = 0.2 * Math.Pow(Math.Max(n, 1), -1.0 / (jointDimensions + 4)) * range;
+                Array.Fill(Sigma, scott, 0, n);
+            }
+            else
+            {
+                NeighbourBandwidths(Mu, Sigma, n, _low, _high, considerEndpoints);
+            }
+
+            double logMinSigma = 0;
+
+            double minSigma = range / Math.Min(100.0, 1.0 + kernels);
+            logMinSigma = Math.Log(minSigma);
+            for (int k = 0; k < n; k++)
+            {
+                Sigma[k] = Math.Clamp(Sigma[k], minSigma, range);
+                _maxSigma = Math.Max(_maxSigma, Sigma[k]);
+            }
+
+            Sigma[n] = range;
+            InvSigma = new double[kernels];
+            LogZ = new double[kernels];
+            LogNorm = new double[kernels];
+            for (int k = 0; k < kernels; k++)
+            {
+                InvSigma[k] = 1.0 / Sigma[k];
+                double a = (_low - Mu[k]) * InvSigma[k], b = (_high - Mu[k]) * InvSigma[k];
+                // Beyond 8.3 bandwidths the tails hold less than 1e-16: the kernel is whole.
+                LogZ[k] = a <= -8.3 && b >= 8.3 ? 0 : TruncatedNormal.LogMass(a, b);
+                LogNorm[k] = -(Sigma[k] == minSigma ? logMinSigma : Math.Log(Sigma[k])) - TruncatedNormal.LogSqrt2Pi - LogZ[k];
+                if (k < n)
+                {
+                    _maxLogScale = Math.Max(_maxLogScale, logWeights[k] + LogNorm[k]);
+                }
+            }
+
+            if (n == 0)
+            {
+                _maxLogScale = double.NegativeInfinity;
+            }
+        }
+
+        public double[] Mu { get; }
+
+        public double[] Sigma { get; }
+
+        public double[] InvSigma { get; }
+
+        /// <summary>ln of each kernel's mass inside the range.</summary>
+        public double[] LogZ { get; }
+
+        /// <summary>−ln σ − ln √(2π) − ln Z: the log density's constant.</summary>
+        public double[] LogNorm { get; }
+
+        public double Sample(RandomStream random, int k, ParzenDimension dimension)
+        {
+            double z = TruncatedNormal.SampleStandard(random, (_low - Mu[k]) * InvSigma[k], (_high - Mu[k]) * InvSigma[k]);
+            return Math.Clamp(Mu[k] + Sigma[k] * z, dimension.Low, dimension.High);
+        }
+
+        public void AccumulateDensity(double[] buffer, double x)
+        {
+            double[] mu = Mu, inv = InvSigma, norm = LogNorm;
+            int k = 0;
+            if (Vector.IsHardwareAccelerated && buffer.Length >= Vector<double>.Count)
+            {
+                var vx = new Vector<double>(x);
+                var half = new Vector<double>(0.5);
+                for (; k <= buffer.Length - Vector<double>.Count; k += Vector<double>.Count)
+                {
+                    Vector<double> z = (vx - new Vector<double>(mu, k)) * new Vector<double>(inv, k);
+                    (new Vector<double>(buffer, k) + new Vector<double>(norm, k) - half * z * z).CopyTo(buffer, k);
+                }
+            }
+
+            for (; k < buffer.Length; k++)
+            {
+                double z = (x - mu[k]) * inv[k];
+                buffer[k] += norm[k] - 0.5 * z * z;
+            }
+        }
+
+        public void AccumulateMass(double[] buffer, double lo, double hi)
+        {
+            double[] mu = Mu, inv = InvSigma, norm = LogNorm, logZ = LogZ;
+            double width = hi - lo, mid = 0.5 * (lo + hi), logWidth = Math.Log(width);
+            for (int k = 0; k < buffer.Length; k++)
+            {
+                double h = width * inv[k];
+                if (h < MidpointCellWidth)
+                {
+                    double z = (mid - mu[k]) * inv[k];
+                    buffer[k] += norm[k] + logWidth - 0.5 * z * z + MidpointCorrection(h, z);
+                }
+                else
+                {
+                    buffer[k] += TruncatedNormal.LogMass((lo - mu[k]) * inv[k], (hi - mu[k]) * inv[k]) - logZ[k];
+                }
+            }
+        }
+
+        /// <summary>
+        /// The log density at x (when <paramref name="hi"/> is NaN) or the log mass of the cell
+        /// [lo, hi], for kernels sorted by mean: only kernels whose bound can reach within 37 of
+        /// the largest term are visited, found by binary search, so a point far from most
+        /// observations costs little. Every kernel's term is at most
+        /// max(ln w + norm) + ln width − ½ (distance / max σ)², which bounds the window.
+        /// </summary>
+        public double LogPdfSorted(double lo, double hi, double[] logWeights)
+        {
+            bool density = double.IsNaN(hi);
+            if (density)
+            {
+                hi = lo;
+            }
+
+            int n = Mu.Length - 1;
+            double logWidth = density ? 0 : Math.Log(hi - lo);
+            int nearest = LowerBound(Mu, n, lo);
+            double max = Term(n, lo, hi, density, logWeights);
+            if (nearest < n)
+            {
+                max = Math.Max(max, Term(nearest, lo, hi, density, logWeights));
+            }
+
+            if (nearest > 0)
+            {
+                max = Math.Max(max, Term(nearest - 1, lo, hi, density, logWeights));
+            }
+
+            double slack = _maxLogScale + logWidth - (max - 37);
+            double reach = slack > 0 ? _maxSigma * Math.Sqrt(2 * slack) : 0;
+            int first = LowerBound(Mu, n, lo - reach);
+            int last = LowerBound(Mu, n, hi + reach + double.Epsilon * Math.Abs(hi + reach));
+            Span<double> terms = last - first + 1 <= 512 ? stackalloc double[last - first + 1] : new double[last - first + 1];
+            for (int k = first; k < last; k++)
+            {
+                terms[k - first] = Term(k, lo, hi, density, logWeights);
+            }
+
+            terms[^1] = Term(n, lo, hi, density, logWeights);
+            return LogSumExp.Of(terms);
+        }
+
+        private double Term(int k, double lo, double hi, bool density, double[] logWeights)
+        {
+            double inv = InvSigma[k];
+            if (density)
+            {
+                double z = (lo - Mu[k]) * inv;
+                return logWeights[k] + LogNorm[k] - 0.5 * z * z;
+            }
+
+            double width = hi - lo, h = width * inv;
+            if (h < MidpointCellWidth)
+            {
+                double z = (0.5 * (lo + hi) - Mu[k]) * inv;
+                return logWeights[k] + LogNorm[k] + Math.Log(width) - 0.5 * z * z + MidpointCorrection(h, z);
+            }
+
+            return logWeights[k] + TruncatedNormal.LogMass((lo - Mu[k]) * inv, (hi - Mu[k]) * inv) - LogZ[k];
+        }
+
+        /// <summary>The first index in sorted[0..count) whose value is ≥ x.</summary>
+        private static int LowerBound(double[] sorted, int count, double x)
+        {
+            int low = 0, high = count;
+            while (low < high)
+            {
+                int mid = (low + high) >>> 1;
+                if (sorted[mid] < x)
+                {
+                    low = mid + 1;
+                }
+                else
+                {
+                    high = mid;
+                }
+            }
+
+            return low;
+        }
+
+        /// <summary>
+        /// Each kernel's bandwidth is its larger gap to a neighbour among the means sorted together
+        /// with the prior's (the observations arrive sorted); the range ends count as neighbours when asked.
+        /// </summary>
+        private static void NeighbourBandwidths(double[] mu, double[] sigma, int n, double low, double high, bool considerEndpoints)
+        {
+            double prior = mu[n];
+            int q = LowerBound(mu, n, prior);
+            for (int i = 0; i < n; i++)
+            {
+                double? previous = i == q ? prior : i > 0 ? mu[i - 1] : considerEndpoints ? low : null;
+                double? next = i + 1 == q ? prior : i + 1 < n ? mu[i + 1] : considerEndpoints ? high : null;
+                double left = previous is double p ? mu[i] - p : 0;
+                double right = next is double x ? x - mu[i] : 0;
+                sigma[i] = Math.Max(left, right);
+            }
+        }
+    }
+
+    /// <summary>Smoothed indicator kernels of one categorical dimension; the prior's (uniform) is last.</summary>
+    private sealed class CategoricalKernels
+    {
+        private readonly int _choices;
+        private readonly double[] _probabilities;
+        private readonly double[] _logProbabilities;
+
+        public CategoricalKernels(int choices, double[] observations, double priorWeight)
+        {
+            _choices = choices;
+            int n = observations.Length;
+            _probabilities = new double[(n + 1) * choices];
+            _logProbabilities = new double[_probabilities.Length];
+            double epsilon = priorWeight / (n + 1);
+            double observedRow = 1.0 / (1.0 + choices * epsilon);
+            for (int k = 0; k < n; k++)
+            {
+                int observed = (int)observations[k];
+                for (int c = 0; c < choices; c++)
+                {
+                    _probabilities[k * choices + c] = (epsilon + (c == observed ? 1 : 0)) * observedRow;
+                }
+            }
+
+            Array.Fill(_probabilities, 1.0 / choices, n * choices, choices);
+            for (int i = 0; i < _probabilities.Length; i++)
+            {
+                _logProbabilities[i] = Math.Log(_probabilities[i]);
+            }
+        }
+
+        public double Sample(RandomStream random, int k)
+        {
+            double u = random.NextDouble();
+            int row = k * _choices;
+            for (int c = 0; c < _choices - 1; c++)
+            {
+                u -= _probabilities[row + c];
+                if (u < 0)
+                {
+                    return c;
+                }
+            }
+
+            return _choices - 1;
+        }
+
+        public void Accumulate(double[] buffer, int choice)
+        {
+            for (int k = 0; k < buffer.Length; k++)
+            {
+                buffer[k] += _logProbabilities[k * _choices + choice];
+            }
+        }
+    }
+}
