@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Vernier.Distributions;
 using Vernier.Pruners;
 using Vernier.Runner.Config;
@@ -5,6 +6,7 @@ using Vernier.Runner.Objectives;
 using Vernier.Runner.Tests.Support;
 using Vernier.Runner.Workers;
 using Vernier.Samplers;
+using Vernier.Samplers.Qmc;
 using Vernier.SearchSpaces;
 using Vernier.Storage;
 using Vernier.Studies;
@@ -38,7 +40,7 @@ public sealed class StudyCompositionTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     [Fact]
-    public void SamplerNames_AreTheSamplersThisBuildHas() => StudyComposition.SamplerNames.ShouldBe(["random", "grid"]);
+    public void SamplerNames_AreTheSamplersThisBuildHas() => StudyComposition.SamplerNames.ShouldBe(["random", "grid", "qmc"]);
 
     [Fact]
     public void CreateSampler_Random_IsARandomSampler() =>
@@ -53,9 +55,37 @@ public sealed class StudyCompositionTests : IDisposable
     }
 
     [Fact]
+    public void CreateSampler_Qmc_ReadsSequenceAndScramble()
+    {
+        var strategy = new StrategyDefinition
+        {
+            Name = "qmc",
+            Options = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [new KeyValuePair<string, object?>("sequence", "halton"), new("scramble", false)]),
+        };
+
+        QmcSampler qmc = StudyComposition.CreateSampler(strategy, Discrete).ShouldBeOfType<QmcSampler>();
+
+        qmc.Options.Sequence.ShouldBe(QmcSequence.Halton);
+        qmc.Options.Scramble.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void CreateSampler_QmcWithAnUnknownSequence_ThrowsNamingTheValues()
+    {
+        var strategy = new StrategyDefinition
+        {
+            Name = "qmc",
+            Options = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [new KeyValuePair<string, object?>("sequence", "faure")]),
+        };
+
+        Should.Throw<VernierException>(() => StudyComposition.CreateSampler(strategy, Discrete))
+            .Message.ShouldBe("sampler 'qmc': sequence must be sobol or halton, got 'faure'.");
+    }
+
+    [Fact]
     public void CreateSampler_UnknownName_ThrowsListingTheKnownNames() =>
         Should.Throw<VernierException>(() => StudyComposition.CreateSampler(new StrategyDefinition { Name = "tpe" }, Discrete))
-            .Message.ShouldBe("unknown sampler 'tpe'; this build knows random, grid.");
+            .Message.ShouldBe("unknown sampler 'tpe'; this build knows random, grid, qmc.");
 
     [Fact]
     public void CreateSampler_GridOverAContinuousFloat_ThrowsNamingTheParameter()

@@ -12,6 +12,7 @@ internal static class Catalog
     {
         ["random"] = [],
         ["grid"] = [],
+        ["qmc"] = QmcStrategy.OptionKeys,
     };
 
     /// <summary>The pruners this build has; each lists the option keys it accepts.</summary>
