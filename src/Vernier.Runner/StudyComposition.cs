@@ -30,6 +30,7 @@ public static class StudyComposition
                 "random" => new RandomSampler(),
                 "grid" => new GridSampler(space),
                 "qmc" => QmcStrategy.Create(strategy.Options),
+                "nsga2" => Nsga2Strategy.Create(strategy.Options),
                 _ => throw new VernierException($"unknown sampler '{strategy.Name}'; this build knows {string.Join(", ", SamplerNames)}."),
             };
         }

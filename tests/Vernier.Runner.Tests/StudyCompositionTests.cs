@@ -6,6 +6,7 @@ using Vernier.Runner.Objectives;
 using Vernier.Runner.Tests.Support;
 using Vernier.Runner.Workers;
 using Vernier.Samplers;
+using Vernier.Samplers.Nsga2;
 using Vernier.Samplers.Qmc;
 using Vernier.SearchSpaces;
 using Vernier.Storage;
@@ -40,7 +41,7 @@ public sealed class StudyCompositionTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     [Fact]
-    public void SamplerNames_AreTheSamplersThisBuildHas() => StudyComposition.SamplerNames.ShouldBe(["random", "grid", "qmc"]);
+    public void SamplerNames_AreTheSamplersThisBuildHas() => StudyComposition.SamplerNames.ShouldBe(["random", "grid", "qmc", "nsga2"]);
 
     [Fact]
     public void CreateSampler_Random_IsARandomSampler() =>
@@ -83,9 +84,41 @@ public sealed class StudyCompositionTests : IDisposable
     }
 
     [Fact]
+    public void CreateSampler_Nsga2_ReadsItsOptions()
+    {
+        var strategy = new StrategyDefinition
+        {
+            Name = "nsga2",
+            Options = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal,
+            [
+                new KeyValuePair<string, object?>("population_size", 20L), new("mutation_prob", 0.1), new("crossover", "sbx"),
+                new("crossover_prob", 1L), new("swapping_prob", 0.25),
+            ]),
+        };
+
+        Nsga2SamplerOptions options = StudyComposition.CreateSampler(strategy, Discrete).ShouldBeOfType<Nsga2Sampler>().Options;
+
+        (options.PopulationSize, options.MutationProbability, options.Crossover, options.CrossoverProbability, options.SwappingProbability)
+            .ShouldBe((20, (double?)0.1, Nsga2Crossover.Sbx, 1.0, 0.25));
+    }
+
+    [Fact]
+    public void CreateSampler_Nsga2WithATooSmallPopulation_ThrowsNamingTheOption()
+    {
+        var strategy = new StrategyDefinition
+        {
+            Name = "nsga2",
+            Options = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [new KeyValuePair<string, object?>("population_size", 1L)]),
+        };
+
+        Should.Throw<VernierException>(() => StudyComposition.CreateSampler(strategy, Discrete))
+            .Message.ShouldBe("sampler 'nsga2': population_size must be at least 2, got 1. (Parameter 'PopulationSize')");
+    }
+
+    [Fact]
     public void CreateSampler_UnknownName_ThrowsListingTheKnownNames() =>
         Should.Throw<VernierException>(() => StudyComposition.CreateSampler(new StrategyDefinition { Name = "tpe" }, Discrete))
-            .Message.ShouldBe("unknown sampler 'tpe'; this build knows random, grid, qmc.");
+            .Message.ShouldBe("unknown sampler 'tpe'; this build knows random, grid, qmc, nsga2.");
 
     [Fact]
     public void CreateSampler_GridOverAContinuousFloat_ThrowsNamingTheParameter()

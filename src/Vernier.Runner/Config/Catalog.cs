@@ -13,6 +13,7 @@ internal static class Catalog
         ["random"] = [],
         ["grid"] = [],
         ["qmc"] = QmcStrategy.OptionKeys,
+        ["nsga2"] = Nsga2Strategy.OptionKeys,
     };
 
     /// <summary>The pruners this build has; each lists the option keys it accepts.</summary>
