@@ -33,87 +33,82 @@ internal static class Nsga2Population
             : -1;
 
     /// <summary>
-    /// The generation of a new trial: the latest generation in the history, or the next one once
-    /// the latest has <paramref name="populationSize"/> complete trials.
+    /// Reads the history once: the generation of a new trial (g), and — for g ≥ 1 — the elite
+    /// population P(g−1) its parents are drawn from, with whether a trial of generation g already
+    /// stores it. P(0) is the best <paramref name="populationSize"/> of generation 0; P(k) the best
+    /// of P(k−1) ∪ Q(k), where Q(k) holds the complete trials of generation k. The rebuild starts
+    /// from the latest stored population, so it usually costs one survival step.
     /// </summary>
-    public static int NextGeneration(IReadOnlyList<FrozenTrial> history, int populationSize, int objectives)
+    public static Nsga2Analysis Analyze(IReadOnlyList<FrozenTrial> history, int populationSize, IReadOnlyList<StudyDirection> directions)
     {
+        int count = history.Count;
+        var generations = new int[count];
+        var storedAt = new Dictionary<int, int>(); // generation h → index of its first trial storing P(h−1)
         int latest = -1;
         int completeInLatest = 0;
-        foreach (FrozenTrial trial in history)
+        for (int i = 0; i < count; i++)
         {
-            int generation = GenerationOf(trial);
-            if (generation > latest)
+            FrozenTrial trial = history[i];
+            int g = generations[i] = GenerationOf(trial);
+            if (g > latest)
             {
-                latest = generation;
+                latest = g;
                 completeInLatest = 0;
             }
 
-            if (generation == latest && generation >= 0 && IsUsable(trial, objectives))
+            if (g == latest && g >= 0 && IsUsable(trial, directions.Count))
             {
                 completeInLatest++;
             }
-        }
 
-        return latest < 0 ? 0 : completeInLatest >= populationSize ? latest + 1 : latest;
-    }
-
-    /// <summary>
-    /// The elite population P(g−1) from which a generation-g trial (g ≥ 1) draws its parents, and
-    /// whether a trial of generation g already stores it. P(0) is the best
-    /// <paramref name="populationSize"/> of generation 0; P(k) the best of P(k−1) ∪ Q(k), where Q(k)
-    /// holds the complete trials of generation k. The rebuild starts from the latest stored population.
-    /// </summary>
-    public static (List<FrozenTrial> Population, bool Stored) ParentPopulation(
-        IReadOnlyList<FrozenTrial> history, int generation, int populationSize, IReadOnlyList<StudyDirection> directions)
-    {
-        var complete = new Dictionary<int, FrozenTrial>();
-        var offspring = new List<FrozenTrial>[generation];
-        var stored = new Dictionary<int, JsonElement>();
-        for (int k = 0; k < generation; k++)
-        {
-            offspring[k] = [];
-        }
-
-        foreach (FrozenTrial trial in history)
-        {
-            int g = GenerationOf(trial);
-            if (g < 0 || g > generation)
-            {
-                continue;
-            }
-
-            if (g >= 1 && !stored.ContainsKey(g) && trial.SystemAttributes.TryGetValue(PopulationAttribute, out JsonElement members) &&
+            if (g >= 1 && !storedAt.ContainsKey(g) && trial.SystemAttributes.TryGetValue(PopulationAttribute, out JsonElement members) &&
                 members.ValueKind == JsonValueKind.Array)
             {
-                stored[g] = members;
+                storedAt[g] = i;
             }
+        }
 
-            if (g < generation && IsUsable(trial, directions.Count))
-            {
-                complete[trial.Number] = trial;
-                offspring[g].Add(trial);
-            }
+        int next = latest < 0 ? 0 : completeInLatest >= populationSize ? latest + 1 : latest;
+        if (next == 0)
+        {
+            return new Nsga2Analysis(0, [], Stored: false);
         }
 
         int start = 0;
         List<FrozenTrial> population = [];
-        for (int h = generation; h >= 1; h--)
+        for (int h = next; h >= 1; h--)
         {
-            if (stored.TryGetValue(h, out JsonElement members))
+            if (storedAt.TryGetValue(h, out int index))
             {
-                population = Resolve(members, complete);
+                population = Resolve(history[index].SystemAttributes[PopulationAttribute], history, directions.Count);
                 start = h;
                 break;
             }
         }
 
-        for (int k = start; k < generation; k++)
+        if (start < next)
         {
-            population = Survivors([.. population, .. offspring[k]], populationSize, directions);
+            var offspring = new List<FrozenTrial>[next - start];
+            for (int k = 0; k < offspring.Length; k++)
+            {
+                offspring[k] = [];
+            }
+
+            for (int i = 0; i < count; i++)
+            {
+                if (generations[i] >= start && generations[i] < next && IsUsable(history[i], directions.Count))
+                {
+                    offspring[generations[i] - start].Add(history[i]);
+                }
+            }
+
+            for (int k = start; k < next; k++)
+            {
+                population = Survivors([.. population, .. offspring[k - start]], populationSize, directions);
+            }
         }
 
-        return (population, stored.ContainsKey(generation));
+        return new Nsga2Analysis(next, population, storedAt.ContainsKey(next));
     }
 
     /// <summary>
@@ -243,17 +238,49 @@ internal static class Nsga2Population
         return index;
     }
 
-    private static List<FrozenTrial> Resolve(JsonElement members, Dictionary<int, FrozenTrial> complete)
+    /// <summary>The usable trials a stored population names, found by binary search on the number-ordered history.</summary>
+    private static List<FrozenTrial> Resolve(JsonElement members, IReadOnlyList<FrozenTrial> history, int objectives)
     {
         var population = new List<FrozenTrial>(members.GetArrayLength());
         foreach (JsonElement member in members.EnumerateArray())
         {
-            if (member.TryGetInt32(out int number) && complete.TryGetValue(number, out FrozenTrial? trial))
+            if (!member.TryGetInt32(out int number))
             {
-                population.Add(trial);
+                continue;
+            }
+
+            int low = 0, high = history.Count - 1;
+            while (low <= high)
+            {
+                int middle = (low + high) >>> 1;
+                int found = history[middle].Number;
+                if (found == number)
+                {
+                    if (IsUsable(history[middle], objectives))
+                    {
+                        population.Add(history[middle]);
+                    }
+
+                    break;
+                }
+
+                if (found < number)
+                {
+                    low = middle + 1;
+                }
+                else
+                {
+                    high = middle - 1;
+                }
             }
         }
 
         return population;
     }
 }
+
+/// <summary>What <see cref="Nsga2Population.Analyze"/> found: the new trial's generation and its parents' population.</summary>
+/// <param name="Generation">The generation of the new trial.</param>
+/// <param name="Population">P(generation − 1), in trial-number order; empty for generation 0.</param>
+/// <param name="Stored">Whether a trial of this generation already stores the population.</param>
+internal sealed record Nsga2Analysis(int Generation, List<FrozenTrial> Population, bool Stored);

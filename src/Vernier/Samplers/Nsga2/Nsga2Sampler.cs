@@ -27,8 +27,8 @@ namespace Vernier.Samplers.Nsga2;
 /// stores the trial numbers of P(g) as <c>nsga2:population</c>, so later asks read it instead of
 /// replaying every generation, and a resumed study continues exactly. Complete trials of a
 /// generation that finish after the next one has started are not used.</para>
-/// <para>The jointly varied parameters are those every complete trial shares
-/// (<see cref="IntersectionSearchSpace"/>); the others, and mutated ones, are drawn uniformly as by
+/// <para>The jointly varied parameters are those every member of the parents' population shares
+/// (<see cref="IntersectionSearchSpace"/> over it); the others, and mutated ones, are drawn uniformly as by
 /// <see cref="RandomSampler"/>. Each trial's random stream derives from its own number, so parallel
 /// asks breed different children.</para>
 /// </remarks>
@@ -60,20 +60,28 @@ public sealed class Nsga2Sampler : Sampler
     public Nsga2SamplerOptions Options => _options;
 
     /// <inheritdoc />
-    public override void BeforeTrial(SamplerContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        int generation = Nsga2Population.NextGeneration(context.History, _options.PopulationSize, context.Directions.Count);
-        context.SetTrialSystemAttribute(Nsga2Population.GenerationAttribute, JsonSerializer.SerializeToElement(generation));
-    }
-
-    /// <inheritdoc />
+    /// <remarks>
+    /// Reads the history once: records the trial's generation (and, for the first trial of a
+    /// generation, its parents' population) and returns the parameters every member of that
+    /// population shares, together with what it found, for <see cref="SampleRelative"/>.
+    /// </remarks>
     public override IReadOnlyDictionary<string, ParameterDistribution> InferRelativeSearchSpace(SamplerContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return Nsga2Population.NextGeneration(context.History, _options.PopulationSize, context.Directions.Count) == 0
-            ? ImmutableDictionary<string, ParameterDistribution>.Empty
-            : IntersectionSearchSpace.Compute(context.History);
+        Nsga2Analysis analysis = Nsga2Population.Analyze(context.History, _options.PopulationSize, context.Directions);
+        context.SetTrialSystemAttribute(Nsga2Population.GenerationAttribute, JsonSerializer.SerializeToElement(analysis.Generation));
+        if (analysis.Generation == 0)
+        {
+            return ImmutableDictionary<string, ParameterDistribution>.Empty;
+        }
+
+        if (!analysis.Stored)
+        {
+            int[] numbers = [.. analysis.Population.Select(t => t.Number)];
+            context.SetTrialSystemAttribute(Nsga2Population.PopulationAttribute, JsonSerializer.SerializeToElement(numbers));
+        }
+
+        return new Nsga2RelativeSpace(IntersectionSearchSpace.Compute(analysis.Population), analysis);
     }
 
     /// <inheritdoc />
@@ -81,21 +89,16 @@ public sealed class Nsga2Sampler : Sampler
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(searchSpace);
-        int generation = Nsga2Population.NextGeneration(context.History, _options.PopulationSize, context.Directions.Count);
-        if (generation == 0 || searchSpace.Count == 0)
+        Nsga2Analysis analysis = searchSpace is Nsga2RelativeSpace relative
+            ? relative.Analysis
+            : Nsga2Population.Analyze(context.History, _options.PopulationSize, context.Directions);
+        if (analysis.Generation == 0 || searchSpace.Count == 0)
         {
             return ImmutableDictionary<string, double>.Empty;
         }
 
-        var (population, stored) = Nsga2Population.ParentPopulation(context.History, generation, _options.PopulationSize, context.Directions);
-        if (!stored)
-        {
-            int[] numbers = [.. population.Select(t => t.Number)];
-            context.SetTrialSystemAttribute(Nsga2Population.PopulationAttribute, JsonSerializer.SerializeToElement(numbers));
-        }
-
         KeyValuePair<string, ParameterDistribution>[] space = [.. searchSpace.OrderBy(p => p.Key, StringComparer.Ordinal)];
-        List<FrozenTrial> parents = population.FindAll(t => HasAll(t, space));
+        List<FrozenTrial> parents = analysis.Population.FindAll(t => HasAll(t, space));
         if (parents.Count == 0)
         {
             return ImmutableDictionary<string, double>.Empty;
