@@ -3,8 +3,6 @@ using Vernier.Runner.Config;
 using Vernier.Runner.Objectives;
 using Vernier.Runner.Workers;
 using Vernier.Samplers;
-using Vernier.Samplers.CmaEs;
-using Vernier.Samplers.Tpe;
 using Vernier.SearchSpaces;
 using Vernier.Storage;
 using Vernier.Studies;
@@ -31,8 +29,10 @@ public static class StudyComposition
             {
                 "random" => new RandomSampler(),
                 "grid" => new GridSampler(space),
-                "tpe" => new TpeSampler(TpeOptions(strategy.Options)),
-                "cmaes" => new CmaEsSampler(CmaEsOptions(strategy.Options)),
+                "qmc" => QmcStrategy.Create(strategy.Options),
+                "tpe" => TpeStrategy.Create(strategy.Options),
+                "cmaes" => CmaEsStrategy.Create(strategy.Options),
+                "nsga2" => Nsga2Strategy.Create(strategy.Options),
                 _ => throw new VernierException($"unknown sampler '{strategy.Name}'; this build knows {string.Join(", ", SamplerNames)}."),
             };
         }
@@ -40,37 +40,6 @@ public static class StudyComposition
         {
             throw new VernierException($"sampler '{strategy.Name}': {e.Message}", e);
         }
-    }
-
-    /// <summary>The TPE sampler's options from a strategy's option values (keys as in <see cref="Catalog"/>).</summary>
-    private static TpeSamplerOptions TpeOptions(IReadOnlyDictionary<string, object?> options)
-    {
-        var defaults = new TpeSamplerOptions();
-        return new TpeSamplerOptions
-        {
-            StartupTrials = StrategyOptions.Int(options, "n_startup_trials", defaults.StartupTrials),
-            EiCandidates = StrategyOptions.Int(options, "n_ei_candidates", defaults.EiCandidates),
-            Multivariate = StrategyOptions.Bool(options, "multivariate", defaults.Multivariate),
-            Group = StrategyOptions.Bool(options, "group", defaults.Group),
-            ConstantLiar = StrategyOptions.Bool(options, "constant_liar", defaults.ConstantLiar),
-            PriorWeight = StrategyOptions.Double(options, "prior_weight", defaults.PriorWeight),
-            ConsiderEndpoints = StrategyOptions.Bool(options, "consider_endpoints", defaults.ConsiderEndpoints),
-        };
-    }
-
-    /// <summary>The CMA-ES sampler's options from a strategy's option values (keys as in <see cref="Catalog"/>).</summary>
-    private static CmaEsSamplerOptions CmaEsOptions(IReadOnlyDictionary<string, object?> options)
-    {
-        var defaults = new CmaEsSamplerOptions();
-        return new CmaEsSamplerOptions
-        {
-            Sigma0 = StrategyOptions.NullableDouble(options, "sigma0") ?? defaults.Sigma0,
-            NStartupTrials = StrategyOptions.Int(options, "n_startup_trials", defaults.NStartupTrials),
-            PopulationSize = StrategyOptions.NullableInt(options, "popsize") ?? defaults.PopulationSize,
-            IncPopSize = StrategyOptions.Int(options, "inc_popsize", defaults.IncPopSize),
-            WithMargin = StrategyOptions.Bool(options, "with_margin", defaults.WithMargin),
-            RestartStrategy = StrategyOptions.Choice(options, "restart_strategy", defaults.RestartStrategy, ("none", CmaEsRestartStrategy.None), ("ipop", CmaEsRestartStrategy.Ipop)),
-        };
     }
 
     /// <summary>Creates the pruner a definition names.</summary>

@@ -12,8 +12,10 @@ internal static class Catalog
     {
         ["random"] = [],
         ["grid"] = [],
-        ["tpe"] = ["n_startup_trials", "n_ei_candidates", "multivariate", "group", "constant_liar", "prior_weight", "consider_endpoints"],
-        ["cmaes"] = ["sigma0", "n_startup_trials", "popsize", "restart_strategy", "inc_popsize", "with_margin"],
+        ["qmc"] = QmcStrategy.OptionKeys,
+        ["tpe"] = TpeStrategy.OptionKeys,
+        ["cmaes"] = CmaEsStrategy.OptionKeys,
+        ["nsga2"] = Nsga2Strategy.OptionKeys,
     };
 
     /// <summary>The pruners this build has; each lists the option keys it accepts.</summary>

@@ -10,7 +10,7 @@ namespace Vernier.Runner.Config;
 /// </remarks>
 public sealed record StrategyDefinition
 {
-    /// <summary>The sampler's name, e.g. <c>random</c>, <c>grid</c>, <c>tpe</c> or <c>cmaes</c>.</summary>
+    /// <summary>The sampler's name: <c>random</c>, <c>grid</c>, <c>qmc</c>, <c>nsga2</c>, … (see <see cref="StudyComposition.SamplerNames"/>).</summary>
     /// <remarks>The default value is <c>random</c>.</remarks>
     public string Name { get; init; } = "random";
 

@@ -12,8 +12,9 @@ internal static class StrategyOptions
     public static int Int(IReadOnlyDictionary<string, object?> options, string key, int fallback) =>
         NullableInt(options, key) ?? fallback;
 
+    /// <summary>An integer, or null when the key is absent or written as <c>null</c> (meaning "automatic").</summary>
     public static int? NullableInt(IReadOnlyDictionary<string, object?> options, string key) =>
-        !options.TryGetValue(key, out object? value) ? null
+        !options.TryGetValue(key, out object? value) || value is null ? null
         : value switch
         {
             long l when l is >= int.MinValue and <= int.MaxValue => (int)l,
@@ -24,8 +25,9 @@ internal static class StrategyOptions
     public static double Double(IReadOnlyDictionary<string, object?> options, string key, double fallback) =>
         NullableDouble(options, key) ?? fallback;
 
+    /// <summary>A number, or null when the key is absent or written as <c>null</c> (meaning "automatic").</summary>
     public static double? NullableDouble(IReadOnlyDictionary<string, object?> options, string key) =>
-        !options.TryGetValue(key, out object? value) ? null
+        !options.TryGetValue(key, out object? value) || value is null ? null
         : value switch
         {
             long l => l,

@@ -278,7 +278,7 @@ public sealed class StudyDefinitionLoaderTests
             """;
 
         Should.Throw<ConfigException>(() => StudyDefinitionLoader.Parse(Yaml, "s.yaml"))
-            .Message.ShouldBe("s.yaml:9:11: unknown strategy 'grid_free_name_is_not_allowed_here'; allowed: cmaes, grid, random, tpe");
+            .Message.ShouldBe("s.yaml:9:11: unknown strategy 'grid_free_name_is_not_allowed_here'; allowed: cmaes, grid, nsga2, qmc, random, tpe");
 
         StudyDefinition study = StudyDefinitionLoader.Parse(Yaml.Replace("grid_free_name_is_not_allowed_here", "random", StringComparison.Ordinal), "s.yaml");
 
@@ -308,6 +308,31 @@ public sealed class StudyDefinitionLoaderTests
         study.Strategy.Options["prior_weight"].ShouldBe(0.5);
         Should.Throw<ConfigException>(() => StudyDefinitionLoader.Parse(Yaml.Replace("multivariate", "multivariat", StringComparison.Ordinal), "s.yaml"))
             .Message.ShouldContain("multivariat");
+    }
+
+    [Fact]
+    public void Parse_QmcAndNsga2Options_BuildTheirSamplers()
+    {
+        const string Qmc = """
+            space: [{ name: x, type: float, low: 0, high: 1 }]
+            objective: { command: [a], metric: m }
+            strategy: { name: qmc, seed: 3, sequence: halton, scramble: false }
+            """;
+        const string Nsga2 = """
+            space: [{ name: x, type: float, low: 0, high: 1 }]
+            objective: { command: [a], metric: m }
+            strategy: { name: nsga2, population_size: 24, mutation_prob: null, crossover: blx, crossover_prob: 0.8, swapping_prob: 0.3 }
+            """;
+
+        StudyDefinition qmc = StudyDefinitionLoader.Parse(Qmc, "q.yaml");
+        var qmcSampler = (Vernier.Samplers.Qmc.QmcSampler)StudyComposition.CreateSampler(qmc.Strategy, qmc.Space);
+        qmcSampler.Options.Sequence.ShouldBe(Vernier.Samplers.Qmc.QmcSequence.Halton);
+        qmcSampler.Options.Scramble.ShouldBeFalse();
+
+        StudyDefinition nsga2 = StudyDefinitionLoader.Parse(Nsga2, "n.yaml");
+        var options = ((Vernier.Samplers.Nsga2.Nsga2Sampler)StudyComposition.CreateSampler(nsga2.Strategy, nsga2.Space)).Options;
+        (options.PopulationSize, options.MutationProbability, options.Crossover, options.CrossoverProbability, options.SwappingProbability)
+            .ShouldBe((24, (double?)null, Vernier.Samplers.Nsga2.Nsga2Crossover.Blx, 0.8, 0.3));
     }
 
     [Fact]
