@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using Vernier.Bench.Functions;
+using Vernier.Bench.Results;
+using Vernier.Bench.Samplers;
+using Vernier.Samplers;
+using Vernier.Studies;
+using Vernier.Trials;
+
+namespace Vernier.Bench.Timing;
+
+/// <summary>
+/// Sampler time per trial: the wall time of <see cref="Study.AskAsync(Vernier.SearchSpaces.SearchSpace?, CancellationToken)"/>
+/// with the declared space (every parameter is sampled inside the ask) on in-memory storage, with the benchmark
+/// function as the (sub-microsecond) objective, averaged over ranges of trial numbers. Runs one study at a time.
+/// </summary>
+internal static class VernierTiming
+{
+    public const int WarmUpTrials = 30;
+
+    public static async Task<TimingCell> MeasureAsync(string samplerName, BenchFunction function, IReadOnlyList<TimingRange> ranges, ulong seed, CancellationToken cancellationToken)
+    {
+        int trials = ranges.Max(r => r.Last);
+        try
+        {
+            // A short run first so that the measured one does not pay for JIT compilation.
+            await AskTimesAsync(samplerName, function, WarmUpTrials, seed + 1, cancellationToken);
+            double[] times = await AskTimesAsync(samplerName, function, trials, seed, cancellationToken);
+            return new TimingCell(samplerName, function.Name, times.Length, [.. ranges.Select(r => r with { MeanMilliseconds = Mean(times, r) })], null);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return new TimingCell(samplerName, function.Name, 0, [], e.Message);
+        }
+    }
+
+    private static double? Mean(double[] times, TimingRange range) =>
+        range.Last > times.Length ? null : Statistics.Mean(times.AsSpan((range.First - 1)..range.Last));
+
+    private static async Task<double[]> AskTimesAsync(string samplerName, BenchFunction function, int trials, ulong seed, CancellationToken cancellationToken)
+    {
+        Sampler sampler = SamplerVariants.Create(samplerName, function.Space);
+        await using Study study = await Study.Builder($"timing-{samplerName}-{function.Name}")
+            .Minimize().WithSampler(sampler).WithSeed(seed).CreateAsync(cancellationToken);
+        var times = new List<double>(trials);
+        for (int n = 0; n < trials; n++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            Trial trial;
+            try
+            {
+                trial = await study.AskAsync(function.Space, cancellationToken);
+            }
+            catch (SamplerExhaustedException)
+            {
+                break;
+            }
+
+            times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            await study.TellAsync(trial, function.Evaluate(trial.Params), cancellationToken);
+        }
+
+        return [.. times];
+    }
+}
