@@ -43,7 +43,7 @@ internal static class BenchApp
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var catalog = FunctionCatalog.Load(RepoPaths.FunctionsJson);
-            string[] samplerNames = List(parsed.GetValue(samplers)) ?? [.. SamplerVariants.DefaultNames];
+            string[] samplerNames = KnownSamplers(List(parsed.GetValue(samplers)) ?? [.. SamplerVariants.DefaultNames]);
             BenchFunction[] chosen = [.. (List(parsed.GetValue(functions)) ?? [.. catalog.Functions.Select(f => f.Name)]).Select(catalog.Get)];
             ulong[] seedList = [.. Enumerable.Range(0, Positive(parsed.GetValue(seeds), "--seeds")).Select(s => (ulong)s)];
             int[] budgetList = [.. List(parsed.GetValue(budgets))!.Select(b => Positive(int.Parse(b, CultureInfo.InvariantCulture), "--budgets")).Distinct().Order()];
@@ -72,7 +72,7 @@ internal static class BenchApp
             var (json, md) = Reports.Save(parsed.GetValue(output) ?? RepoPaths.ResultsDirectory, report, null);
             Console.WriteLine(Reports.Regret(report));
             Console.Error.WriteLine($"wrote {json} and {md}");
-            return vernier.Any(c => c.Error is not null) ? 1 : 0;
+            return vernier.Any(c => c.Error is not null && !c.NotApplicable) ? 1 : 0;
         });
         return command;
     }
@@ -97,7 +97,7 @@ internal static class BenchApp
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var catalog = FunctionCatalog.Load(RepoPaths.FunctionsJson);
-            string[] samplerNames = List(parsed.GetValue(samplers)) ?? [.. SamplerVariants.DefaultNames];
+            string[] samplerNames = KnownSamplers(List(parsed.GetValue(samplers)) ?? [.. SamplerVariants.DefaultNames]);
             BenchFunction[] chosen = [.. List(parsed.GetValue(functions))!.Select(catalog.Get)];
             TimingRange[] rangeList = [.. List(parsed.GetValue(ranges))!.Select(ParseRange)];
             ulong studySeed = parsed.GetValue(seed);
@@ -142,6 +142,11 @@ internal static class BenchApp
         });
         return command;
     }
+
+    private static string[] KnownSamplers(string[] names) =>
+        names.FirstOrDefault(n => !SamplerVariants.AvailableNames.Contains(n)) is { } unknown
+            ? throw new ArgumentException($"unknown sampler '{unknown}'; this build has {string.Join(", ", SamplerVariants.AvailableNames)}.")
+            : names;
 
     private static async Task<(string? Version, string? Problem)> DetectAsync(string mode, OptunaBridge bridge, CancellationToken cancellationToken)
     {

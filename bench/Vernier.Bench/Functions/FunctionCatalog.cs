@@ -103,24 +103,31 @@ internal sealed class FunctionCatalog
             .All(t => Math.Abs(t.p.UnitPosition(Coordinate(x!, t.p.Name, t.i)) - 0.5) <= CentralTolerance + 1e-12));
 
     /// <summary>
-    /// The shifted variant: the same function on a domain whose numeric bounds all move by the same offset per parameter,
-    /// 10–20 % of the width (log10 width for log parameters; whole numbers for integers) in a direction drawn from a fixed
-    /// seed, so that the optimum is 0.1–0.3 away from the centre but stays inside.
+    /// The shifted variant: the same function on a domain whose numeric bounds both move by one offset per parameter,
+    /// 10–20 % of the width (log10 width for log parameters; a whole number, at least 1, for integers) drawn from a
+    /// fixed seed, in the direction that moves the optimum away from the centre (either way, by the seed, when it is at
+    /// the centre); the optimum stays inside.
     /// </summary>
     public static BenchFunction Shifted(BenchFunction function, JsonArray xStars)
     {
         var random = new RandomStream(RandomStream.StableHash("vernier-bench-shift:" + function.Name));
         var shift = ImmutableDictionary.CreateBuilder<string, double>(StringComparer.Ordinal);
         var parameters = ImmutableArray.CreateBuilder<ParameterDomain>();
-        foreach (ParameterDomain p in function.Parameters)
+        JsonNode firstOptimum = xStars[0]!;
+        for (int i = 0; i < function.Parameters.Length; i++)
         {
-            double sign = random.NextDouble() < 0.5 ? -1.0 : 1.0;
+            ParameterDomain p = function.Parameters[i];
+            double coin = random.NextDouble();
             double fraction = 0.1 + 0.1 * random.NextDouble();
             if (!p.IsNumeric)
             {
                 parameters.Add(p);
                 continue;
             }
+
+            // Move the bounds so that the optimum moves away from the centre; at the centre, either way.
+            double position = p.UnitPosition(Coordinate(firstOptimum, p.Name, i));
+            double sign = Math.Abs(position - 0.5) < 1e-9 ? (coin < 0.5 ? -1.0 : 1.0) : position < 0.5 ? 1.0 : -1.0;
 
             if (p.Log)
             {

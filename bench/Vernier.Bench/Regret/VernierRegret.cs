@@ -15,7 +15,7 @@ namespace Vernier.Bench.Regret;
 internal static class VernierRegret
 {
     /// <summary>The best value after each trial of one run, or why the run failed.</summary>
-    internal sealed record Run(double[] BestSoFar, double Seconds, string? Error);
+    internal sealed record Run(double[] BestSoFar, double Seconds, string? Error, bool NotApplicable = false);
 
     public static async Task<IReadOnlyList<RegretCell>> RunAsync(
         IReadOnlyList<string> samplers, IReadOnlyList<BenchFunction> functions, IReadOnlyList<ulong> seeds, IReadOnlyList<int> budgets,
@@ -60,7 +60,7 @@ internal static class VernierRegret
         }
         catch (VernierException e)
         {
-            return new Run([], 0.0, e.Message);
+            return new Run([], 0.0, e.Message, NotApplicable: true);
         }
 
         var best = new List<double>(budget);
@@ -98,11 +98,10 @@ internal static class VernierRegret
     /// <summary>The cell's regret statistics; the regret at budget k is the best of the first k trials minus f*.</summary>
     public static RegretCell Summarise(string sampler, BenchFunction function, IReadOnlyList<Run> runs, IReadOnlyList<int> budgets)
     {
-        string? error = runs.Select(r => r.Error).FirstOrDefault(e => e is not null);
         double seconds = runs.Sum(r => r.Seconds);
-        if (error is not null)
+        if (runs.FirstOrDefault(r => r.Error is not null) is { } failed)
         {
-            return new RegretCell(sampler, function.Name, [], seconds, error);
+            return new RegretCell(sampler, function.Name, [], seconds, failed.Error, failed.NotApplicable);
         }
 
         var rows = new List<BudgetRegret>();

@@ -105,11 +105,14 @@ internal static class Reports
             }
         }
 
-        string[] errors = [.. r.Vernier.Select(c => ("Vernier", c)).Concat(optuna.Select(c => ("Optuna", c)))
-            .Where(x => x.c.Error is not null).Select(x => $"- {x.Item1} {x.c.Sampler} on {x.c.Function}: {x.c.Error}")];
-        if (errors.Length > 0)
+        var problems = r.Vernier.Select(c => (Side: "Vernier", Cell: c)).Concat(optuna.Select(c => (Side: "Optuna", Cell: c))).Where(x => x.Cell.Error is not null).ToArray();
+        foreach (var (title, notApplicable) in new[] { ("Not applicable", true), ("Errors", false) })
         {
-            md.AppendLine().AppendLine("Errors:").AppendLine().AppendLine(string.Join("\n", errors));
+            string[] lines = [.. problems.Where(x => x.Cell.NotApplicable == notApplicable).Select(x => $"- {x.Side} {x.Cell.Sampler} on {x.Cell.Function}: {x.Cell.Error}")];
+            if (lines.Length > 0)
+            {
+                md.AppendLine().AppendLine(title + ":").AppendLine().AppendLine(string.Join("\n", lines));
+            }
         }
 
         return md.AppendLine().ToString();
@@ -160,7 +163,7 @@ internal static class Reports
             .Where(m => m is double d && !double.IsNaN(d)).Min();
 
     private static string Cell(RegretCell? cell, BudgetRegret? b) =>
-        cell is null ? "—" : cell.Error is not null ? "error" : b is null ? "—" : $"{Num(b.Median)} [{Num(b.P25)}–{Num(b.P75)}]";
+        cell is null ? "—" : cell.NotApplicable ? "n/a" : cell.Error is not null ? "error" : b is null ? "—" : $"{Num(b.Median)} [{Num(b.P25)}–{Num(b.P75)}]";
 
     private static string Ratio(double? numerator, double? denominator) => (numerator, denominator) switch
     {

@@ -21,7 +21,13 @@ internal sealed record DomainInfo(string Name, string Type, double? Low, double?
 internal sealed record BudgetRegret(int Budget, double Median, double P25, double P75, IReadOnlyList<double> Regrets);
 
 /// <summary>One (sampler, function) cell of one library.</summary>
-internal sealed record RegretCell(string Sampler, string Function, IReadOnlyList<BudgetRegret> Budgets, double Seconds, string? Error);
+/// <param name="Sampler">The benchmark's sampler name.</param>
+/// <param name="Function">The function's name.</param>
+/// <param name="Budgets">The regret at each budget (empty when the cell failed or does not apply).</param>
+/// <param name="Seconds">The summed wall time of the cell's runs.</param>
+/// <param name="Error">Why the cell failed, or why it does not apply.</param>
+/// <param name="NotApplicable">The sampler cannot run on this space (e.g. the grid on continuous parameters): not a failure.</param>
+internal sealed record RegretCell(string Sampler, string Function, IReadOnlyList<BudgetRegret> Budgets, double Seconds, string? Error, bool NotApplicable = false);
 
 /// <summary>The output of <c>regret</c>.</summary>
 internal sealed record RegretReport(
