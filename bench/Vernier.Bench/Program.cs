@@ -8,7 +8,7 @@ try
 {
     return await BenchApp.Create().Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
-catch (Exception e) when (e is ArgumentException or InvalidDataException or VernierException)
+catch (Exception e) when (e is ArgumentException or FormatException or InvalidDataException or VernierException)
 {
     Console.Error.WriteLine($"error: {e.Message}");
     return 2;

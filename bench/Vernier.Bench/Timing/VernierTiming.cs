@@ -15,15 +15,17 @@ namespace Vernier.Bench.Timing;
 /// </summary>
 internal static class VernierTiming
 {
-    public const int WarmUpTrials = 30;
+    /// <summary>Trials of the warm-up run: enough for the JIT to promote the hot methods to optimised code.</summary>
+    public const int WarmUpTrials = 200;
 
     public static async Task<TimingCell> MeasureAsync(string samplerName, BenchFunction function, IReadOnlyList<TimingRange> ranges, ulong seed, CancellationToken cancellationToken)
     {
         int trials = ranges.Max(r => r.Last);
         try
         {
-            // A short run first so that the measured one does not pay for JIT compilation.
+            // A short run first, and a pause for the background JIT, so that the measured run does not pay for compilation.
             await AskTimesAsync(samplerName, function, WarmUpTrials, seed + 1, cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(300), cancellationToken);
             double[] times = await AskTimesAsync(samplerName, function, trials, seed, cancellationToken);
             return new TimingCell(samplerName, function.Name, times.Length, [.. ranges.Select(r => r with { MeanMilliseconds = Mean(times, r) })], null);
         }
