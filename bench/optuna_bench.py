@@ -193,7 +193,15 @@ def cmd_timing(args):
         study.tell(trial, f(trial.params))
     means = [None if last > len(times) else 1000.0 * sum(times[first - 1:last]) / (last - first + 1)
              for first, last in ranges]
-    json.dump({"sampler": args.sampler, "function": args.function, "trials": len(times), "mean_ms": means}, sys.stdout)
+    medians = [None if last > len(times) else 1000.0 * median(times[first - 1:last]) for first, last in ranges]
+    json.dump({"sampler": args.sampler, "function": args.function, "trials": len(times), "mean_ms": means,
+               "median_ms": medians}, sys.stdout)
+
+
+def median(values):
+    s = sorted(values)
+    n = len(s)
+    return s[n // 2] if n % 2 else 0.5 * (s[n // 2 - 1] + s[n // 2])
 
 
 def cmd_check(args):

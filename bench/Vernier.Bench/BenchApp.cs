@@ -44,7 +44,7 @@ internal static class BenchApp
         {
             var catalog = FunctionCatalog.Load(RepoPaths.FunctionsJson);
             string[] samplerNames = KnownSamplers(List(parsed.GetValue(samplers)) ?? [.. SamplerVariants.DefaultNames]);
-            BenchFunction[] chosen = [.. (List(parsed.GetValue(functions)) ?? [.. catalog.Functions.Select(f => f.Name)]).Select(catalog.Get)];
+            BenchFunction[] chosen = [.. (List(parsed.GetValue(functions)) ?? [.. catalog.Functions.Select(f => f.Name)]).Distinct().Select(catalog.Get)];
             ulong[] seedList = [.. Enumerable.Range(0, Positive(parsed.GetValue(seeds), "--seeds")).Select(s => (ulong)s)];
             int[] budgetList = [.. List(parsed.GetValue(budgets))!.Select(b => Positive(int.Parse(b, CultureInfo.InvariantCulture), "--budgets")).Distinct().Order()];
             int workers = Positive(parsed.GetValue(parallel), "--parallel");
@@ -98,7 +98,7 @@ internal static class BenchApp
         {
             var catalog = FunctionCatalog.Load(RepoPaths.FunctionsJson);
             string[] samplerNames = KnownSamplers(List(parsed.GetValue(samplers)) ?? [.. SamplerVariants.DefaultNames]);
-            BenchFunction[] chosen = [.. List(parsed.GetValue(functions))!.Select(catalog.Get)];
+            BenchFunction[] chosen = [.. List(parsed.GetValue(functions))!.Distinct().Select(catalog.Get)];
             TimingRange[] rangeList = [.. List(parsed.GetValue(ranges))!.Select(ParseRange)];
             ulong studySeed = parsed.GetValue(seed);
             var bridge = new OptunaBridge(parsed.GetValue(python)!);
@@ -106,6 +106,7 @@ internal static class BenchApp
             MachineInfo machine = Machine.Describe(TimeProvider.System, optunaVersion, optunaVersion is null ? null : bridge.Python);
 
             var vernier = new List<TimingCell>();
+            await VernierTiming.WarmUpAsync(samplerNames, chosen, studySeed, cancellationToken);
             foreach (BenchFunction function in chosen)
             {
                 foreach (string sampler in samplerNames)
@@ -144,9 +145,9 @@ internal static class BenchApp
     }
 
     private static string[] KnownSamplers(string[] names) =>
-        names.FirstOrDefault(n => !SamplerVariants.AvailableNames.Contains(n)) is { } unknown
+        names.Distinct().FirstOrDefault(n => !SamplerVariants.AvailableNames.Contains(n)) is { } unknown
             ? throw new ArgumentException($"unknown sampler '{unknown}'; this build has {string.Join(", ", SamplerVariants.AvailableNames)}.")
-            : names;
+            : [.. names.Distinct()];
 
     private static async Task<(string? Version, string? Problem)> DetectAsync(string mode, OptunaBridge bridge, CancellationToken cancellationToken)
     {

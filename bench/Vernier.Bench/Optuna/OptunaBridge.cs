@@ -111,7 +111,9 @@ internal sealed class OptunaBridge(string python)
 
             JsonObject result = JsonNode.Parse(output)!.AsObject();
             double?[] means = [.. result["mean_ms"]!.AsArray().Select(v => v?.GetValue<double>())];
-            return new TimingCell(sampler, function.Name, result["trials"]!.GetValue<int>(), [.. ranges.Select((r, i) => r with { MeanMilliseconds = means[i] })], null);
+            double?[] medians = [.. result["median_ms"]!.AsArray().Select(v => v?.GetValue<double>())];
+            return new TimingCell(sampler, function.Name, result["trials"]!.GetValue<int>(),
+                [.. ranges.Select((r, i) => r with { MeanMilliseconds = means[i], MedianMilliseconds = medians[i] })], null);
         }
         finally
         {

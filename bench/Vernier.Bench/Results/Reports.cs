@@ -125,7 +125,8 @@ internal static class Reports
         md.AppendLine($"`{t.Command}`").AppendLine();
         md.Append(MachineTable(t.Machine));
         md.AppendLine("Mean wall time of one ask (declared space, in-memory storage, the benchmark function as objective) over each range of trial numbers, " +
-            "in milliseconds; one study at a time. O/V = Optuna time / Vernier time (above 1: Vernier faster).");
+            "in milliseconds: mean (median in brackets; a shared machine's odd pause moves the mean, not the median); one study at a time. " +
+            "O/V = Optuna mean / Vernier mean (above 1: Vernier faster).");
         if (t.OptunaNote is { } note)
         {
             md.AppendLine().AppendLine($"Optuna: {note}");
@@ -139,10 +140,12 @@ internal static class Reports
             TimingCell? oc = optuna.FirstOrDefault(c => c.Sampler == v.Sampler && c.Function == v.Function);
             foreach (TimingRange range in t.Ranges)
             {
-                double? vm = vc?.Ranges.FirstOrDefault(x => x.First == range.First && x.Last == range.Last)?.MeanMilliseconds;
-                double? om = oc?.Ranges.FirstOrDefault(x => x.First == range.First && x.Last == range.Last)?.MeanMilliseconds;
-                string vText = vc is null ? "—" : vc.Error is not null ? "error" : vm is double a ? Ms(a) : "not run";
-                string oText = oc is null ? "—" : oc.Error is not null ? "error" : om is double b ? Ms(b) : $"not run (capped at {oc.Trials})";
+                TimingRange? vr = vc?.Ranges.FirstOrDefault(x => x.First == range.First && x.Last == range.Last);
+                TimingRange? or = oc?.Ranges.FirstOrDefault(x => x.First == range.First && x.Last == range.Last);
+                double? vm = vr?.MeanMilliseconds;
+                double? om = or?.MeanMilliseconds;
+                string vText = vc is null ? "—" : vc.Error is not null ? "error" : vm is double a ? Ms(a) + Median(vr!) : "not run";
+                string oText = oc is null ? "—" : oc.Error is not null ? "error" : om is double b ? Ms(b) + Median(or!) : $"not run (capped at {oc.Trials})";
                 md.AppendLine(CultureInfo.InvariantCulture, $"| {v.Function} | {v.Sampler} | {range.First}–{range.Last} | {vText} | {oText} | {Ratio(om, vm)} |");
             }
         }
@@ -190,6 +193,8 @@ internal static class Reports
 
         return v.ToString("0.##e+0", CultureInfo.InvariantCulture);
     }
+
+    private static string Median(TimingRange range) => range.MedianMilliseconds is double m ? $" ({Ms(m)})" : "";
 
     private static string Ms(double v) => v.ToString(v >= 10 ? "0.0" : v >= 0.1 ? "0.000" : "0.0000", CultureInfo.InvariantCulture);
 

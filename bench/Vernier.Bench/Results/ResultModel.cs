@@ -43,8 +43,8 @@ internal sealed record RegretReport(
     double? OptunaSeconds,
     string? OptunaNote);
 
-/// <summary>Mean sampler time per trial over one range of trial numbers (1-based, inclusive).</summary>
-internal sealed record TimingRange(int First, int Last, double? MeanMilliseconds);
+/// <summary>Sampler time per trial over one range of trial numbers (1-based, inclusive): the mean, and the median (robust to the odd pause of a shared machine).</summary>
+internal sealed record TimingRange(int First, int Last, double? MeanMilliseconds, double? MedianMilliseconds = null);
 
 /// <summary>One (sampler, space) timing run of one library.</summary>
 internal sealed record TimingCell(string Sampler, string Function, int Trials, IReadOnlyList<TimingRange> Ranges, string? Error);

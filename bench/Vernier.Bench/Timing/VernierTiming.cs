@@ -15,19 +15,44 @@ namespace Vernier.Bench.Timing;
 /// </summary>
 internal static class VernierTiming
 {
-    /// <summary>Trials of the warm-up run: enough for the JIT to promote the hot methods to optimised code.</summary>
+    /// <summary>Trials of each warm-up run: enough for the JIT to promote the hot methods to optimised code.</summary>
     public const int WarmUpTrials = 200;
+
+    /// <summary>
+    /// Runs every (sampler, function) briefly, then pauses for the background JIT, so that no measured run pays for
+    /// compilation (a per-run warm-up was not enough: the first measured run was still slow on trials 1–100).
+    /// </summary>
+    public static async Task WarmUpAsync(IReadOnlyList<string> samplers, IReadOnlyList<BenchFunction> functions, ulong seed, CancellationToken cancellationToken)
+    {
+        foreach (BenchFunction function in functions)
+        {
+            foreach (string sampler in samplers)
+            {
+                try
+                {
+                    await AskTimesAsync(sampler, function, WarmUpTrials, seed + 1, cancellationToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // The measured run reports it.
+                }
+            }
+        }
+
+        await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+    }
 
     public static async Task<TimingCell> MeasureAsync(string samplerName, BenchFunction function, IReadOnlyList<TimingRange> ranges, ulong seed, CancellationToken cancellationToken)
     {
         int trials = ranges.Max(r => r.Last);
         try
         {
-            // A short run first, and a pause for the background JIT, so that the measured run does not pay for compilation.
-            await AskTimesAsync(samplerName, function, WarmUpTrials, seed + 1, cancellationToken);
-            await Task.Delay(TimeSpan.FromMilliseconds(300), cancellationToken);
+            // Start every measured run from a collected heap, so that none pays for another's garbage.
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
             double[] times = await AskTimesAsync(samplerName, function, trials, seed, cancellationToken);
-            return new TimingCell(samplerName, function.Name, times.Length, [.. ranges.Select(r => r with { MeanMilliseconds = Mean(times, r) })], null);
+            return new TimingCell(samplerName, function.Name, times.Length, [.. ranges.Select(r => r with { MeanMilliseconds = Mean(times, r), MedianMilliseconds = Median(times, r) })], null);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -37,6 +62,9 @@ internal static class VernierTiming
 
     private static double? Mean(double[] times, TimingRange range) =>
         range.Last > times.Length ? null : Statistics.Mean(times.AsSpan((range.First - 1)..range.Last));
+
+    private static double? Median(double[] times, TimingRange range) =>
+        range.Last > times.Length ? null : Statistics.Quantile(times[(range.First - 1)..range.Last], 0.5);
 
     private static async Task<double[]> AskTimesAsync(string samplerName, BenchFunction function, int trials, ulong seed, CancellationToken cancellationToken)
     {

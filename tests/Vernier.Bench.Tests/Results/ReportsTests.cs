@@ -33,14 +33,14 @@ public class ReportsTests
         {
             Reports.Save(directory, Report(), null);
             var timing = new TimingReport(Machine, "timing", 0, [new TimingRange(1, 100, null)],
-                [new TimingCell("random", "hartmann6", 100, [new TimingRange(1, 100, 0.5)], null)], null, null, null);
+                [new TimingCell("random", "hartmann6", 100, [new TimingRange(1, 100, 0.5, 0.25)], null)], null, null, null);
 
             Reports.Save(directory, null, timing);
 
             string md = File.ReadAllText(Path.Combine(directory, "latest.md"));
             md.ShouldContain("## Regret");
             md.ShouldContain("## Sampler time per trial");
-            md.ShouldContain("| hartmann6 | random | 1–100 | 0.500 | — | — |");
+            md.ShouldContain("| hartmann6 | random | 1–100 | 0.500 (0.250) | — | — |");
         }
         finally
         {
