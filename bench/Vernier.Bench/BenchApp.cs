@@ -144,10 +144,20 @@ internal static class BenchApp
         return command;
     }
 
-    private static string[] KnownSamplers(string[] names) =>
-        names.Distinct().FirstOrDefault(n => !SamplerVariants.AvailableNames.Contains(n)) is { } unknown
-            ? throw new ArgumentException($"unknown sampler '{unknown}'; this build has {string.Join(", ", SamplerVariants.AvailableNames)}.")
-            : [.. names.Distinct()];
+    private static string[] KnownSamplers(string[] names)
+    {
+        if (names.FirstOrDefault(n => !SamplerVariants.AvailableNames.Contains(n)) is { } unknown)
+        {
+            throw new ArgumentException($"unknown sampler '{unknown}'; this build has {string.Join(", ", SamplerVariants.AvailableNames)}.");
+        }
+
+        foreach (string name in names)
+        {
+            SamplerVariants.Strategy(name); // a variant whose options do not load fails here, before any run
+        }
+
+        return [.. names.Distinct()];
+    }
 
     private static async Task<(string? Version, string? Problem)> DetectAsync(string mode, OptunaBridge bridge, CancellationToken cancellationToken)
     {

@@ -15,12 +15,24 @@ public class SamplerVariantsTests
     }
 
     [Fact]
-    public void Strategy_Variant_IsItsSamplerWithOptions()
+    public void Strategy_VariantOfARegisteredSampler_LoadsWithItsOptions()
     {
-        var strategy = SamplerVariants.Strategy("tpe-multivariate");
+        foreach (var (variant, (sampler, _)) in SamplerVariants.Table.Where(v => StudyComposition.SamplerNames.Contains(v.Value.Sampler)))
+        {
+            var strategy = SamplerVariants.Strategy(variant);
 
-        strategy.Name.ShouldBe("tpe");
-        strategy.Options["multivariate"].ShouldBe(true);
+            strategy.Name.ShouldBe(sampler);
+            strategy.Options.ShouldNotBeEmpty(variant);
+        }
+    }
+
+    [Fact]
+    public void Strategy_VariantOfASamplerThisBuildLacks_FailsClearly()
+    {
+        foreach (var (variant, _) in SamplerVariants.Table.Where(v => !StudyComposition.SamplerNames.Contains(v.Value.Sampler)))
+        {
+            Should.Throw<VernierException>(() => SamplerVariants.Strategy(variant)).Message.ShouldContain(variant);
+        }
     }
 
     [Fact]
