@@ -1,0 +1,222 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Vernier.Bench.Functions;
+using Vernier.Bench.Optuna;
+using Vernier.Bench.Regret;
+using Vernier.Bench.Results;
+using Vernier.Bench.Samplers;
+using Vernier.Bench.Timing;
+
+namespace Vernier.Bench;
+
+/// <summary>The harness's commands: <c>regret</c> and <c>timing</c>.</summary>
+internal static class BenchApp
+{
+    public const string DefaultPython = "/usr/bin/python3";
+
+    public static RootCommand Create()
+    {
+        var root = new RootCommand("Vernier's sampler benchmark: regret on the public test functions and sampler time per trial, side by side with Optuna.");
+        root.Subcommands.Add(RegretCommand());
+        root.Subcommands.Add(TimingCommand());
+        return root;
+    }
+
+    private static Command RegretCommand()
+    {
+        var samplers = new Option<string?>("--samplers") { Description = $"Comma-separated sampler names (default: {string.Join(",", SamplerVariants.DefaultNames)}; available: {string.Join(",", SamplerVariants.AvailableNames)}).", HelpName = "A,B" };
+        var functions = new Option<string?>("--functions") { Description = "Comma-separated functions (default: all, including the *_shifted variants).", HelpName = "F,G" };
+        var seeds = new Option<int>("--seeds") { Description = "Seeds 0..N-1 per (sampler, function).", DefaultValueFactory = _ => 20, HelpName = "N" };
+        var budgets = new Option<string>("--budgets") { Description = "Comma-separated trial budgets; one run of the largest gives all.", DefaultValueFactory = _ => "50,200", HelpName = "K,L" };
+        var parallel = Parallel();
+        var optuna = OptunaMode();
+        var optunaSamplers = new Option<string?>("--optuna-samplers") { Description = $"Optuna samplers (default: {string.Join(",", OptunaBridge.SamplerNames)}).", HelpName = "A,B" };
+        var python = Python();
+        var output = Output();
+        var command = new Command("regret", "Median and IQR of regret (best − f*) per (sampler, function) at each budget over the seeds.");
+        foreach (Option option in new Option[] { samplers, functions, seeds, budgets, parallel, optuna, optunaSamplers, python, output })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            var catalog = FunctionCatalog.Load(RepoPaths.FunctionsJson);
+            string[] samplerNames = KnownSamplers(List(parsed.GetValue(samplers)) ?? [.. SamplerVariants.DefaultNames]);
+            BenchFunction[] chosen = [.. (List(parsed.GetValue(functions)) ?? [.. catalog.Functions.Select(f => f.Name)]).Distinct().Select(catalog.Get)];
+            ulong[] seedList = [.. Enumerable.Range(0, Positive(parsed.GetValue(seeds), "--seeds")).Select(s => (ulong)s)];
+            int[] budgetList = [.. List(parsed.GetValue(budgets))!.Select(b => Positive(int.Parse(b, CultureInfo.InvariantCulture), "--budgets")).Distinct().Order()];
+            int workers = Positive(parsed.GetValue(parallel), "--parallel");
+            var bridge = new OptunaBridge(parsed.GetValue(python)!);
+            var (optunaVersion, optunaProblem) = await DetectAsync(parsed.GetValue(optuna)!, bridge, cancellationToken);
+            MachineInfo machine = Machine.Describe(TimeProvider.System, optunaVersion, optunaVersion is null ? null : bridge.Python);
+
+            Console.Error.WriteLine($"regret: {samplerNames.Length} samplers × {chosen.Length} functions × {seedList.Length} seeds, budget {budgetList[^1]}, {workers} workers");
+            long start = Stopwatch.GetTimestamp();
+            IReadOnlyList<RegretCell> vernier = await VernierRegret.RunAsync(samplerNames, chosen, seedList, budgetList, workers, Console.Error.WriteLine, cancellationToken);
+            double vernierSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+
+            IReadOnlyList<RegretCell>? optunaCells = null;
+            double? optunaSeconds = null;
+            if (optunaVersion is not null)
+            {
+                start = Stopwatch.GetTimestamp();
+                string[] names = List(parsed.GetValue(optunaSamplers)) ?? [.. OptunaBridge.SamplerNames];
+                optunaCells = await bridge.RegretAsync(names, chosen, seedList, budgetList, workers, Console.Error.WriteLine, cancellationToken);
+                optunaSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            }
+
+            var report = new RegretReport(machine, CommandLine(), seedList, budgetList, workers,
+                [.. chosen.Select(Reports.Info)], vernier, vernierSeconds, optunaCells, optunaSeconds, optunaProblem);
+            var (json, md) = Reports.Save(parsed.GetValue(output) ?? RepoPaths.ResultsDirectory, report, null);
+            Console.WriteLine(Reports.Regret(report));
+            Console.Error.WriteLine($"wrote {json} and {md}");
+            return vernier.Any(c => c.Error is not null && !c.NotApplicable) ? 1 : 0;
+        });
+        return command;
+    }
+
+    private static Command TimingCommand()
+    {
+        var samplers = new Option<string?>("--samplers") { Description = $"Comma-separated sampler names (default: {string.Join(",", SamplerVariants.DefaultNames)}).", HelpName = "A,B" };
+        var functions = new Option<string>("--functions") { Description = "Comma-separated functions whose spaces to time.", DefaultValueFactory = _ => "hpo_surrogate,hartmann6", HelpName = "F,G" };
+        var ranges = new Option<string>("--ranges") { Description = "Ranges of trial numbers (1-based, inclusive) to average over; the run lasts to the largest.", DefaultValueFactory = _ => "1-100,901-1000,4901-5000", HelpName = "A-B,C-D" };
+        var seed = new Option<ulong>("--seed") { Description = "The study seed.", DefaultValueFactory = _ => 0UL };
+        var optuna = OptunaMode();
+        var optunaSamplers = new Option<string>("--optuna-samplers") { Description = "Optuna samplers to time.", DefaultValueFactory = _ => "tpe", HelpName = "A,B" };
+        var timingTrials = new Option<int?>("--timing-trials") { Description = "Stop Optuna's runs after N trials (its 4,901–5,000 range is slow); ranges beyond N are reported as not run.", HelpName = "N" };
+        var python = Python();
+        var output = Output();
+        var command = new Command("timing", "Sampler time per trial (the ask call) averaged over ranges of trial numbers, one study at a time.");
+        foreach (Option option in new Option[] { samplers, functions, ranges, seed, optuna, optunaSamplers, timingTrials, python, output })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            var catalog = FunctionCatalog.Load(RepoPaths.FunctionsJson);
+            string[] samplerNames = KnownSamplers(List(parsed.GetValue(samplers)) ?? [.. SamplerVariants.DefaultNames]);
+            BenchFunction[] chosen = [.. List(parsed.GetValue(functions))!.Distinct().Select(catalog.Get)];
+            TimingRange[] rangeList = [.. List(parsed.GetValue(ranges))!.Select(ParseRange)];
+            ulong studySeed = parsed.GetValue(seed);
+            var bridge = new OptunaBridge(parsed.GetValue(python)!);
+            var (optunaVersion, optunaProblem) = await DetectAsync(parsed.GetValue(optuna)!, bridge, cancellationToken);
+            MachineInfo machine = Machine.Describe(TimeProvider.System, optunaVersion, optunaVersion is null ? null : bridge.Python);
+
+            var vernier = new List<TimingCell>();
+            await VernierTiming.WarmUpAsync(samplerNames, chosen, studySeed, cancellationToken);
+            foreach (BenchFunction function in chosen)
+            {
+                foreach (string sampler in samplerNames)
+                {
+                    long start = Stopwatch.GetTimestamp();
+                    vernier.Add(await VernierTiming.MeasureAsync(sampler, function, rangeList, studySeed, cancellationToken));
+                    Console.Error.WriteLine($"vernier {sampler} on {function.Name}: {Stopwatch.GetElapsedTime(start).TotalSeconds:0.0} s");
+                }
+            }
+
+            List<TimingCell>? optunaCells = null;
+            int? optunaTrials = null;
+            if (optunaVersion is not null)
+            {
+                optunaTrials = Math.Min(parsed.GetValue(timingTrials) ?? int.MaxValue, rangeList.Max(r => r.Last));
+                optunaCells = [];
+                foreach (BenchFunction function in chosen)
+                {
+                    foreach (string sampler in List(parsed.GetValue(optunaSamplers))!)
+                    {
+                        long start = Stopwatch.GetTimestamp();
+                        optunaCells.Add(await bridge.TimingAsync(sampler, function, optunaTrials.Value, rangeList, studySeed, cancellationToken));
+                        Console.Error.WriteLine($"optuna {sampler} on {function.Name}: {Stopwatch.GetElapsedTime(start).TotalSeconds:0.0} s");
+                    }
+                }
+            }
+
+            var report = new TimingReport(machine, CommandLine(), studySeed, [.. rangeList.Select(r => r with { MeanMilliseconds = null })],
+                vernier, optunaCells, optunaTrials, optunaProblem);
+            var (json, md) = Reports.Save(parsed.GetValue(output) ?? RepoPaths.ResultsDirectory, null, report);
+            Console.WriteLine(Reports.Timing(report));
+            Console.Error.WriteLine($"wrote {json} and {md}");
+            return vernier.Any(c => c.Error is not null) ? 1 : 0;
+        });
+        return command;
+    }
+
+    private static string[] KnownSamplers(string[] names)
+    {
+        if (names.FirstOrDefault(n => !SamplerVariants.AvailableNames.Contains(n)) is { } unknown)
+        {
+            throw new ArgumentException($"unknown sampler '{unknown}'; this build has {string.Join(", ", SamplerVariants.AvailableNames)}.");
+        }
+
+        foreach (string name in names)
+        {
+            SamplerVariants.Strategy(name); // a variant whose options do not load fails here, before any run
+        }
+
+        return [.. names.Distinct()];
+    }
+
+    private static async Task<(string? Version, string? Problem)> DetectAsync(string mode, OptunaBridge bridge, CancellationToken cancellationToken)
+    {
+        if (mode == "off")
+        {
+            return (null, "not run (--optuna off).");
+        }
+
+        var (version, problem) = await bridge.DetectAsync(cancellationToken);
+        if (version is null)
+        {
+            Console.Error.WriteLine($"optuna: skipped ({problem})");
+            return (null, $"skipped: {problem}");
+        }
+
+        if (!File.Exists(RepoPaths.OptunaScript))
+        {
+            return (null, $"skipped: {RepoPaths.OptunaScript} is missing.");
+        }
+
+        Console.Error.WriteLine($"optuna {version} found ({bridge.Python})");
+        return (version, null);
+    }
+
+    private static Option<int> Parallel() => new("--parallel")
+    {
+        Description = "Independent runs at a time (results do not depend on it).",
+        DefaultValueFactory = _ => Environment.ProcessorCount,
+        HelpName = "N",
+    };
+
+    private static Option<string> OptunaMode()
+    {
+        var option = new Option<string>("--optuna") { Description = "auto: run Optuna side by side if the system Python imports it; off: Vernier only.", DefaultValueFactory = _ => "auto" };
+        option.AcceptOnlyFromAmong("auto", "off");
+        return option;
+    }
+
+    private static Option<string> Python() => new("--python") { Description = "The Python to look for Optuna in.", DefaultValueFactory = _ => DefaultPython, HelpName = "PATH" };
+
+    private static Option<string?> Output() => new("--out") { Description = "Where latest.json and latest.md go (default: bench/results).", HelpName = "DIR" };
+
+    private static string[]? List(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? null : text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static int Positive(int value, string option) =>
+        value > 0 ? value : throw new ArgumentException($"{option} must be positive, not {value}.");
+
+    private static TimingRange ParseRange(string text)
+    {
+        string[] parts = text.Split('-');
+        if (parts.Length != 2 || !int.TryParse(parts[0], CultureInfo.InvariantCulture, out int first) || !int.TryParse(parts[1], CultureInfo.InvariantCulture, out int last) || first < 1 || last < first)
+        {
+            throw new ArgumentException($"'{text}' is not a range of trial numbers like 901-1000.");
+        }
+
+        return new TimingRange(first, last, null);
+    }
+
+    private static string CommandLine() =>
+        "dotnet run -c Release --project bench/Vernier.Bench -- " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
+}

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Vernier.Bench.Results;
+
+/// <summary>Where and with what a result was measured.</summary>
+internal sealed record MachineInfo(int Nproc, string CpuModel, string Os, string DotNet, DateTimeOffset Date, string? OptunaVersion, string? Python);
+
+/// <summary>A function as benchmarked: its domain (shifted variants show their moved bounds) and optimum value.</summary>
+internal sealed record FunctionInfo(string Name, string BaseName, double FStar, IReadOnlyList<DomainInfo> Domain, IReadOnlyDictionary<string, double> Shift);
+
+/// <summary>One parameter's domain as given to both libraries.</summary>
+internal sealed record DomainInfo(string Name, string Type, double? Low, double? High, bool Log, IReadOnlyList<object>? Choices);
+
+/// <summary>The regret of one (sampler, function) cell at one budget over all seeds.</summary>
+/// <param name="Budget">The number of trials.</param>
+/// <param name="Median">The median regret.</param>
+/// <param name="P25">The 25th percentile.</param>
+/// <param name="P75">The 75th percentile.</param>
+/// <param name="Regrets">The regret of every seed, in seed order.</param>
+internal sealed record BudgetRegret(int Budget, double Median, double P25, double P75, IReadOnlyList<double> Regrets);
+
+/// <summary>One (sampler, function) cell of one library.</summary>
+/// <param name="Sampler">The benchmark's sampler name.</param>
+/// <param name="Function">The function's name.</param>
+/// <param name="Budgets">The regret at each budget (empty when the cell failed or does not apply).</param>
+/// <param name="Seconds">The summed wall time of the cell's runs.</param>
+/// <param name="Error">Why the cell failed, or why it does not apply.</param>
+/// <param name="NotApplicable">The sampler cannot run on this space (e.g. the grid on continuous parameters): not a failure.</param>
+internal sealed record RegretCell(string Sampler, string Function, IReadOnlyList<BudgetRegret> Budgets, double Seconds, string? Error, bool NotApplicable = false);
+
+/// <summary>The output of <c>regret</c>.</summary>
+internal sealed record RegretReport(
+    MachineInfo Machine,
+    string Command,
+    IReadOnlyList<ulong> Seeds,
+    IReadOnlyList<int> Budgets,
+    int Parallel,
+    IReadOnlyList<FunctionInfo> Functions,
+    IReadOnlyList<RegretCell> Vernier,
+    double VernierSeconds,
+    IReadOnlyList<RegretCell>? Optuna,
+    double? OptunaSeconds,
+    string? OptunaNote);
+
+/// <summary>Sampler time per trial over one range of trial numbers (1-based, inclusive): the mean, and the median (robust to the odd pause of a shared machine).</summary>
+internal sealed record TimingRange(int First, int Last, double? MeanMilliseconds, double? MedianMilliseconds = null);
+
+/// <summary>One (sampler, space) timing run of one library.</summary>
+internal sealed record TimingCell(string Sampler, string Function, int Trials, IReadOnlyList<TimingRange> Ranges, string? Error);
+
+/// <summary>The output of <c>timing</c>.</summary>
+internal sealed record TimingReport(
+    MachineInfo Machine,
+    string Command,
+    ulong Seed,
+    IReadOnlyList<TimingRange> Ranges,
+    IReadOnlyList<TimingCell> Vernier,
+    IReadOnlyList<TimingCell>? Optuna,
+    int? OptunaTrials,
+    string? OptunaNote);
+
+/// <summary>The contents of <c>bench/results/latest.json</c>: the last result of each command.</summary>
+internal sealed record LatestResults(RegretReport? Regret, TimingReport? Timing);
+
+internal static class ResultJson
+{
+    public static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+}
