@@ -22,7 +22,12 @@ public static class IntersectionSearchSpace
     public static ImmutableSortedDictionary<string, ParameterDistribution> Compute(IEnumerable<FrozenTrial> trials, bool includePruned = false)
     {
         ArgumentNullException.ThrowIfNull(trials);
-        Dictionary<string, ParameterDistribution>? shared = null;
+
+        // Called on every ask over the whole history: no allocation per trial. The candidates are
+        // the first counted trial's parameters; each later trial can only remove some.
+        string[]? names = null;
+        ParameterDistribution[]? distributions = null;
+        int alive = 0;
         foreach (FrozenTrial trial in trials)
         {
             if (trial.State != TrialState.Complete && !(includePruned && trial.State == TrialState.Pruned))
@@ -30,23 +35,41 @@ public static class IntersectionSearchSpace
                 continue;
             }
 
-            if (shared is null)
+            if (names is null)
             {
-                shared = trial.Parameters.ToDictionary(p => p.Key, p => p.Value.Distribution);
+                names = [.. trial.Parameters.Keys];
+                distributions = [.. names.Select(n => trial.Parameters[n].Distribution)];
+                alive = names.Length;
                 continue;
             }
 
-            foreach (string name in shared.Keys.ToList())
+            for (int i = 0; i < alive; i++)
             {
-                if (!trial.Parameters.TryGetValue(name, out TrialParameter? parameter) || !parameter.Distribution.Equals(shared[name]))
+                if (!trial.Parameters.TryGetValue(names[i], out TrialParameter? parameter) || !ReferenceEquals(parameter.Distribution, distributions![i]) && !parameter.Distribution.Equals(distributions[i]))
                 {
-                    shared.Remove(name);
+                    // Swap the dead candidate out of the live prefix.
+                    alive--;
+                    (names[i], names[alive]) = (names[alive], names[i]);
+                    (distributions![i], distributions[alive]) = (distributions[alive], distributions[i]);
+                    i--;
                 }
+            }
+
+            if (alive == 0)
+            {
+                break;
             }
         }
 
-        return shared is null
-            ? ImmutableSortedDictionary<string, ParameterDistribution>.Empty.WithComparers(StringComparer.Ordinal)
-            : shared.Where(p => !p.Value.IsSingle).ToImmutableSortedDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        var result = ImmutableSortedDictionary.CreateBuilder<string, ParameterDistribution>(StringComparer.Ordinal);
+        for (int i = 0; i < alive; i++)
+        {
+            if (!distributions![i].IsSingle)
+            {
+                result[names![i]] = distributions[i];
+            }
+        }
+
+        return result.ToImmutable();
     }
 }

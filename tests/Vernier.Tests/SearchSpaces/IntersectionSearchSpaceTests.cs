@@ -25,6 +25,20 @@ public class IntersectionSearchSpaceTests
     }
 
     [Fact]
+    public void Compute_RemovingSeveralParametersInAnyOrder_KeepsExactlyTheSharedOnes()
+    {
+        FrozenTrial[] trials =
+        [
+            Trial(0, TrialState.Complete, ("a", X, 0.1), ("b", X, 0.1), ("c", X, 0.1), ("d", X, 0.1), ("e", X, 0.1)),
+            Trial(1, TrialState.Complete, ("e", X, 0.1), ("c", X, 0.1), ("a", X, 0.1)),
+            Trial(2, TrialState.Complete, ("a", X, 0.1), ("c", new FloatDistribution(0, 1), 0.1), ("e", X, 0.1), ("z", X, 0.3)),
+            Trial(3, TrialState.Complete, ("c", X, 0.1), ("e", X, 0.1)),
+        ];
+        IntersectionSearchSpace.Compute(trials).Keys.ShouldBe(["c", "e"]);
+        IntersectionSearchSpace.Compute(trials.Take(3)).Keys.ShouldBe(["a", "c", "e"]);
+    }
+
+    [Fact]
     public void Compute_OrdersByNameAndLeavesOutSingleValues()
     {
         FrozenTrial[] trials = [Trial(0, TrialState.Complete, ("b", X, 0.5), ("a", N, 3), ("fixed", new FloatDistribution(2, 2), 2))];
