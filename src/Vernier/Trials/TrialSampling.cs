@@ -11,7 +11,7 @@ namespace Vernier.Trials;
 internal sealed class TrialSampling
 {
     private readonly Sampler _sampler;
-    private readonly IReadOnlyDictionary<string, ParameterDistribution> _knownDistributions;
+    private readonly Dictionary<string, ParameterDistribution?> _knownDistributions = new(StringComparer.Ordinal);
     private IReadOnlyDictionary<string, ParameterDistribution> _relativeSpace = ImmutableDictionary<string, ParameterDistribution>.Empty;
     private IReadOnlyDictionary<string, double> _relativeValues = ImmutableDictionary<string, double>.Empty;
 
@@ -19,7 +19,6 @@ internal sealed class TrialSampling
     {
         _sampler = sampler;
         Context = context;
-        _knownDistributions = KnownDistributions(context.History);
     }
 
     public SamplerContext Context { get; }
@@ -37,7 +36,7 @@ internal sealed class TrialSampling
     /// <summary>Chooses an internal value for a parameter: from the relative sample when it covers it, else independently.</summary>
     public double Draw(string name, ParameterDistribution distribution, IReadOnlyDictionary<string, TrialParameter> current)
     {
-        if (_knownDistributions.TryGetValue(name, out ParameterDistribution? known) && !known.IsCompatibleWith(distribution))
+        if (KnownDistribution(name) is { } known && !known.IsCompatibleWith(distribution))
         {
             throw new IncompatibleDistributionException(name, known, distribution, "in an earlier trial of this study");
         }
@@ -57,15 +56,24 @@ internal sealed class TrialSampling
         return value;
     }
 
-    private static Dictionary<string, ParameterDistribution> KnownDistributions(IReadOnlyList<FrozenTrial> history)
+    /// <summary>
+    /// The distribution an earlier trial used for <paramref name="name"/>, or null. Looked up per
+    /// name on demand (usually the first trial has it) rather than by indexing the whole history on every ask.
+    /// </summary>
+    private ParameterDistribution? KnownDistribution(string name)
     {
-        var known = new Dictionary<string, ParameterDistribution>(StringComparer.Ordinal);
-        foreach (FrozenTrial trial in history)
+        if (!_knownDistributions.TryGetValue(name, out ParameterDistribution? known))
         {
-            foreach (var (name, parameter) in trial.Parameters)
+            foreach (FrozenTrial trial in Context.History)
             {
-                known.TryAdd(name, parameter.Distribution);
+                if (trial.Parameters.TryGetValue(name, out TrialParameter? parameter))
+                {
+                    known = parameter.Distribution;
+                    break;
+                }
             }
+
+            _knownDistributions[name] = known;
         }
 
         return known;
