@@ -20,7 +20,41 @@ internal static class BenchApp
         var root = new RootCommand("Vernier's sampler benchmark: regret on the public test functions and sampler time per trial, side by side with Optuna.");
         root.Subcommands.Add(RegretCommand());
         root.Subcommands.Add(TimingCommand());
+        root.Subcommands.Add(ParallelCommand());
         return root;
+    }
+
+    private static Command ParallelCommand()
+    {
+        var sampler = new Option<string>("--sampler") { Description = "The sampler (a model-based one shows the point: its suggestions depend on what has finished).", DefaultValueFactory = _ => "tpe", HelpName = "NAME" };
+        var function = new Option<string>("--function") { Description = "The function to optimize.", DefaultValueFactory = _ => "hartmann6", HelpName = "F" };
+        var trials = new Option<int>("--trials") { Description = "Trials per run.", DefaultValueFactory = _ => 200, HelpName = "N" };
+        var concurrency = new Option<int>("--max-concurrent") { Description = "Workers (and the study's max_concurrent).", DefaultValueFactory = _ => 4, HelpName = "C" };
+        var median = new Option<double>("--median-ms") { Description = "Median trial duration in milliseconds.", DefaultValueFactory = _ => 40.0, HelpName = "MS" };
+        var sigma = new Option<double>("--sigma") { Description = "Spread of the log-normal durations (0: all equal).", DefaultValueFactory = _ => 1.0, HelpName = "S" };
+        var seed = new Option<ulong>("--seed") { Description = "The study seed.", DefaultValueFactory = _ => 0UL };
+        var output = Output();
+        var command = new Command("parallel", "Throughput of deterministic-parallel mode against the free mode on trials of uneven duration, and whether its studies repeat exactly.");
+        foreach (Option option in new Option[] { sampler, function, trials, concurrency, median, sigma, seed, output })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            var catalog = FunctionCatalog.Load(RepoPaths.FunctionsJson);
+            string samplerName = KnownSamplers([parsed.GetValue(sampler)!])[0];
+            var report = await Concurrency.DeterministicThroughput.RunAsync(
+                samplerName, catalog.Get(parsed.GetValue(function)!), Positive(parsed.GetValue(trials), "--trials"), Positive(parsed.GetValue(concurrency), "--max-concurrent"),
+                parsed.GetValue(median), parsed.GetValue(sigma), parsed.GetValue(seed), cancellationToken);
+            string markdown = Concurrency.DeterministicThroughput.Markdown(report, CommandLine());
+            string directory = parsed.GetValue(output) ?? RepoPaths.ResultsDirectory;
+            Concurrency.DeterministicThroughput.Save(directory, report, markdown);
+            Console.WriteLine(markdown);
+            Console.Error.WriteLine($"wrote {Path.Combine(directory, "parallel.json")} and {Path.Combine(directory, "parallel.md")}");
+            return report.DeterministicRunsAgree ? 0 : 1;
+        });
+        return command;
     }
 
     private static Command RegretCommand()
