@@ -109,12 +109,11 @@ internal static class AcquisitionOptimizer
         var trial = new double[dim];
         for (int round = 0; round < 4; round++)
         {
+            // Another round only when a discrete move changed the point.
             bool improved = false;
             if (hasContinuous)
             {
-                double before = value;
                 value = GradientAscent(space, acquisition, point, value, scratch);
-                improved |= value > before + 1e-9;
             }
 
             for (int d = 0; d < dim; d++)
@@ -194,7 +193,7 @@ internal static class AcquisitionOptimizer
             return value;
         }
 
-        for (int iteration = 0; iteration < 30 && step > 1e-4; iteration++)
+        for (int iteration = 0; iteration < 20 && step > 1e-4; iteration++)
         {
             double norm = 0;
             for (int d = 0; d < dim; d++)

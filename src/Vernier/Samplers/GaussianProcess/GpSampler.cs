@@ -37,9 +37,9 @@ public sealed class GpSampler : Sampler
     /// <summary>The system attribute holding the hyperparameters fitted for a trial.</summary>
     public const string HyperparametersAttribute = "gp:hyperparameters";
 
-    private const int MaxFitObservations = 160;
-    private const int ColdFitIterations = 60;
-    private const int WarmFitIterations = 20;
+    private const int MaxFitObservations = 100;
+    private const int ColdFitIterations = 50;
+    private const int WarmFitIterations = 10;
     private const int AnchorCount = 5;
     private const int LocalStarts = 4;
 

@@ -11,6 +11,7 @@ namespace Vernier.Samplers.GaussianProcess;
 internal static class HyperparameterFit
 {
     private const double PenaltyWeight = 10;
+    private const double Sqrt5 = 2.2360679774997896964;
 
     /// <summary>
     /// The log marginal likelihood log p(y | X, θ) of standardized outputs under a zero-mean GP,
@@ -22,7 +23,29 @@ internal static class HyperparameterFit
         int n = y.Length;
         MaternKernel kernel = space.ToKernel(theta);
         int dim = kernel.Dimension;
-        double[] factor = kernel.TrainingMatrix(x, n);
+        double signal = kernel.SignalVariance;
+
+        // One pass over the pairs: K (lower triangle of factor) and, for the gradient, σ² f(s)
+        // (upper triangle of pairs) and σ² df/ds (lower triangle of pairs).
+        var factor = new double[n * n];
+        var pairs = new double[n * n];
+        for (int i = 0; i < n; i++)
+        {
+            ReadOnlySpan<double> xi = x.AsSpan(i * dim, dim);
+            for (int j = 0; j < i; j++)
+            {
+                double s = kernel.SquaredDistance(xi, x.AsSpan(j * dim, dim));
+                double r = Math.Sqrt(s);
+                double e = Math.Exp(-Sqrt5 * r);
+                double k = signal * (1 + (Sqrt5 * r) + (5.0 / 3.0 * s)) * e;
+                factor[(i * n) + j] = k;
+                pairs[(j * n) + i] = k;
+                pairs[(i * n) + j] = signal * (-5.0 / 6.0) * (1 + (Sqrt5 * r)) * e;
+            }
+
+            factor[(i * n) + i] = signal + kernel.NoiseVariance;
+        }
+
         if (!DenseLinearAlgebra.CholeskyInPlace(factor, n))
         {
             return double.NaN;
@@ -45,7 +68,6 @@ internal static class HyperparameterFit
         gradient.Clear();
         double[] lambda = kernel.InverseSquaredLengthScales;
         bool[] categorical = kernel.Categorical;
-        double signal = kernel.SignalVariance;
         double signalGradient = 0;
         double noiseGradient = 0;
         Span<double> lengthGradient = gradient[..dim];
@@ -56,9 +78,8 @@ internal static class HyperparameterFit
             {
                 ReadOnlySpan<double> xj = x.AsSpan(j * dim, dim);
                 double w = (alpha[i] * alpha[j]) - inverse[(i * n) + j];
-                double s = kernel.SquaredDistance(xi, xj);
-                signalGradient += 2 * w * signal * MaternKernel.Shape(s);
-                double c = 2 * w * signal * MaternKernel.ShapeDerivative(s);
+                signalGradient += 2 * w * pairs[(j * n) + i];
+                double c = 2 * w * pairs[(i * n) + j];
                 for (int d = 0; d < dim; d++)
                 {
                     double delta = categorical[d] ? (xi[d] == xj[d] ? 0 : 1) : xi[d] - xj[d];
