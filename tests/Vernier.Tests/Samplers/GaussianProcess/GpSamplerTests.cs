@@ -1,0 +1,149 @@
+using System.Collections.Immutable;
+using Vernier.Distributions;
+using Vernier.Samplers;
+using Vernier.Samplers.GaussianProcess;
+using Vernier.SearchSpaces;
+using Vernier.Studies;
+using Vernier.Trials;
+
+namespace Vernier.Tests.Samplers.GaussianProcess;
+
+public class GpSamplerTests
+{
+    private const double BraninMinimum = 0.397887;
+
+    private static readonly SearchSpace BraninSpace = new(
+    [
+        new ParameterSpec("x0", new FloatDistribution(-5, 10)),
+        new ParameterSpec("x1", new FloatDistribution(0, 15)),
+    ]);
+
+    private static double Branin(IReadOnlyDictionary<string, object?> p)
+    {
+        double x0 = (double)p["x0"]!;
+        double x1 = (double)p["x1"]!;
+        double b = 5.1 / (4 * Math.PI * Math.PI);
+        double c = 5 / Math.PI;
+        double t = 1 / (8 * Math.PI);
+        return Math.Pow(x1 - (b * x0 * x0) + (c * x0) - 6, 2) + (10 * (1 - t) * Math.Cos(x0)) + 10;
+    }
+
+    private static async Task<double> BestBraninAsync(Sampler sampler, ulong seed, bool maximize = false)
+    {
+        StudyBuilder builder = Study.Builder("branin").WithSampler(sampler).WithSeed(seed);
+        await using Study study = await (maximize ? builder.Maximize() : builder).CreateAsync();
+        await study.OptimizeAsync(t => maximize ? -Branin(t.Params) : Branin(t.Params), new OptimizeOptions { NTrials = 40, SearchSpace = BraninSpace });
+        IReadOnlyList<FrozenTrial> trials = await study.GetTrialsAsync();
+        return trials.Where(t => t.State == TrialState.Complete).Min(t => maximize ? -t.Value!.Value : t.Value!.Value);
+    }
+
+    private static double Median(List<double> values)
+    {
+        values.Sort();
+        return values[values.Count / 2];
+    }
+
+    [Fact]
+    public async Task Branin_40Trials_MedianRegretFarBelowRandomSampler()
+    {
+        var gp = new List<double>();
+        var random = new List<double>();
+        for (ulong seed = 1; seed <= 5; seed++)
+        {
+            gp.Add(await BestBraninAsync(new GpSampler(), seed) - BraninMinimum);
+            random.Add(await BestBraninAsync(new RandomSampler(), seed) - BraninMinimum);
+        }
+
+        double gpMedian = Median(gp);
+        double randomMedian = Median(random);
+        gpMedian.ShouldBeLessThan(0.05);
+        gpMedian.ShouldBeLessThan(randomMedian / 10, $"gp {string.Join(", ", gp)} vs random {string.Join(", ", random)}");
+    }
+
+    [Fact]
+    public async Task Branin_Maximized_FindsTheOptimumToo()
+    {
+        double best = await BestBraninAsync(new GpSampler(), seed: 3, maximize: true);
+        (best - BraninMinimum).ShouldBeLessThan(0.1);
+    }
+
+    [Fact]
+    public async Task OutcomeConstraint_ConvergesToTheBestFeasiblePoint()
+    {
+        // Minimize (x − 0.2)² + (y − 0.2)² subject to x ≥ 0.5: optimum 0.09 at (0.5, 0.2).
+        var space = new SearchSpace([new ParameterSpec("x", new FloatDistribution(0, 1)), new ParameterSpec("y", new FloatDistribution(0, 1))]);
+        await using Study study = await Study.Builder("constrained").WithSampler(new GpSampler()).WithSeed(8).CreateAsync();
+        await study.OptimizeAsync(
+            t =>
+            {
+                double x = (double)t.Params["x"]!;
+                double y = (double)t.Params["y"]!;
+                t.ReportConstraints(0.5 - x);
+                return ((x - 0.2) * (x - 0.2)) + ((y - 0.2) * (y - 0.2));
+            },
+            new OptimizeOptions { NTrials = 30, SearchSpace = space });
+        IReadOnlyList<FrozenTrial> trials = await study.GetTrialsAsync();
+        double bestFeasible = trials.Where(t => t.IsFeasible).Min(t => t.Value!.Value);
+        bestFeasible.ShouldBeLessThan(0.1);
+        int feasibleAfterStartup = trials.Skip(10).Count(t => t.IsFeasible);
+        feasibleAfterStartup.ShouldBeGreaterThanOrEqualTo(12, "the model should mostly propose feasible points");
+    }
+
+    [Fact]
+    public async Task AfterStartup_StoresHyperparametersForTheNextTrial()
+    {
+        await using Study study = await Study.Builder("attributes").WithSampler(new GpSampler(new GpSamplerOptions { NStartupTrials = 5 })).WithSeed(1).CreateAsync();
+        await study.OptimizeAsync(t => Branin(t.Params), new OptimizeOptions { NTrials = 8, SearchSpace = BraninSpace });
+        IReadOnlyList<FrozenTrial> trials = await study.GetTrialsAsync();
+        trials.Take(5).ShouldAllBe(t => !t.SystemAttributes.ContainsKey(GpSampler.HyperparametersAttribute));
+        trials.Skip(5).ShouldAllBe(t => t.SystemAttributes.ContainsKey(GpSampler.HyperparametersAttribute));
+    }
+
+    [Fact]
+    public async Task SeveralObjectives_ThrowsAClearError()
+    {
+        await using Study study = await Study.Builder("multi").WithSampler(new GpSampler())
+            .WithDirections(StudyDirection.Minimize, StudyDirection.Maximize).CreateAsync();
+        NotSupportedException error = await Should.ThrowAsync<NotSupportedException>(() => study.AskAsync(BraninSpace));
+        error.Message.ShouldContain("single-objective");
+    }
+
+    [Fact]
+    public void RunningTrial_IsTreatedAsAConstantLiar()
+    {
+        var distribution = new FloatDistribution(0, 1);
+        var history = new List<FrozenTrial>();
+        for (int i = 0; i < 12; i++)
+        {
+            double x = (i + 0.5) / 12;
+            history.Add(Trial(i, TrialState.Complete, x, Math.Sin(7 * x)));
+        }
+
+        var sampler = new GpSampler(new GpSamplerOptions { DeterministicObjective = true });
+        var space = ImmutableDictionary<string, ParameterDistribution>.Empty.Add("x", distribution);
+        double first = sampler.SampleRelative(Context(12, history), space)["x"];
+
+        history.Add(Trial(12, TrialState.Running, first, null));
+        double second = sampler.SampleRelative(Context(13, history, trialNumber: 12), space)["x"];
+        Math.Abs(second - first).ShouldBeGreaterThan(0.01);
+
+        static FrozenTrial Trial(int number, TrialState state, double x, double? value) => new()
+        {
+            TrialId = number,
+            Number = number,
+            State = state,
+            Values = value is double v ? [v] : [],
+            Parameters = ImmutableDictionary<string, TrialParameter>.Empty.Add("x", new TrialParameter(new FloatDistribution(0, 1), x)),
+        };
+
+        static SamplerContext Context(int id, List<FrozenTrial> trials, int trialNumber = 12) =>
+            new(1, [StudyDirection.Minimize], new FrozenTrial { TrialId = id, Number = trialNumber, State = TrialState.Running }, [.. trials]);
+    }
+
+    [Fact]
+    public void Options_OutOfRange_AreRejected()
+    {
+        Should.Throw<ArgumentException>(() => new GpSampler(new GpSamplerOptions { NStartupTrials = -1 })).Message.ShouldContain("NStartupTrials");
+        Should.Throw<ArgumentException>(() => new GpSampler(new GpSamplerOptions { MaxObservations = 2 })).Message.ShouldContain("MaxObservations");
+    }
+}
