@@ -3,6 +3,7 @@ using Vernier.Runner.Config;
 using Vernier.Runner.Objectives;
 using Vernier.Runner.Workers;
 using Vernier.Samplers;
+using Vernier.Samplers.GaussianProcess;
 using Vernier.SearchSpaces;
 using Vernier.Storage;
 using Vernier.Studies;
@@ -29,6 +30,12 @@ public static class StudyComposition
             {
                 "random" => new RandomSampler(),
                 "grid" => new GridSampler(space),
+                "gp" => new GpSampler(new GpSamplerOptions
+                {
+                    NStartupTrials = IntegerOption(strategy, "n_startup_trials") ?? new GpSamplerOptions().NStartupTrials,
+                    DeterministicObjective = BooleanOption(strategy, "deterministic_objective") ?? false,
+                    MaxObservations = IntegerOption(strategy, "max_observations") ?? new GpSamplerOptions().MaxObservations,
+                }),
                 _ => throw new VernierException($"unknown sampler '{strategy.Name}'; this build knows {string.Join(", ", SamplerNames)}."),
             };
         }
@@ -37,6 +44,20 @@ public static class StudyComposition
             throw new VernierException($"sampler '{strategy.Name}': {e.Message}", e);
         }
     }
+
+    /// <summary>An integer option of a strategy, or null when absent.</summary>
+    /// <exception cref="ArgumentException">The option is not an integer.</exception>
+    private static int? IntegerOption(StrategyDefinition strategy, string key) =>
+        !strategy.Options.TryGetValue(key, out object? value) || value is null ? null
+            : value is long l && l is >= int.MinValue and <= int.MaxValue ? (int)l
+            : throw new ArgumentException($"option '{key}' must be an integer, got '{value}'.");
+
+    /// <summary>A true/false option of a strategy, or null when absent.</summary>
+    /// <exception cref="ArgumentException">The option is not a boolean.</exception>
+    private static bool? BooleanOption(StrategyDefinition strategy, string key) =>
+        !strategy.Options.TryGetValue(key, out object? value) || value is null ? null
+            : value is bool b ? b
+            : throw new ArgumentException($"option '{key}' must be true or false, got '{value}'.");
 
     /// <summary>Creates the pruner a definition names.</summary>
     /// <param name="pruner">The pruner's definition.</param>

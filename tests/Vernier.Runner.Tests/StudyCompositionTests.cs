@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Vernier.Distributions;
 using Vernier.Pruners;
 using Vernier.Runner.Config;
@@ -5,6 +6,7 @@ using Vernier.Runner.Objectives;
 using Vernier.Runner.Tests.Support;
 using Vernier.Runner.Workers;
 using Vernier.Samplers;
+using Vernier.Samplers.GaussianProcess;
 using Vernier.SearchSpaces;
 using Vernier.Storage;
 using Vernier.Studies;
@@ -38,7 +40,7 @@ public sealed class StudyCompositionTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     [Fact]
-    public void SamplerNames_AreTheSamplersThisBuildHas() => StudyComposition.SamplerNames.ShouldBe(["random", "grid"]);
+    public void SamplerNames_AreTheSamplersThisBuildHas() => StudyComposition.SamplerNames.ShouldBe(["random", "grid", "gp"]);
 
     [Fact]
     public void CreateSampler_Random_IsARandomSampler() =>
@@ -53,9 +55,32 @@ public sealed class StudyCompositionTests : IDisposable
     }
 
     [Fact]
+    public void CreateSampler_Gp_TakesItsOptions()
+    {
+        var options = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, object?>
+        {
+            ["n_startup_trials"] = 5L,
+            ["deterministic_objective"] = true,
+            ["max_observations"] = 200L,
+        });
+        StudyComposition.CreateSampler(new StrategyDefinition { Name = "gp", Options = options }, Discrete).ShouldBeOfType<GpSampler>();
+    }
+
+    [Fact]
+    public void CreateSampler_GpWithBadOption_ThrowsNamingTheSampler()
+    {
+        var wrongType = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, object?> { ["n_startup_trials"] = "many" });
+        Should.Throw<VernierException>(() => StudyComposition.CreateSampler(new StrategyDefinition { Name = "gp", Options = wrongType }, Discrete))
+            .Message.ShouldBe("sampler 'gp': option 'n_startup_trials' must be an integer, got 'many'.");
+        var outOfRange = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, object?> { ["n_startup_trials"] = -1L });
+        Should.Throw<VernierException>(() => StudyComposition.CreateSampler(new StrategyDefinition { Name = "gp", Options = outOfRange }, Discrete))
+            .Message.ShouldContain("NStartupTrials must be ≥ 0");
+    }
+
+    [Fact]
     public void CreateSampler_UnknownName_ThrowsListingTheKnownNames() =>
         Should.Throw<VernierException>(() => StudyComposition.CreateSampler(new StrategyDefinition { Name = "tpe" }, Discrete))
-            .Message.ShouldBe("unknown sampler 'tpe'; this build knows random, grid.");
+            .Message.ShouldBe("unknown sampler 'tpe'; this build knows random, grid, gp.");
 
     [Fact]
     public void CreateSampler_GridOverAContinuousFloat_ThrowsNamingTheParameter()

@@ -12,6 +12,7 @@ internal static class Catalog
     {
         ["random"] = [],
         ["grid"] = [],
+        ["gp"] = ["n_startup_trials", "deterministic_objective", "max_observations"],
     };
 
     /// <summary>The pruners this build has; each lists the option keys it accepts.</summary>

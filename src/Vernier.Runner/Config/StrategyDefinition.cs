@@ -5,13 +5,13 @@ namespace Vernier.Runner.Config;
 /// <summary>The sampling strategy of a study: which sampler, its seed and its options.</summary>
 /// <remarks>
 /// In a file: <c>strategy: random</c>, or <c>strategy: { name: grid }</c>, or
-/// <c>strategy: { name: random, seed: 42 }</c>. The names and options the loader accepts are
-/// <c>random</c> and <c>grid</c>, neither with options yet; a sampler added later declares its
-/// option keys in the loader's catalog so that a misspelt option is still reported with its position.
+/// <c>strategy: { name: random, seed: 42 }</c>, or <c>strategy: { name: gp, n_startup_trials: 10 }</c>.
+/// The names and option keys the loader accepts are listed in its catalog (<c>random</c>,
+/// <c>grid</c>, <c>gp</c>, …), so that a misspelt option is reported with its position.
 /// </remarks>
 public sealed record StrategyDefinition
 {
-    /// <summary>The sampler's name: <c>random</c> or <c>grid</c>.</summary>
+    /// <summary>The sampler's name: <c>random</c>, <c>grid</c> or <c>gp</c>.</summary>
     /// <remarks>The default value is <c>random</c>.</remarks>
     public string Name { get; init; } = "random";
 

@@ -238,7 +238,7 @@ public sealed class MalformedStudyFileTests
         {
             "unknown strategy, with a suggestion",
             Space + Objective + "strategy: { name: randm, seed: 1 }\n",
-            "study.yaml:3:19: unknown strategy 'randm'; did you mean 'random'? allowed: grid, random"
+            "study.yaml:3:19: unknown strategy 'randm'; did you mean 'random'? allowed: gp, grid, random"
         },
         {
             "negative seed",
