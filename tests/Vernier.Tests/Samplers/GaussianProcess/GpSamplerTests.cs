@@ -90,6 +90,36 @@ public class GpSamplerTests
     }
 
     [Fact]
+    public async Task DiscreteSpace_IntegersStepsAndCategoricals_FindsTheOptimumOnTheGrid()
+    {
+        var space = new SearchSpace(
+        [
+            new ParameterSpec("layers", new IntDistribution(1, 12)),
+            new ParameterSpec("units", new IntDistribution(8, 512, log: true)),
+            new ParameterSpec("dropout", new FloatDistribution(0, 0.5, step: 0.05)),
+            new ParameterSpec("activation", new CategoricalDistribution(["relu", "tanh", "gelu", "elu"])),
+        ]);
+        await using Study study = await Study.Builder("discrete").WithSampler(new GpSampler()).WithSeed(4).CreateAsync();
+        await study.OptimizeAsync(
+            t =>
+            {
+                double layers = (long)t.Params["layers"]!;
+                double units = Math.Log2((long)t.Params["units"]!);
+                double dropout = (double)t.Params["dropout"]!;
+                double penalty = (string)t.Params["activation"]! == "gelu" ? 0 : 1;
+                return ((layers - 7) * (layers - 7) / 10) + ((units - 6) * (units - 6) / 5) + (10 * (dropout - 0.2) * (dropout - 0.2)) + penalty;
+            },
+            new OptimizeOptions { NTrials = 40, SearchSpace = space });
+        IReadOnlyList<FrozenTrial> trials = await study.GetTrialsAsync();
+        foreach (FrozenTrial trial in trials)
+        {
+            space.Validate(trial.Params).ShouldBeEmpty();
+        }
+
+        trials.Min(t => t.Value!.Value).ShouldBeLessThan(0.15);
+    }
+
+    [Fact]
     public async Task AfterStartup_StoresHyperparametersForTheNextTrial()
     {
         await using Study study = await Study.Builder("attributes").WithSampler(new GpSampler(new GpSamplerOptions { NStartupTrials = 5 })).WithSeed(1).CreateAsync();
