@@ -48,6 +48,32 @@ internal sealed class Acquisition
         return value;
     }
 
+    /// <summary>The acquisition values at many points (row-major), computed in batches.</summary>
+    public void ValueBatch(ReadOnlySpan<double> points, Span<double> values)
+    {
+        int count = values.Length;
+        var means = new double[count];
+        var variances = new double[count];
+        values.Clear();
+        if (_objective is not null)
+        {
+            _objective.PredictBatch(points, means, variances);
+            for (int i = 0; i < count; i++)
+            {
+                values[i] += LogExpectedImprovement.Value(means[i], Math.Sqrt(variances[i]), _incumbent);
+            }
+        }
+
+        for (int c = 0; c < _constraints.Length; c++)
+        {
+            _constraints[c].PredictBatch(points, means, variances);
+            for (int i = 0; i < count; i++)
+            {
+                values[i] += LogExpectedImprovement.LogCdf((_thresholds[c] - means[i]) / Math.Sqrt(variances[i]));
+            }
+        }
+    }
+
     /// <summary>The acquisition value at a point and its gradient with respect to the numeric inputs.</summary>
     public double ValueAndGradient(ReadOnlySpan<double> point, Span<double> gradient, Span<double> scratch)
     {

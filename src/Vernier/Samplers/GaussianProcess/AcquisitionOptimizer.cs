@@ -59,10 +59,7 @@ internal static class AcquisitionOptimizer
 
         var scratch = new double[acquisition.ScratchLength];
         var values = new double[total];
-        for (int c = 0; c < total; c++)
-        {
-            values[c] = acquisition.Value(candidates.AsSpan(c * dim, dim), scratch);
-        }
+        acquisition.ValueBatch(candidates, values);
 
         int[] order = new int[total];
         for (int i = 0; i < total; i++)

@@ -81,6 +81,57 @@ internal sealed class GaussianProcessRegressor
     }
 
     /// <summary>
+    /// The posterior means and variances at many points (row-major), in blocks that share each
+    /// row of the Cholesky factor across several right-hand sides — far fewer memory passes
+    /// over the factor than one prediction at a time.
+    /// </summary>
+    /// <param name="points">count × kernel.Dimension values.</param>
+    /// <param name="means">Receives count means.</param>
+    /// <param name="variances">Receives count variances.</param>
+    public void PredictBatch(ReadOnlySpan<double> points, Span<double> means, Span<double> variances)
+    {
+        const int Block = 16;
+        int n = Count;
+        int dim = Kernel.Dimension;
+        int count = means.Length;
+        double signal = Kernel.SignalVariance;
+        double floor = MinimumVariance * signal;
+        var k = new double[Block * n];
+        for (int start = 0; start < count; start += Block)
+        {
+            int size = Math.Min(Block, count - start);
+            for (int b = 0; b < size; b++)
+            {
+                ReadOnlySpan<double> point = points.Slice((start + b) * dim, dim);
+                Span<double> row = k.AsSpan(b * n, n);
+                for (int i = 0; i < n; i++)
+                {
+                    row[i] = Kernel.Covariance(point, _x.AsSpan(i * dim, dim));
+                }
+
+                means[start + b] = DenseLinearAlgebra.Dot(row, _alpha);
+            }
+
+            for (int i = 0; i < n; i++)
+            {
+                ReadOnlySpan<double> li = _cholesky.AsSpan(i * n, i);
+                double diagonal = _cholesky[(i * n) + i];
+                for (int b = 0; b < size; b++)
+                {
+                    Span<double> row = k.AsSpan(b * n, n);
+                    row[i] = (row[i] - DenseLinearAlgebra.Dot(li, row[..i])) / diagonal;
+                }
+            }
+
+            for (int b = 0; b < size; b++)
+            {
+                ReadOnlySpan<double> row = k.AsSpan(b * n, n);
+                variances[start + b] = Math.Max(signal - DenseLinearAlgebra.Dot(row, row), floor);
+            }
+        }
+    }
+
+    /// <summary>
     /// The posterior mean and variance at a point with their gradients with respect to the
     /// numeric inputs (categorical entries of the gradients are left at zero).
     /// </summary>

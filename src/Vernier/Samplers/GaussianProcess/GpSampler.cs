@@ -144,7 +144,7 @@ public sealed class GpSampler : Sampler
         int n = data.Y.Length + (data.Pending.Length / Math.Max(1, space.Dimension));
         int candidates = n <= 200 ? 1024 : Math.Max(256, (int)(1024.0 * 200 * 200 / ((double)n * n)));
         (double[] best, _) = AcquisitionOptimizer.Maximize(
-            space, acquisition, context.CreateRandom("gp:acquisition"), data.Anchors(AnchorCount), candidates, LocalStarts);
+            space, acquisition, context.CreateRandom("gp:acquisition"), data.Anchors(AnchorCount), candidates, n <= 250 ? LocalStarts : LocalStarts / 2);
 
         context.SetTrialSystemAttribute(HyperparametersAttribute, WarmStart.ToJson(space.Key, objectiveTheta, constraintThetas));
         var result = new Dictionary<string, double>(space.Dimension, StringComparer.Ordinal);

@@ -29,6 +29,29 @@ public class GaussianProcessRegressorTests
     }
 
     [Fact]
+    public void PredictBatch_AgreesWithOnePointAtATime()
+    {
+        GaussianProcessRegressor model = NoiselessModel();
+        var scratch = new double[2 * model.Count];
+        const int count = 37;
+        var points = new double[count * 2];
+        for (int i = 0; i < points.Length; i++)
+        {
+            points[i] = (Math.Sin(i * 1.7) + 1) / 2;
+        }
+
+        var means = new double[count];
+        var variances = new double[count];
+        model.PredictBatch(points, means, variances);
+        for (int c = 0; c < count; c++)
+        {
+            (double mean, double variance) = model.Predict(points.AsSpan(2 * c, 2), scratch);
+            means[c].ShouldBe(mean, 1e-12);
+            variances[c].ShouldBe(variance, 1e-12);
+        }
+    }
+
+    [Fact]
     public void PredictWithGradient_MatchesFiniteDifferences()
     {
         GaussianProcessRegressor model = NoiselessModel();
