@@ -1,4 +1,4 @@
-using System.Numerics;
+using System.Runtime.Intrinsics;
 using System.Runtime.InteropServices;
 
 namespace Vernier.Samplers.GaussianProcess;
@@ -99,34 +99,33 @@ internal static class DenseLinearAlgebra
         return inverse;
     }
 
-    /// <summary>The dot product of two spans of equal length.</summary>
+    /// <summary>
+    /// The dot product of two spans of equal length. Sums in four fixed lanes (<see cref="Vector256{T}"/>,
+    /// emulated where the hardware lacks it) and reduces them in a fixed order, so the result is
+    /// the same on every machine whatever its vector width.
+    /// </summary>
     public static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
     {
         int length = x.Length;
         int i = 0;
-        double sum = 0;
-        if (Vector.IsHardwareAccelerated && length >= Vector<double>.Count * 2)
+        Vector256<double> acc0 = Vector256<double>.Zero;
+        Vector256<double> acc1 = Vector256<double>.Zero;
+        ref double xr = ref MemoryMarshal.GetReference(x);
+        ref double yr = ref MemoryMarshal.GetReference(y[..length]);
+        for (; i + 8 <= length; i += 8)
         {
-            ReadOnlySpan<Vector<double>> vx = MemoryMarshal.Cast<double, Vector<double>>(x);
-            ReadOnlySpan<Vector<double>> vy = MemoryMarshal.Cast<double, Vector<double>>(y[..x.Length]);
-            Vector<double> acc0 = Vector<double>.Zero;
-            Vector<double> acc1 = Vector<double>.Zero;
-            int k = 0;
-            for (; k + 1 < vx.Length; k += 2)
-            {
-                acc0 += vx[k] * vy[k];
-                acc1 += vx[k + 1] * vy[k + 1];
-            }
-
-            if (k < vx.Length)
-            {
-                acc0 += vx[k] * vy[k];
-            }
-
-            sum = Vector.Sum(acc0 + acc1);
-            i = vx.Length * Vector<double>.Count;
+            acc0 += Vector256.LoadUnsafe(ref xr, (nuint)i) * Vector256.LoadUnsafe(ref yr, (nuint)i);
+            acc1 += Vector256.LoadUnsafe(ref xr, (nuint)(i + 4)) * Vector256.LoadUnsafe(ref yr, (nuint)(i + 4));
         }
 
+        if (i + 4 <= length)
+        {
+            acc0 += Vector256.LoadUnsafe(ref xr, (nuint)i) * Vector256.LoadUnsafe(ref yr, (nuint)i);
+            i += 4;
+        }
+
+        Vector256<double> acc = acc0 + acc1;
+        double sum = (acc.GetElement(0) + acc.GetElement(1)) + (acc.GetElement(2) + acc.GetElement(3));
         for (; i < length; i++)
         {
             sum += x[i] * y[i];
@@ -140,17 +139,12 @@ internal static class DenseLinearAlgebra
     {
         int length = x.Length;
         int i = 0;
-        if (Vector.IsHardwareAccelerated && length >= Vector<double>.Count)
+        ref double xr = ref MemoryMarshal.GetReference(x);
+        ref double yr = ref MemoryMarshal.GetReference(y[..length]);
+        var va = Vector256.Create(a);
+        for (; i + 4 <= length; i += 4)
         {
-            ReadOnlySpan<Vector<double>> vx = MemoryMarshal.Cast<double, Vector<double>>(x);
-            Span<Vector<double>> vy = MemoryMarshal.Cast<double, Vector<double>>(y[..x.Length]);
-            var va = new Vector<double>(a);
-            for (int k = 0; k < vx.Length; k++)
-            {
-                vy[k] += va * vx[k];
-            }
-
-            i = vx.Length * Vector<double>.Count;
+            (Vector256.LoadUnsafe(ref yr, (nuint)i) + (va * Vector256.LoadUnsafe(ref xr, (nuint)i))).StoreUnsafe(ref yr, (nuint)i);
         }
 
         for (; i < length; i++)
