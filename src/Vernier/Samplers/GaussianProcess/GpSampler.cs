@@ -22,7 +22,7 @@ namespace Vernier.Samplers.GaussianProcess;
 /// jointly by the GP; any other parameter is drawn uniformly at random. Numeric parameters are
 /// modelled in the unit cube of <see cref="UnitScale"/> (log scales in log space; integers and
 /// steps snapped to their grid), categorical ones through a Hamming-distance kernel term.</para>
-/// <para>Trials still running are added to the model with the best value seen so far (a constant
+/// <para>Trials still running are added to the model with the best feasible value seen so far (a constant
 /// liar), so parallel asks spread out. Outcome constraints (<see cref="FrozenTrial.Constraints"/>)
 /// get one GP each; the acquisition adds the log probability of feasibility to log EI over the
 /// best feasible value, and with no feasible trial yet it maximizes the probability of feasibility.</para>
@@ -115,15 +115,14 @@ public sealed class GpSampler : Sampler
         RandomStream fitRandom = context.CreateRandom("gp:fit");
 
         // The objective's model: fit on (a subset of) the completed trials, then condition on
-        // them plus the running trials at the best value seen (constant liar).
+        // them plus the running trials at the best feasible value seen (constant liar).
         double[] objectiveTheta = FitTheta(hyperparameters, warm?.Objective, data.X, data.Y, space.Dimension, fitRandom);
         GaussianProcessRegressor? objective = null;
         double incumbent = 0;
         if (data.HasFeasible)
         {
             incumbent = data.BestFeasible;
-            double lie = data.Y.Min();
-            (double[] x, double[] y) = WithLiars(data.X, data.Y, data.Pending, lie);
+            (double[] x, double[] y) = WithLiars(data.X, data.Y, data.Pending, incumbent);
             objective = GaussianProcessRegressor.Fit(hyperparameters.ToKernel(objectiveTheta), x, y);
         }
 
@@ -136,15 +135,17 @@ public sealed class GpSampler : Sampler
             (double[] values, double threshold) = data.Constraints[c];
             double[]? start = warm is { Constraints: { } stored } && c < stored.Length ? stored[c] : null;
             constraintThetas[c] = FitTheta(hyperparameters, start, data.X, values, space.Dimension, fitRandom);
-            constraintModels[c] = GaussianProcessRegressor.Fit(hyperparameters.ToKernel(constraintThetas[c]), data.X, values);
+            // With no feasible trial the acquisition is the probability of feasibility alone: running
+            // trials then lie with the worst constraint value seen, so parallel asks still spread out.
+            (double[] cx, double[] cy) = data.HasFeasible ? (data.X, values) : WithLiars(data.X, values, data.Pending, values.Max());
+            constraintModels[c] = GaussianProcessRegressor.Fit(hyperparameters.ToKernel(constraintThetas[c]), cx, cy);
             thresholds[c] = threshold;
         }
 
         var acquisition = new Acquisition(objective, incumbent, constraintModels, thresholds);
         int n = data.Y.Length + (data.Pending.Length / Math.Max(1, space.Dimension));
-        int candidates = n <= 200 ? 1024 : Math.Max(256, (int)(1024.0 * 200 * 200 / ((double)n * n)));
         (double[] best, _) = AcquisitionOptimizer.Maximize(
-            space, acquisition, context.CreateRandom("gp:acquisition"), data.Anchors(AnchorCount), candidates, n <= 250 ? LocalStarts : LocalStarts / 2);
+            space, acquisition, context.CreateRandom("gp:acquisition"), data.Anchors(AnchorCount), RandomCandidates(n), n <= 250 ? LocalStarts : LocalStarts / 2);
 
         context.SetTrialSystemAttribute(HyperparametersAttribute, WarmStart.ToJson(space.Key, objectiveTheta, constraintThetas));
         var result = new Dictionary<string, double>(space.Dimension, StringComparer.Ordinal);
@@ -162,6 +163,12 @@ public sealed class GpSampler : Sampler
         ArgumentNullException.ThrowIfNull(context);
         return RandomSampler.Draw(context.CreateRandom("param:" + name), distribution);
     }
+
+    /// <summary>
+    /// How many uniform candidates to screen with n training points: 1024 up to 200 points, then
+    /// fewer (at least 256) so that candidates × n², the cost of their posterior variances, stays bounded.
+    /// </summary>
+    private static int RandomCandidates(int n) => n <= 200 ? 1024 : Math.Max(256, (int)(1024.0 * 200 * 200 / ((double)n * n)));
 
     private static double[] FitTheta(KernelHyperparameters hyperparameters, double[]? warm, double[] x, double[] y, int dim, RandomStream random)
     {

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json;
 using Vernier.Distributions;
 using Vernier.Samplers;
 using Vernier.Samplers.GaussianProcess;
@@ -138,36 +139,42 @@ public class GpSamplerTests
         error.Message.ShouldContain("single-objective");
     }
 
-    [Fact]
-    public void RunningTrial_IsTreatedAsAConstantLiar()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void RunningTrial_IsTreatedAsAConstantLiar(bool allInfeasible)
     {
         var distribution = new FloatDistribution(0, 1);
         var history = new List<FrozenTrial>();
         for (int i = 0; i < 12; i++)
         {
             double x = (i + 0.5) / 12;
-            history.Add(Trial(i, TrialState.Complete, x, Math.Sin(7 * x)));
+            history.Add(Trial(i, TrialState.Complete, x, Math.Sin(7 * x), allInfeasible ? 1 + Math.Cos(5 * x) : null));
         }
 
         var sampler = new GpSampler(new GpSamplerOptions { DeterministicObjective = true });
         var space = ImmutableDictionary<string, ParameterDistribution>.Empty.Add("x", distribution);
         double first = sampler.SampleRelative(Context(12, history), space)["x"];
 
-        history.Add(Trial(12, TrialState.Running, first, null));
-        double second = sampler.SampleRelative(Context(13, history, trialNumber: 12), space)["x"];
+        history.Add(Trial(12, TrialState.Running, first, null, null));
+        double second = sampler.SampleRelative(Context(13, history), space)["x"];
         Math.Abs(second - first).ShouldBeGreaterThan(0.01);
 
-        static FrozenTrial Trial(int number, TrialState state, double x, double? value) => new()
+        static FrozenTrial Trial(int number, TrialState state, double x, double? value, double? constraint) => new()
         {
             TrialId = number,
             Number = number,
             State = state,
             Values = value is double v ? [v] : [],
             Parameters = ImmutableDictionary<string, TrialParameter>.Empty.Add("x", new TrialParameter(new FloatDistribution(0, 1), x)),
+            SystemAttributes = constraint is double c
+                ? ImmutableDictionary<string, JsonElement>.Empty.Add(SystemAttributes.Constraints, JsonSerializer.SerializeToElement(new[] { c }))
+                : ImmutableDictionary<string, JsonElement>.Empty,
         };
 
-        static SamplerContext Context(int id, List<FrozenTrial> trials, int trialNumber = 12) =>
-            new(1, [StudyDirection.Minimize], new FrozenTrial { TrialId = id, Number = trialNumber, State = TrialState.Running }, [.. trials]);
+        // The same trial number both times: the same random streams, so only the running trial differs.
+        static SamplerContext Context(int id, List<FrozenTrial> trials) =>
+            new(1, [StudyDirection.Minimize], new FrozenTrial { TrialId = id, Number = 12, State = TrialState.Running }, [.. trials]);
     }
 
     [Fact]
