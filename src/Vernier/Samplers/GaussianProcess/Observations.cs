@@ -145,17 +145,25 @@ internal sealed class Observations
             constraints[c] = (column, -mean / sd);
         }
 
+        // The most recent running trials (at most a fifth of the observation cap, so many workers
+        // cannot make the model arbitrarily large).
         var pending = new List<double>();
-        foreach (FrozenTrial trial in context.History)
+        int pendingLeft = Math.Max(1, maxObservations / 5);
+        for (int h = context.History.Count - 1; h >= 0 && pendingLeft > 0; h--)
         {
+            FrozenTrial trial = context.History[h];
             if (trial.State == TrialState.Running && space.TryEncode(trial, point))
             {
-                foreach (double v in point)
+                for (int d = dim - 1; d >= 0; d--)
                 {
-                    pending.Add(v);
+                    pending.Add(point[d]);
                 }
+
+                pendingLeft--;
             }
         }
+
+        pending.Reverse();
 
         return new Observations(dim, x, y, feasible, violation, constraints, [.. pending]);
     }
