@@ -1,5 +1,6 @@
-using System.Runtime.Intrinsics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Vernier.Samplers.GaussianProcess;
 
@@ -15,6 +16,7 @@ internal static class DenseLinearAlgebra
     /// L with A = L Lᵀ (the strict upper triangle is zeroed). Returns false when A is not
     /// numerically positive definite.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool CholeskyInPlace(double[] a, int n)
     {
         for (int i = 0; i < n; i++)
@@ -41,6 +43,7 @@ internal static class DenseLinearAlgebra
     }
 
     /// <summary>Solves L v = b in place (forward substitution) with L lower triangular, row-major.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SolveLower(double[] l, int n, Span<double> b)
     {
         for (int i = 0; i < n; i++)
@@ -51,6 +54,7 @@ internal static class DenseLinearAlgebra
     }
 
     /// <summary>Solves Lᵀ w = b in place (back substitution) with L lower triangular, row-major.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SolveLowerTransposed(double[] l, int n, Span<double> b)
     {
         for (int i = n - 1; i >= 0; i--)
@@ -65,6 +69,7 @@ internal static class DenseLinearAlgebra
     }
 
     /// <summary>The inverse of A = L Lᵀ as a full symmetric n×n matrix.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double[] InverseFromCholesky(double[] l, int n)
     {
         // Rows of M = L⁻¹ (lower triangular), then A⁻¹ = Mᵀ M; entry (i, j) = Σ_k M[k,i] M[k,j].
@@ -104,6 +109,7 @@ internal static class DenseLinearAlgebra
     /// emulated where the hardware lacks it) and reduces them in a fixed order, so the result is
     /// the same on every machine whatever its vector width.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
     {
         int length = x.Length;
@@ -135,6 +141,7 @@ internal static class DenseLinearAlgebra
     }
 
     /// <summary>y += a x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Axpy(double a, ReadOnlySpan<double> x, Span<double> y)
     {
         int length = x.Length;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Vernier.Samplers.GaussianProcess;
 
 /// <summary>
@@ -64,6 +66,7 @@ internal sealed class GaussianProcessRegressor
     /// <summary>The posterior mean and variance of the latent function at a point.</summary>
     /// <param name="point">The point (kernel.Dimension values).</param>
     /// <param name="scratch">At least <see cref="Count"/> doubles of workspace.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (double Mean, double Variance) Predict(ReadOnlySpan<double> point, Span<double> scratch)
     {
         int n = Count;
@@ -88,6 +91,7 @@ internal sealed class GaussianProcessRegressor
     /// <param name="points">count × kernel.Dimension values.</param>
     /// <param name="means">Receives count means.</param>
     /// <param name="variances">Receives count variances.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void PredictBatch(ReadOnlySpan<double> points, Span<double> means, Span<double> variances)
     {
         const int Block = 16;
@@ -139,6 +143,7 @@ internal sealed class GaussianProcessRegressor
     /// <param name="meanGradient">Receives ∂μ/∂x (kernel.Dimension values).</param>
     /// <param name="varianceGradient">Receives ∂σ²/∂x (kernel.Dimension values).</param>
     /// <param name="scratch">At least 2·<see cref="Count"/> doubles of workspace.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (double Mean, double Variance) PredictWithGradient(ReadOnlySpan<double> point, Span<double> meanGradient, Span<double> varianceGradient, Span<double> scratch)
     {
         int n = Count;

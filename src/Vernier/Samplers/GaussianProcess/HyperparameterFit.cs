@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.Optimization;
 
@@ -18,6 +19,7 @@ internal static class HyperparameterFit
     /// with its gradient with respect to θ written to <paramref name="gradient"/>. Returns
     /// <see cref="double.NaN"/> when the covariance is not positive definite.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double LogMarginalLikelihood(KernelHyperparameters space, ReadOnlySpan<double> theta, double[] x, double[] y, Span<double> gradient)
     {
         int n = y.Length;

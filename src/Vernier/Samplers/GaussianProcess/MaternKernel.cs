@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Vernier.Samplers.GaussianProcess;
 
 /// <summary>
@@ -35,6 +37,7 @@ internal sealed class MaternKernel
     public int Dimension => Categorical.Length;
 
     /// <summary>r² between two points.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double SquaredDistance(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         double s = 0;
@@ -67,6 +70,7 @@ internal sealed class MaternKernel
     }
 
     /// <summary>The n×n training covariance K + noise·I for n points stored row-major in <paramref name="x"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double[] TrainingMatrix(double[] x, int n)
     {
         int dim = Dimension;
