@@ -67,6 +67,24 @@ public sealed class StudyCompositionTests : IDisposable
     }
 
     [Fact]
+    public void CreateSampler_GpFromAStudyFile_ReadsItsOptions()
+    {
+        const string yaml = """
+            name: gp-demo
+            space:
+              lr: { type: float, low: 1.0e-5, high: 0.1, log: true }
+              layers: { type: int, low: 1, high: 6 }
+              activation: { type: categorical, choices: [relu, tanh] }
+            strategy: { name: gp, seed: 1, n_startup_trials: 10, deterministic_objective: false, max_observations: 300 }
+            objective: { command: [python3, train.py], metric: val_loss }
+            """;
+        StudyDefinition definition = StudyDefinitionLoader.Parse(yaml, "study.yaml");
+
+        definition.Strategy.Options.Keys.ShouldBe(["deterministic_objective", "max_observations", "n_startup_trials"]);
+        StudyComposition.CreateSampler(definition.Strategy, definition.Space).ShouldBeOfType<GpSampler>().Name.ShouldBe("gp");
+    }
+
+    [Fact]
     public void CreateSampler_GpWithBadOption_ThrowsNamingTheSampler()
     {
         var wrongType = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, object?> { ["n_startup_trials"] = "many" });
