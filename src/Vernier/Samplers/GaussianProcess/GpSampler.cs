@@ -110,6 +110,21 @@ public sealed class GpSampler : Sampler
             return ImmutableDictionary<string, double>.Empty;
         }
 
+        try
+        {
+            return SampleWithModel(context, space, data);
+        }
+        catch (InvalidOperationException)
+        {
+            // The covariance could not be factored even with jitter (degenerate data): sample this
+            // trial at random rather than fail it.
+            return ImmutableDictionary<string, double>.Empty;
+        }
+    }
+
+    private IReadOnlyDictionary<string, double> SampleWithModel(SamplerContext context, EncodedSpace space, Observations data)
+    {
+
         WarmStart? warm = WarmStart.Find(context.History, space.Key);
         var hyperparameters = new KernelHyperparameters(space.Categorical, fitNoise: !_deterministic);
         RandomStream fitRandom = context.CreateRandom("gp:fit");

@@ -105,6 +105,12 @@ internal sealed class Observations
         }
 
         Standardize(y);
+        if (!y.All(double.IsFinite))
+        {
+            // Values so large that their spread overflows: leave this trial to random sampling.
+            return null;
+        }
+
         int n = y.Length;
         var feasible = new bool[n];
         var violation = new double[n];

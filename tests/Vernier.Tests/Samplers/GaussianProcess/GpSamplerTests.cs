@@ -121,6 +121,18 @@ public class GpSamplerTests
     }
 
     [Fact]
+    public async Task ExtremeAndConstantValues_DoNotBreakSampling()
+    {
+        await using Study huge = await Study.Builder("huge").WithSampler(new GpSampler(new GpSamplerOptions { NStartupTrials = 3 })).WithSeed(2).CreateAsync();
+        await huge.OptimizeAsync(t => (double)t.Params["x0"]! * 1e307, new OptimizeOptions { NTrials = 8, SearchSpace = BraninSpace });
+        (await huge.GetTrialsAsync()).ShouldAllBe(t => t.State == TrialState.Complete);
+
+        await using Study flat = await Study.Builder("flat").WithSampler(new GpSampler(new GpSamplerOptions { NStartupTrials = 3 })).WithSeed(2).CreateAsync();
+        await flat.OptimizeAsync(_ => 1.0, new OptimizeOptions { NTrials = 8, SearchSpace = BraninSpace });
+        (await flat.GetTrialsAsync()).ShouldAllBe(t => t.State == TrialState.Complete);
+    }
+
+    [Fact]
     public async Task AfterStartup_StoresHyperparametersForTheNextTrial()
     {
         await using Study study = await Study.Builder("attributes").WithSampler(new GpSampler(new GpSamplerOptions { NStartupTrials = 5 })).WithSeed(1).CreateAsync();
