@@ -42,6 +42,7 @@ public sealed class GpSampler : Sampler
     private const int WarmFitIterations = 10;
     private const int AnchorCount = 5;
     private const int LocalStarts = 4;
+    private const int MaxModelAttempts = 2;
 
     private readonly int _startupTrials;
     private readonly bool _deterministic;
@@ -98,8 +99,10 @@ public sealed class GpSampler : Sampler
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(searchSpace);
-        if (searchSpace.Count == 0 || context.Directions.Count != 1)
+        if (searchSpace.Count == 0 || context.Directions.Count != 1 || context.Attempt >= MaxModelAttempts)
         {
+            // Also when the model's proposals hit a forbidden combination twice: the model would
+            // likely propose the same region again, so the redraws are random.
             return ImmutableDictionary<string, double>.Empty;
         }
 

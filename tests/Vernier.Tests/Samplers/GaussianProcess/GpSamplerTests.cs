@@ -133,6 +133,23 @@ public class GpSamplerTests
     }
 
     [Fact]
+    public async Task ForbiddenRegionAroundTheOptimum_TrialsStillGetAllowedParameters()
+    {
+        // The unconstrained optimum (0.5, 0.5) is forbidden: the model keeps proposing near it, and
+        // after two forbidden model proposals the trial is drawn at random instead of failing.
+        var space = new SearchSpace(
+            [new ParameterSpec("x", new FloatDistribution(0, 1)), new ParameterSpec("y", new FloatDistribution(0, 1))],
+            [new ForbiddenCombination(Condition.All(Condition.Compare("x", Comparison.GreaterThan, 0.3), Condition.Compare("x", Comparison.LessThan, 0.7)))]);
+        await using Study study = await Study.Builder("forbidden").WithSampler(new GpSampler()).WithSeed(6).CreateAsync();
+        await study.OptimizeAsync(
+            t => Math.Pow((double)t.Params["x"]! - 0.5, 2) + Math.Pow((double)t.Params["y"]! - 0.5, 2),
+            new OptimizeOptions { NTrials = 25, SearchSpace = space });
+        IReadOnlyList<FrozenTrial> trials = await study.GetTrialsAsync();
+        trials.ShouldAllBe(t => t.State == TrialState.Complete);
+        trials.ShouldAllBe(t => (double)t.Params["x"]! <= 0.3 || (double)t.Params["x"]! >= 0.7);
+    }
+
+    [Fact]
     public async Task AfterStartup_StoresHyperparametersForTheNextTrial()
     {
         await using Study study = await Study.Builder("attributes").WithSampler(new GpSampler(new GpSamplerOptions { NStartupTrials = 5 })).WithSeed(1).CreateAsync();
