@@ -31,6 +31,7 @@ public static class StudyComposition
                 "grid" => new GridSampler(space),
                 "qmc" => QmcStrategy.Create(strategy.Options),
                 "tpe" => TpeStrategy.Create(strategy.Options),
+                "gp" => GpStrategy.Create(strategy.Options),
                 "cmaes" => CmaEsStrategy.Create(strategy.Options),
                 "nsga2" => Nsga2Strategy.Create(strategy.Options),
                 _ => throw new VernierException($"unknown sampler '{strategy.Name}'; this build knows {string.Join(", ", SamplerNames)}."),

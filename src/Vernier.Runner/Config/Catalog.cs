@@ -14,6 +14,7 @@ internal static class Catalog
         ["grid"] = [],
         ["qmc"] = QmcStrategy.OptionKeys,
         ["tpe"] = TpeStrategy.OptionKeys,
+        ["gp"] = GpStrategy.OptionKeys,
         ["cmaes"] = CmaEsStrategy.OptionKeys,
         ["nsga2"] = Nsga2Strategy.OptionKeys,
     };
