@@ -14,7 +14,12 @@ namespace Vernier.Runner;
 public static class StudyComposition
 {
     /// <summary>The sampler names this build knows, for config files and <c>--sampler</c>.</summary>
-    public static IReadOnlyList<string> SamplerNames { get; } = [.. Catalog.Strategies.Keys];
+    public static IReadOnlyList<string> SamplerNames { get; } = [.. Catalog.Strategies.Keys.Where(n => !Catalog.StrategyAliases.ContainsKey(n))];
+
+    /// <summary>The canonical sampler name for a name or an alias (<c>bayesian</c> is <c>auto</c>), or null when this build has no such sampler.</summary>
+    /// <param name="name">A name from a file or the command line.</param>
+    public static string? ResolveSamplerName(string name) =>
+        Catalog.Strategies.ContainsKey(name) ? Catalog.CanonicalStrategy(name) : null;
 
     /// <summary>Creates the sampler a strategy names.</summary>
     /// <param name="strategy">The strategy.</param>
@@ -25,7 +30,7 @@ public static class StudyComposition
         ArgumentNullException.ThrowIfNull(strategy);
         try
         {
-            return strategy.Name switch
+            return Catalog.CanonicalStrategy(strategy.Name) switch
             {
                 "random" => new RandomSampler(),
                 "grid" => new GridSampler(space),
@@ -34,6 +39,7 @@ public static class StudyComposition
                 "gp" => GpStrategy.Create(strategy.Options),
                 "cmaes" => CmaEsStrategy.Create(strategy.Options),
                 "nsga2" => Nsga2Strategy.Create(strategy.Options),
+                "auto" => AutoStrategy.Create(strategy.Options),
                 _ => throw new VernierException($"unknown sampler '{strategy.Name}'; this build knows {string.Join(", ", SamplerNames)}."),
             };
         }

@@ -122,9 +122,10 @@ internal static class SearchCommand
 
     private static StudyDefinition Override(StudyDefinition definition, string? sampler, ulong? seed, int? trials, double? timeout, int? maxConcurrent)
     {
-        if (sampler is not null && !StudyComposition.SamplerNames.Contains(sampler))
+        if (sampler is not null)
         {
-            throw new CliException($"--sampler '{sampler}' is not a sampler; choose one of {string.Join(", ", StudyComposition.SamplerNames)}.");
+            sampler = StudyComposition.ResolveSamplerName(sampler)
+                ?? throw new CliException($"--sampler '{sampler}' is not a sampler; choose one of {string.Join(", ", StudyComposition.SamplerNames)} (bayesian is another name for auto).");
         }
 
         if (trials is < 1 || timeout is <= 0 || maxConcurrent is < 1)

@@ -17,7 +17,18 @@ internal static class Catalog
         ["gp"] = GpStrategy.OptionKeys,
         ["cmaes"] = CmaEsStrategy.OptionKeys,
         ["nsga2"] = Nsga2Strategy.OptionKeys,
+        ["auto"] = AutoStrategy.OptionKeys,
+        ["bayesian"] = AutoStrategy.OptionKeys,
     };
+
+    /// <summary>Other names for strategies: a file may write either, and the definition holds the canonical one.</summary>
+    public static readonly IReadOnlyDictionary<string, string> StrategyAliases = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["bayesian"] = "auto",
+    };
+
+    /// <summary>The canonical name of a strategy name or alias.</summary>
+    public static string CanonicalStrategy(string name) => StrategyAliases.TryGetValue(name, out string? canonical) ? canonical : name;
 
     /// <summary>The pruners this build has; each lists the option keys it accepts.</summary>
     public static readonly IReadOnlyDictionary<string, string[]> Pruners = new Dictionary<string, string[]>(StringComparer.Ordinal)

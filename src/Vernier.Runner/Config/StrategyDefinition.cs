@@ -11,8 +11,8 @@ namespace Vernier.Runner.Config;
 public sealed record StrategyDefinition
 {
     /// <summary>The sampler's name: <c>random</c>, <c>grid</c>, <c>qmc</c>, <c>nsga2</c>, … (see <see cref="StudyComposition.SamplerNames"/>).</summary>
-    /// <remarks>The default value is <c>random</c>.</remarks>
-    public string Name { get; init; } = "random";
+    /// <remarks>The default value is <c>auto</c>: a sampler chosen from the objectives, the space and the history.</remarks>
+    public string Name { get; init; } = "auto";
 
     /// <summary>The study seed from which every trial's random stream derives.</summary>
     /// <remarks>The default value is <see langword="null"/>: the caller picks a seed (and should record it).</remarks>

@@ -182,7 +182,7 @@ public static class StudyDefinitionLoader
                 "give it a step, or make it categorical");
         }
 
-        return new StrategyDefinition { Name = name, Seed = seed, Options = options };
+        return new StrategyDefinition { Name = Catalog.CanonicalStrategy(name), Seed = seed, Options = options };
     }
 
     /// <summary>Reads <c>strategy</c> or <c>pruner</c>: a bare name, or a mapping with <c>name</c> and the options the catalog lists for that name.</summary>

@@ -38,7 +38,7 @@ public sealed class ConfigHashTests
               - when: { opt: adam }
                 set: { momentum: 0 }
               - forbid: { lr: { gt: 0.05 }, opt: sgd }
-            strategy: { seed: 42 }
+            strategy: { seed: 42, name: random }
             objective:
               command: python3 train.py
               metric: val_loss

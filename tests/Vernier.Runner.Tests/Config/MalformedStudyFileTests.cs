@@ -148,7 +148,7 @@ public sealed class MalformedStudyFileTests
         {
             "strategy given as a list",
             Space + Objective + "strategy: [random]\n",
-            "study.yaml:3:11: 'strategy' must be a name or a mapping, got a list; write e.g. strategy: { name: random }"
+            "study.yaml:3:11: 'strategy' must be a name or a mapping, got a list; write e.g. strategy: { name: auto }"
         },
         {
             "conditions forming a cycle",
@@ -253,7 +253,7 @@ public sealed class MalformedStudyFileTests
         {
             "unknown strategy, with a suggestion",
             Space + Objective + "strategy: { name: randm, seed: 1 }\n",
-            "study.yaml:3:19: unknown strategy 'randm'; did you mean 'random'? allowed: cmaes, gp, grid, nsga2, qmc, random, tpe"
+            "study.yaml:3:19: unknown strategy 'randm'; did you mean 'random'? allowed: auto, bayesian, cmaes, gp, grid, nsga2, qmc, random, tpe"
         },
         {
             "negative seed",

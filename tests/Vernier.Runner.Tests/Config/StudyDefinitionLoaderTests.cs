@@ -246,7 +246,7 @@ public sealed class StudyDefinitionLoaderTests
         study.Name.ShouldBe("quick");
         study.Storage.ShouldBeNull();
         study.Space.Constraints.ShouldBeEmpty();
-        study.Strategy.Name.ShouldBe("random");
+        study.Strategy.Name.ShouldBe("auto");
         study.Strategy.Seed.ShouldBeNull();
         study.Strategy.Options.ShouldBeEmpty();
         study.Pruner.Name.ShouldBe("none");
@@ -278,7 +278,7 @@ public sealed class StudyDefinitionLoaderTests
             """;
 
         Should.Throw<ConfigException>(() => StudyDefinitionLoader.Parse(Yaml, "s.yaml"))
-            .Message.ShouldBe("s.yaml:9:11: unknown strategy 'grid_free_name_is_not_allowed_here'; allowed: cmaes, gp, grid, nsga2, qmc, random, tpe");
+            .Message.ShouldBe("s.yaml:9:11: unknown strategy 'grid_free_name_is_not_allowed_here'; allowed: auto, bayesian, cmaes, gp, grid, nsga2, qmc, random, tpe");
 
         StudyDefinition study = StudyDefinitionLoader.Parse(Yaml.Replace("grid_free_name_is_not_allowed_here", "random", StringComparison.Ordinal), "s.yaml");
 
@@ -355,6 +355,17 @@ public sealed class StudyDefinitionLoaderTests
     }
 
     [Fact]
+    public void Parse_BayesianStrategy_IsTheAutoSampler()
+    {
+        StudyDefinition study = StudyDefinitionLoader.Parse(
+            "space: { x: { type: int, low: 0, high: 1 } }\nobjective: { callable: 'a.dll:T.M' }\nstrategy: { name: bayesian, gp_trials: 40 }\n",
+            "s.yaml");
+
+        study.Strategy.Name.ShouldBe("auto");
+        StudyComposition.CreateSampler(study.Strategy, study.Space).ShouldBeOfType<Vernier.Samplers.Auto.AutoSampler>();
+    }
+
+    [Fact]
     public void Parse_SeedAboveLongRange_IsAccepted()
     {
         StudyDefinition study = StudyDefinitionLoader.Parse(
@@ -362,7 +373,7 @@ public sealed class StudyDefinitionLoaderTests
             "s.yaml");
 
         study.Strategy.Seed.ShouldBe(ulong.MaxValue);
-        study.Strategy.Name.ShouldBe("random");
+        study.Strategy.Name.ShouldBe("auto");
     }
 
     [Fact]

@@ -1,0 +1,20 @@
+namespace Vernier.Samplers.Auto;
+
+/// <summary>Options of the <see cref="AutoSampler"/>. Every option has a documented default.</summary>
+public sealed class AutoSamplerOptions
+{
+    /// <summary>
+    /// How many complete trials a numeric single-objective study runs with the Gaussian-process
+    /// sampler before it hands over to CMA-ES (warm-started from those trials), whose cost per
+    /// trial does not grow with the history. The default value is 250. At least 1.
+    /// </summary>
+    public int GpTrials { get; set; } = 250;
+
+    internal void Validate()
+    {
+        if (GpTrials < 1)
+        {
+            throw new ArgumentException($"GpTrials must be at least 1, got {GpTrials}.");
+        }
+    }
+}
