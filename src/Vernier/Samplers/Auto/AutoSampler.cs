@@ -13,10 +13,13 @@ namespace Vernier.Samplers.Auto;
 /// that a study that names no strategy still gets a model-based search suited to it:
 /// <list type="bullet">
 /// <item>several objectives: NSGA-II;</item>
-/// <item>a categorical parameter, or conditional parameters (some trials lack a parameter others
-/// have): TPE, multivariate, with group decomposition for conditional spaces;</item>
-/// <item>otherwise (numeric, one objective): Gaussian-process Bayesian optimization for the first
-/// <see cref="AutoSamplerOptions.GpTrials"/> complete trials, then CMA-ES warm-started from them.</item>
+/// <item>conditional parameters (some trials lack a parameter others have): TPE, multivariate,
+/// with group decomposition;</item>
+/// <item>otherwise (one objective, a fixed space): Gaussian-process Bayesian optimization for
+/// the first <see cref="AutoSamplerOptions.GpTrials"/> complete trials, the most sample-efficient
+/// choice while trials are few (its kernel handles integers and categoricals too); after that,
+/// CMA-ES warm-started from those trials when every parameter is numeric, and multivariate TPE
+/// when some are categorical, both of which cost the same per trial however long the study runs.</item>
 /// </list>
 /// </summary>
 /// <remarks>
@@ -93,14 +96,14 @@ public sealed class AutoSampler : Sampler
             return _tpeGrouped;
         }
 
-        if (categorical)
-        {
-            return _tpe;
-        }
-
         if (complete < _options.GpTrials)
         {
             return _gp;
+        }
+
+        if (categorical)
+        {
+            return _tpe;
         }
 
         // The hand-over: CMA-ES starts from the trials GP ran (the same set at every later trial,

@@ -4,9 +4,10 @@ namespace Vernier.Samplers.Auto;
 public sealed class AutoSamplerOptions
 {
     /// <summary>
-    /// How many complete trials a numeric single-objective study runs with the Gaussian-process
-    /// sampler before it hands over to CMA-ES (warm-started from those trials), whose cost per
-    /// trial does not grow with the history. The default value is 250. At least 1.
+    /// How many complete trials a single-objective study with a fixed space runs with the
+    /// Gaussian-process sampler before it hands over to CMA-ES (numeric spaces, warm-started from
+    /// those trials) or multivariate TPE (spaces with categoricals), whose cost per trial stays
+    /// small however long the study runs. The default value is 250. At least 1.
     /// </summary>
     public int GpTrials { get; set; } = 250;
 

@@ -30,11 +30,13 @@ public class AutoSamplerTests
     }
 
     [Fact]
-    public async Task CategoricalParameter_UsesTpe()
+    public async Task CategoricalParameter_UsesGp_ThenHandsOverToTpe()
     {
-        await using Study study = await Study.Builder("mixed").WithSampler(new AutoSampler()).WithSeed(2).CreateAsync();
-        await study.OptimizeAsync(t => t.SuggestFloat("x", 0, 1) + (t.SuggestCategorical("act", ["relu", "tanh"]) == "relu" ? 0 : 1), new OptimizeOptions { NTrials = 12 });
-        (await ChosenAsync(study))[1..].ShouldAllBe(c => c == "tpe");
+        await using Study study = await Study.Builder("mixed").WithSampler(new AutoSampler(new AutoSamplerOptions { GpTrials = 12 })).WithSeed(2).CreateAsync();
+        await study.OptimizeAsync(t => t.SuggestFloat("x", 0, 1) + (t.SuggestCategorical("act", ["relu", "tanh"]) == "relu" ? 0 : 1), new OptimizeOptions { NTrials = 20 });
+        string[] chosen = await ChosenAsync(study);
+        chosen[..12].ShouldAllBe(c => c == "gp");
+        chosen[12..].ShouldAllBe(c => c == "tpe");
     }
 
     [Fact]
