@@ -6,7 +6,7 @@ using Vernier.Examples.Quickstart;
 using Vernier.Runner;
 using Vernier.Runner.Trackers;
 using Vernier.Runner.Workers;
-using Vernier.Samplers;
+using Vernier.Samplers.Auto;
 using Vernier.Storage.Sqlite;
 using Vernier.Studies;
 
@@ -45,7 +45,7 @@ if (fresh)
 await using Study study = await Study.Builder("digits-mlp")
     .UseSqlite(database)
     .Maximize()
-    .WithSampler(new RandomSampler())
+    .WithSampler(new AutoSampler())      // GP Bayesian optimization after 10 random trials
     .WithSeed(42)
     .Configure(options =>
     {
