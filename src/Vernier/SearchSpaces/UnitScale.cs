@@ -37,7 +37,15 @@ public static class UnitScale
     public static double FromUnit(ParameterDistribution distribution, double unit)
     {
         var (low, high, log) = Bounds(distribution);
-        double x = low + Math.Clamp(double.IsNaN(unit) ? 0.5 : unit, 0, 1) * (high - low);
+        unit = Math.Clamp(double.IsNaN(unit) ? 0.5 : unit, 0, 1);
+
+        // exp(log(low)) is not always low (1.0000000000000004E-06): the ends of a log range are its bounds exactly.
+        if (distribution is FloatDistribution { Log: true } logFloat && unit is 0 or 1)
+        {
+            return unit == 0 ? logFloat.Low : logFloat.High;
+        }
+
+        double x = low + unit * (high - low);
         double value = log ? Math.Exp(x) : x;
         return distribution switch
         {

@@ -47,6 +47,15 @@ public class UnitScaleTests
     }
 
     [Fact]
+    public void LogScale_TheEndsAreTheBoundsExactly()
+    {
+        var lr = new FloatDistribution(1e-6, 0.1, log: true);
+        UnitScale.FromUnit(lr, 0).ShouldBe(1e-6);
+        UnitScale.FromUnit(lr, -0.2).ShouldBe(1e-6);
+        UnitScale.FromUnit(lr, 1).ShouldBe(0.1);
+    }
+
+    [Fact]
     public void LogScale_MapsTheGeometricMidpointToTheMiddle()
     {
         UnitScale.ToUnit(new FloatDistribution(1e-4, 1, log: true), 1e-2).ShouldBe(0.5, 1e-12);
