@@ -34,6 +34,7 @@ internal static class DeterministicThroughput
         var runs = new List<Run>
         {
             await RunOnceAsync("free", sampler, function, trials, concurrency, concurrency, medianMs, sigma, seed, durationSalt: "a", cancellationToken),
+            await RunOnceAsync("free, other durations", sampler, function, trials, concurrency, concurrency, medianMs, sigma, seed, durationSalt: "b", cancellationToken),
             await RunOnceAsync("deterministic", sampler, function, trials, concurrency, concurrency, medianMs, sigma, seed, durationSalt: "a", cancellationToken),
             await RunOnceAsync("deterministic, other durations", sampler, function, trials, concurrency, concurrency, medianMs, sigma, seed, durationSalt: "b", cancellationToken),
             await RunOnceAsync("deterministic, 1 worker", sampler, function, trials, concurrency, workers: 1, medianMs / 4, sigma, seed, durationSalt: "c", cancellationToken),
@@ -76,7 +77,7 @@ internal static class DeterministicThroughput
         var md = new StringBuilder();
         md.AppendLine("## Deterministic-parallel mode: what it costs").AppendLine();
         md.AppendLine($"`{commandLine}`").AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"{report.Trials} trials of `{report.Sampler}` on `{report.Function}`, seed {report.Seed}, max_concurrent {report.Concurrency}; each trial sleeps a seeded log-normal time (median {report.MedianMs} ms, σ = {report.Sigma}), so durations are uneven. The last row uses one worker and shorter, different durations.").AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"{report.Trials} trials of `{report.Sampler}` on `{report.Function}`, seed {report.Seed}, max_concurrent {report.Concurrency}; each trial sleeps a seeded log-normal time (median {report.MedianMs} ms, σ = {report.Sigma}), so durations are uneven. The last row uses one worker and shorter, different durations. In the free mode what the sampler sees depends on which trials happen to have finished, so other durations give other trials.").AppendLine();
         md.AppendLine("| mode | workers | wall time (s) | trials/s | best value | trials fingerprint |");
         md.AppendLine("|---|---|---|---|---|---|");
         foreach (Run run in report.Runs)
