@@ -59,6 +59,18 @@ public sealed class SamplerContext
     public RandomStream CreateRandom(string purpose) =>
         RandomStream.Derive(Seed, TrialNumber, Attempt == 0 ? purpose : $"{purpose}#{Attempt}");
 
+    /// <summary>Throws unless the study has exactly one objective: for samplers that model a single value.</summary>
+    /// <param name="sampler">The sampler's config name, for the message.</param>
+    /// <exception cref="VernierException">The study has several objectives.</exception>
+    public void RequireSingleObjective(string sampler)
+    {
+        if (Directions.Count != 1)
+        {
+            throw new VernierException(
+                $"the {sampler} sampler optimizes a single objective, but this study has {Directions.Count}; use nsga2, tpe, auto or random for several objectives.");
+        }
+    }
+
     /// <summary>Stores a value with the trial (e.g. a grid point's id or a sampler's state), so a resumed study can read it back from the history.</summary>
     /// <param name="key">The attribute's key.</param>
     /// <param name="value">A JSON value.</param>

@@ -83,11 +83,7 @@ public sealed class CmaEsSampler : Sampler
     public override void BeforeTrial(SamplerContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (context.Directions.Count != 1)
-        {
-            throw new VernierException(
-                $"the cmaes sampler optimizes a single objective, but this study has {context.Directions.Count}; use the random sampler (or a multi-objective sampler) instead.");
-        }
+        context.RequireSingleObjective(Name);
     }
 
     /// <inheritdoc />

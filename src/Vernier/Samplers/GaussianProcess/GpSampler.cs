@@ -70,15 +70,11 @@ public sealed class GpSampler : Sampler
     public override string Name => "gp";
 
     /// <inheritdoc />
-    /// <exception cref="NotSupportedException">The study has several objectives.</exception>
+    /// <exception cref="VernierException">The study has several objectives.</exception>
     public override void BeforeTrial(SamplerContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (context.Directions.Count != 1)
-        {
-            throw new NotSupportedException(
-                $"the gp sampler supports single-objective studies only, but this study has {context.Directions.Count} objectives; use the random sampler (or a multi-objective sampler) instead.");
-        }
+        context.RequireSingleObjective(Name);
     }
 
     /// <inheritdoc />

@@ -164,8 +164,8 @@ public class GpSamplerTests
     {
         await using Study study = await Study.Builder("multi").WithSampler(new GpSampler())
             .WithDirections(StudyDirection.Minimize, StudyDirection.Maximize).CreateAsync();
-        NotSupportedException error = await Should.ThrowAsync<NotSupportedException>(() => study.AskAsync(BraninSpace));
-        error.Message.ShouldContain("single-objective");
+        VernierException error = await Should.ThrowAsync<VernierException>(() => study.AskAsync(BraninSpace));
+        error.Message.ShouldBe("the gp sampler optimizes a single objective, but this study has 2; use nsga2, tpe, auto or random for several objectives.");
     }
 
     [Theory]
