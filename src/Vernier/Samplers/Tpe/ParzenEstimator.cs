@@ -144,6 +144,11 @@ internal sealed class ParzenEstimator
             for (int c = 0; c < count; c++)
             {
                 double value = candidates[0][c];
+                if (TryRepeat(candidates[0], c, result))
+                {
+                    continue;
+                }
+
                 (double lo, double hi) = d.Kind == ParzenKind.Continuous ? (d.ToWorking(value), double.NaN) : d.Cell(value);
                 result[c] = _numeric[0]!.LogPdfSorted(lo, hi, _logWeights);
             }
@@ -154,6 +159,11 @@ internal sealed class ParzenEstimator
         var buffer = new double[KernelCount];
         for (int c = 0; c < count; c++)
         {
+            if (_dimensions.Length == 1 && TryRepeat(candidates[0], c, result))
+            {
+                continue;
+            }
+
             _logWeights.CopyTo(buffer, 0);
             for (int j = 0; j < _dimensions.Length; j++)
             {
@@ -178,6 +188,25 @@ internal sealed class ParzenEstimator
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// In one dimension, copies the result of an earlier candidate with the very same value (discrete
+    /// and categorical candidates repeat often): the computation is deterministic, so nothing changes.
+    /// </summary>
+    private static bool TryRepeat(double[] values, int c, double[] result)
+    {
+        long bits = BitConverter.DoubleToInt64Bits(values[c]);
+        for (int e = 0; e < c; e++)
+        {
+            if (BitConverter.DoubleToInt64Bits(values[e]) == bits)
+            {
+                result[c] = result[e];
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -490,20 +519,20 @@ internal sealed class ParzenEstimator
             _logProbabilities = new double[_probabilities.Length];
             double epsilon = priorWeight / (n + 1);
             double observedRow = 1.0 / (1.0 + choices * epsilon);
+            // Every observation's row holds only two values (observed, not observed) and the prior's one: three logarithms in all.
+            double hit = (epsilon + 1) * observedRow, miss = epsilon * observedRow, uniform = 1.0 / choices;
+            double logHit = Math.Log(hit), logMiss = Math.Log(miss), logUniform = Math.Log(uniform);
+            Array.Fill(_probabilities, miss, 0, n * choices);
+            Array.Fill(_logProbabilities, logMiss, 0, n * choices);
             for (int k = 0; k < n; k++)
             {
-                int observed = (int)observations[k];
-                for (int c = 0; c < choices; c++)
-                {
-                    _probabilities[k * choices + c] = (epsilon + (c == observed ? 1 : 0)) * observedRow;
-                }
+                int cell = k * choices + (int)observations[k];
+                _probabilities[cell] = hit;
+                _logProbabilities[cell] = logHit;
             }
 
-            Array.Fill(_probabilities, 1.0 / choices, n * choices, choices);
-            for (int i = 0; i < _probabilities.Length; i++)
-            {
-                _logProbabilities[i] = Math.Log(_probabilities[i]);
-            }
+            Array.Fill(_probabilities, uniform, n * choices, choices);
+            Array.Fill(_logProbabilities, logUniform, n * choices, choices);
         }
 
         public double Sample(RandomStream random, int k)
