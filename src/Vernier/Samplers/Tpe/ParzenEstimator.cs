@@ -157,6 +157,9 @@ internal sealed class ParzenEstimator
         }
 
         var buffer = new double[KernelCount];
+        // Discrete and categorical candidates repeat: each distinct value's per-kernel terms are computed once
+        // and added where the candidate's own computation would add them, so every sum is the same.
+        var termCache = new Dictionary<long, double[]>?[_dimensions.Length];
         for (int c = 0; c < count; c++)
         {
             if (_dimensions.Length == 1 && TryRepeat(candidates[0], c, result))
@@ -169,18 +172,26 @@ internal sealed class ParzenEstimator
             {
                 ParzenDimension d = _dimensions[j];
                 double value = candidates[j][c];
-                switch (d.Kind)
+                if (d.Kind == ParzenKind.Continuous)
                 {
-                    case ParzenKind.Categorical:
-                        _categorical[j]!.Accumulate(buffer, (int)value);
-                        break;
-                    case ParzenKind.Continuous:
-                        _numeric[j]!.AccumulateDensity(buffer, d.ToWorking(value));
-                        break;
-                    default:
-                        (double lo, double hi) = d.Cell(value);
-                        _numeric[j]!.AccumulateMass(buffer, lo, hi);
-                        break;
+                    _numeric[j]!.AccumulateDensity(buffer, d.ToWorking(value));
+                }
+                else if (_dimensions.Length == 1)
+                {
+                    AccumulateDiscrete(j, value, buffer);
+                }
+                else
+                {
+                    Dictionary<long, double[]> cache = termCache[j] ??= [];
+                    long key = BitConverter.DoubleToInt64Bits(value);
+                    if (!cache.TryGetValue(key, out double[]? terms))
+                    {
+                        terms = new double[KernelCount];
+                        AccumulateDiscrete(j, value, terms);
+                        cache[key] = terms;
+                    }
+
+                    Add(buffer, terms);
                 }
             }
 
@@ -188,6 +199,38 @@ internal sealed class ParzenEstimator
         }
 
         return result;
+    }
+
+    /// <summary>Adds a discrete or categorical dimension's per-kernel log terms for <paramref name="value"/> to the buffer.</summary>
+    private void AccumulateDiscrete(int j, double value, double[] buffer)
+    {
+        if (_dimensions[j].Kind == ParzenKind.Categorical)
+        {
+            _categorical[j]!.Accumulate(buffer, (int)value);
+        }
+        else
+        {
+            (double lo, double hi) = _dimensions[j].Cell(value);
+            _numeric[j]!.AccumulateMass(buffer, lo, hi);
+        }
+    }
+
+    /// <summary>buffer[k] += terms[k] for every kernel.</summary>
+    private static void Add(double[] buffer, double[] terms)
+    {
+        int k = 0;
+        if (Vector.IsHardwareAccelerated && buffer.Length >= Vector<double>.Count)
+        {
+            for (; k <= buffer.Length - Vector<double>.Count; k += Vector<double>.Count)
+            {
+                (new Vector<double>(buffer, k) + new Vector<double>(terms, k)).CopyTo(buffer, k);
+            }
+        }
+
+        for (; k < buffer.Length; k++)
+        {
+            buffer[k] += terms[k];
+        }
     }
 
     /// <summary>
