@@ -385,7 +385,46 @@ internal sealed class ParzenEstimator
             {
                 _maxLogScale = double.NegativeInfinity;
             }
+
+            if (jointDimensions > 0 && dimension.Kind == ParzenKind.Discrete)
+            {
+                GroupEqualKernels();
+            }
         }
+
+        /// <summary>
+        /// Joint bandwidths are equal and discrete observations repeat, so many kernels are the same
+        /// (mean, bandwidth): a cell's mass is then computed once per distinct kernel. Kept only when it saves much.
+        /// </summary>
+        private void GroupEqualKernels()
+        {
+            var classes = new Dictionary<(long, long), int>();
+            var classOf = new int[Mu.Length];
+            var representatives = new List<int>();
+            for (int k = 0; k < Mu.Length; k++)
+            {
+                var key = (BitConverter.DoubleToInt64Bits(Mu[k]), BitConverter.DoubleToInt64Bits(Sigma[k]));
+                if (!classes.TryGetValue(key, out int c))
+                {
+                    c = representatives.Count;
+                    if (4 * c > Mu.Length)
+                    {
+                        return;
+                    }
+
+                    classes[key] = c;
+                    representatives.Add(k);
+                }
+
+                classOf[k] = c;
+            }
+
+            _classOf = classOf;
+            _representatives = [.. representatives];
+        }
+
+        private int[]? _classOf;
+        private int[]? _representatives;
 
         public double[] Mu { get; }
 
@@ -429,21 +468,41 @@ internal sealed class ParzenEstimator
 
         public void AccumulateMass(double[] buffer, double lo, double hi)
         {
-            double[] mu = Mu, inv = InvSigma, norm = LogNorm, logZ = LogZ;
             double width = hi - lo, mid = 0.5 * (lo + hi), logWidth = Math.Log(width);
+            if (_classOf is { } classOf && _representatives is { } representatives)
+            {
+                Span<double> classTerms = representatives.Length <= 256 ? stackalloc double[representatives.Length] : new double[representatives.Length];
+                for (int c = 0; c < representatives.Length; c++)
+                {
+                    classTerms[c] = MassTerm(representatives[c], lo, hi, width, mid, logWidth);
+                }
+
+                for (int k = 0; k < buffer.Length; k++)
+                {
+                    buffer[k] += classTerms[classOf[k]];
+                }
+
+                return;
+            }
+
             for (int k = 0; k < buffer.Length; k++)
             {
-                double h = width * inv[k];
-                if (h < MidpointCellWidth)
-                {
-                    double z = (mid - mu[k]) * inv[k];
-                    buffer[k] += norm[k] + logWidth - 0.5 * z * z + MidpointCorrection(h, z);
-                }
-                else
-                {
-                    buffer[k] += TruncatedNormal.LogMass((lo - mu[k]) * inv[k], (hi - mu[k]) * inv[k]) - logZ[k];
-                }
+                buffer[k] += MassTerm(k, lo, hi, width, mid, logWidth);
             }
+        }
+
+        /// <summary>Kernel k's log mass of the cell [lo, hi] (of the given width, middle and log width).</summary>
+        private double MassTerm(int k, double lo, double hi, double width, double mid, double logWidth)
+        {
+            double[] mu = Mu, inv = InvSigma;
+            double h = width * inv[k];
+            if (h < MidpointCellWidth)
+            {
+                double z = (mid - mu[k]) * inv[k];
+                return LogNorm[k] + logWidth - 0.5 * z * z + MidpointCorrection(h, z);
+            }
+
+            return TruncatedNormal.LogMass((lo - mu[k]) * inv[k], (hi - mu[k]) * inv[k]) - LogZ[k];
         }
 
         /// <summary>
