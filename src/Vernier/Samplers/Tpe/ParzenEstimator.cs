@@ -386,15 +386,16 @@ internal sealed class ParzenEstimator
                 _maxLogScale = double.NegativeInfinity;
             }
 
-            if (jointDimensions > 0 && dimension.Kind == ParzenKind.Discrete)
+            if (dimension.Kind == ParzenKind.Discrete)
             {
                 GroupEqualKernels();
             }
         }
 
         /// <summary>
-        /// Joint bandwidths are equal and discrete observations repeat, so many kernels are the same
-        /// (mean, bandwidth): a cell's mass is then computed once per distinct kernel. Kept only when it saves much.
+        /// Discrete observations repeat and bandwidths are equal (joint rule) or mostly clipped to the
+        /// same minimum (neighbour rule), so many kernels are the same (mean, bandwidth): a cell's mass is
+        /// then computed once per distinct kernel. Kept only when it saves much.
         /// </summary>
         private void GroupEqualKernels()
         {
@@ -522,16 +523,20 @@ internal sealed class ParzenEstimator
 
             int n = Mu.Length - 1;
             double logWidth = density ? 0 : Math.Log(hi - lo);
+            // Per distinct kernel (discrete only), the costly part of its term, once computed (NaN: not yet).
+            Span<double> classCache = density || _representatives is null ? default
+                : _representatives.Length <= 256 ? stackalloc double[_representatives.Length] : new double[_representatives.Length];
+            classCache.Fill(double.NaN);
             int nearest = LowerBound(Mu, n, lo);
-            double max = Term(n, lo, hi, density, logWeights);
+            double max = Term(n, lo, hi, density, logWeights, logWidth, classCache);
             if (nearest < n)
             {
-                max = Math.Max(max, Term(nearest, lo, hi, density, logWeights));
+                max = Math.Max(max, Term(nearest, lo, hi, density, logWeights, logWidth, classCache));
             }
 
             if (nearest > 0)
             {
-                max = Math.Max(max, Term(nearest - 1, lo, hi, density, logWeights));
+                max = Math.Max(max, Term(nearest - 1, lo, hi, density, logWeights, logWidth, classCache));
             }
 
             double slack = _maxLogScale + logWidth - (max - 37);
@@ -541,14 +546,19 @@ internal sealed class ParzenEstimator
             Span<double> terms = last - first + 1 <= 512 ? stackalloc double[last - first + 1] : new double[last - first + 1];
             for (int k = first; k < last; k++)
             {
-                terms[k - first] = Term(k, lo, hi, density, logWeights);
+                terms[k - first] = Term(k, lo, hi, density, logWeights, logWidth, classCache);
             }
 
-            terms[^1] = Term(n, lo, hi, density, logWeights);
+            terms[^1] = Term(n, lo, hi, density, logWeights, logWidth, classCache);
             return LogSumExp.Of(terms);
         }
 
-        private double Term(int k, double lo, double hi, bool density, double[] logWeights)
+        /// <summary>
+        /// Kernel k's log-density or log-mass term. <paramref name="logWidth"/> is ln(hi − lo); with a
+        /// non-empty <paramref name="classCache"/> the correction or mass, the same for every kernel of a
+        /// class, is computed once per class.
+        /// </summary>
+        private double Term(int k, double lo, double hi, bool density, double[] logWeights, double logWidth, Span<double> classCache)
         {
             double inv = InvSigma[k];
             if (density)
@@ -558,13 +568,35 @@ internal sealed class ParzenEstimator
             }
 
             double width = hi - lo, h = width * inv;
+            bool cached = !classCache.IsEmpty;
+            int c = cached ? _classOf![k] : 0;
             if (h < MidpointCellWidth)
             {
                 double z = (0.5 * (lo + hi) - Mu[k]) * inv;
-                return logWeights[k] + LogNorm[k] + Math.Log(width) - 0.5 * z * z + MidpointCorrection(h, z);
+                double correction = cached ? classCache[c] : double.NaN;
+                if (double.IsNaN(correction))
+                {
+                    correction = MidpointCorrection(h, z);
+                    if (cached)
+                    {
+                        classCache[c] = correction;
+                    }
+                }
+
+                return logWeights[k] + LogNorm[k] + logWidth - 0.5 * z * z + correction;
             }
 
-            return logWeights[k] + TruncatedNormal.LogMass((lo - Mu[k]) * inv, (hi - Mu[k]) * inv) - LogZ[k];
+            double mass = cached ? classCache[c] : double.NaN;
+            if (double.IsNaN(mass))
+            {
+                mass = TruncatedNormal.LogMass((lo - Mu[k]) * inv, (hi - Mu[k]) * inv);
+                if (cached)
+                {
+                    classCache[c] = mass;
+                }
+            }
+
+            return logWeights[k] + mass - LogZ[k];
         }
 
         /// <summary>The first index in sorted[0..count) whose value is ≥ x.</summary>
