@@ -141,6 +141,7 @@ internal sealed class ParzenEstimator
         if (_windowed)
         {
             ParzenDimension d = _dimensions[0];
+            var scratch = new double[KernelCount];
             for (int c = 0; c < count; c++)
             {
                 double value = candidates[0][c];
@@ -150,7 +151,7 @@ internal sealed class ParzenEstimator
                 }
 
                 (double lo, double hi) = d.Kind == ParzenKind.Continuous ? (d.ToWorking(value), double.NaN) : d.Cell(value);
-                result[c] = _numeric[0]!.LogPdfSorted(lo, hi, _logWeights);
+                result[c] = _numeric[0]!.LogPdfSorted(lo, hi, _logWeights, scratch);
             }
 
             return result;
@@ -512,8 +513,9 @@ internal sealed class ParzenEstimator
         /// the largest term are visited, found by binary search, so a point far from most
         /// observations costs little. Every kernel's term is at most
         /// max(ln w + norm) + ln width − ½ (distance / max σ)², which bounds the window.
+        /// <paramref name="scratch"/> holds at least one element per kernel.
         /// </summary>
-        public double LogPdfSorted(double lo, double hi, double[] logWeights)
+        public double LogPdfSorted(double lo, double hi, double[] logWeights, double[] scratch)
         {
             bool density = double.IsNaN(hi);
             if (density)
@@ -543,10 +545,23 @@ internal sealed class ParzenEstimator
             double reach = slack > 0 ? _maxSigma * Math.Sqrt(2 * slack) : 0;
             int first = LowerBound(Mu, n, lo - reach);
             int last = LowerBound(Mu, n, hi + reach + double.Epsilon * Math.Abs(hi + reach));
-            Span<double> terms = last - first + 1 <= 512 ? stackalloc double[last - first + 1] : new double[last - first + 1];
-            for (int k = first; k < last; k++)
+            Span<double> terms = scratch.AsSpan(0, last - first + 1);
+            if (density)
             {
-                terms[k - first] = Term(k, lo, hi, density, logWeights, logWidth, classCache);
+                // Term's density case, inlined.
+                double[] mu = Mu, inv = InvSigma, norm = LogNorm;
+                for (int k = first; k < last; k++)
+                {
+                    double z = (lo - mu[k]) * inv[k];
+                    terms[k - first] = logWeights[k] + norm[k] - 0.5 * z * z;
+                }
+            }
+            else
+            {
+                for (int k = first; k < last; k++)
+                {
+                    terms[k - first] = Term(k, lo, hi, density, logWeights, logWidth, classCache);
+                }
             }
 
             terms[^1] = Term(n, lo, hi, density, logWeights, logWidth, classCache);
