@@ -333,6 +333,10 @@ internal sealed class ParzenEstimator
         private readonly double _maxSigma;
         private readonly double _maxLogScale;
 
+        /// <summary>For discrete kernels that repeat: each kernel's class of equal (mean, bandwidth), and one kernel per class.</summary>
+        private int[]? _classOf;
+        private int[]? _representatives;
+
         public NumericKernels(ParzenDimension dimension, double[] observations, bool considerEndpoints, int jointDimensions, double[] logWeights)
         {
             _low = dimension.Low;
@@ -424,9 +428,6 @@ internal sealed class ParzenEstimator
             _classOf = classOf;
             _representatives = [.. representatives];
         }
-
-        private int[]? _classOf;
-        private int[]? _representatives;
 
         public double[] Mu { get; }
 
