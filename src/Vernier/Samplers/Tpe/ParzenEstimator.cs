@@ -141,36 +141,58 @@ internal sealed class ParzenEstimator
         if (_windowed)
         {
             ParzenDimension d = _dimensions[0];
+            var scratch = new double[KernelCount];
             for (int c = 0; c < count; c++)
             {
                 double value = candidates[0][c];
+                if (TryRepeat(candidates[0], c, result))
+                {
+                    continue;
+                }
+
                 (double lo, double hi) = d.Kind == ParzenKind.Continuous ? (d.ToWorking(value), double.NaN) : d.Cell(value);
-                result[c] = _numeric[0]!.LogPdfSorted(lo, hi, _logWeights);
+                result[c] = _numeric[0]!.LogPdfSorted(lo, hi, _logWeights, scratch);
             }
 
             return result;
         }
 
         var buffer = new double[KernelCount];
+        // Discrete and categorical candidates repeat: each distinct value's per-kernel terms are computed once
+        // and added where the candidate's own computation would add them, so every sum is the same.
+        var termCache = new Dictionary<long, double[]>?[_dimensions.Length];
         for (int c = 0; c < count; c++)
         {
+            if (_dimensions.Length == 1 && TryRepeat(candidates[0], c, result))
+            {
+                continue;
+            }
+
             _logWeights.CopyTo(buffer, 0);
             for (int j = 0; j < _dimensions.Length; j++)
             {
                 ParzenDimension d = _dimensions[j];
                 double value = candidates[j][c];
-                switch (d.Kind)
+                if (d.Kind == ParzenKind.Continuous)
                 {
-                    case ParzenKind.Categorical:
-                        _categorical[j]!.Accumulate(buffer, (int)value);
-                        break;
-                    case ParzenKind.Continuous:
-                        _numeric[j]!.AccumulateDensity(buffer, d.ToWorking(value));
-                        break;
-                    default:
-                        (double lo, double hi) = d.Cell(value);
-                        _numeric[j]!.AccumulateMass(buffer, lo, hi);
-                        break;
+                    _numeric[j]!.AccumulateDensity(buffer, d.ToWorking(value));
+                }
+                else if (_dimensions.Length == 1)
+                {
+                    AccumulateDiscrete(j, value, buffer);
+                }
+                else
+                {
+                    Dictionary<long, double[]> cache = termCache[j] ??= [];
+                    long key = BitConverter.DoubleToInt64Bits(value);
+                    if (!cache.TryGetValue(key, out double[]? terms))
+                    {
+                        terms = new double[KernelCount];
+                        AccumulateDiscrete(j, value, terms);
+                        cache[key] = terms;
+                    }
+
+                    Add(buffer, terms);
                 }
             }
 
@@ -178,6 +200,57 @@ internal sealed class ParzenEstimator
         }
 
         return result;
+    }
+
+    /// <summary>Adds a discrete or categorical dimension's per-kernel log terms for <paramref name="value"/> to the buffer.</summary>
+    private void AccumulateDiscrete(int j, double value, double[] buffer)
+    {
+        if (_dimensions[j].Kind == ParzenKind.Categorical)
+        {
+            _categorical[j]!.Accumulate(buffer, (int)value);
+        }
+        else
+        {
+            (double lo, double hi) = _dimensions[j].Cell(value);
+            _numeric[j]!.AccumulateMass(buffer, lo, hi);
+        }
+    }
+
+    /// <summary>buffer[k] += terms[k] for every kernel.</summary>
+    private static void Add(double[] buffer, double[] terms)
+    {
+        int k = 0;
+        if (Vector.IsHardwareAccelerated && buffer.Length >= Vector<double>.Count)
+        {
+            for (; k <= buffer.Length - Vector<double>.Count; k += Vector<double>.Count)
+            {
+                (new Vector<double>(buffer, k) + new Vector<double>(terms, k)).CopyTo(buffer, k);
+            }
+        }
+
+        for (; k < buffer.Length; k++)
+        {
+            buffer[k] += terms[k];
+        }
+    }
+
+    /// <summary>
+    /// In one dimension, copies the result of an earlier candidate with the very same value (discrete
+    /// and categorical candidates repeat often): the computation is deterministic, so nothing changes.
+    /// </summary>
+    private static bool TryRepeat(double[] values, int c, double[] result)
+    {
+        long bits = BitConverter.DoubleToInt64Bits(values[c]);
+        for (int e = 0; e < c; e++)
+        {
+            if (BitConverter.DoubleToInt64Bits(values[e]) == bits)
+            {
+                result[c] = result[e];
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -260,6 +333,10 @@ internal sealed class ParzenEstimator
         private readonly double _maxSigma;
         private readonly double _maxLogScale;
 
+        /// <summary>For discrete kernels that repeat: each kernel's class of equal (mean, bandwidth), and one kernel per class.</summary>
+        private int[]? _classOf;
+        private int[]? _representatives;
+
         public NumericKernels(ParzenDimension dimension, double[] observations, bool considerEndpoints, int jointDimensions, double[] logWeights)
         {
             _low = dimension.Low;
@@ -313,6 +390,43 @@ internal sealed class ParzenEstimator
             {
                 _maxLogScale = double.NegativeInfinity;
             }
+
+            if (dimension.Kind == ParzenKind.Discrete)
+            {
+                GroupEqualKernels();
+            }
+        }
+
+        /// <summary>
+        /// Discrete observations repeat and bandwidths are equal (joint rule) or mostly clipped to the
+        /// same minimum (neighbour rule), so many kernels are the same (mean, bandwidth): a cell's mass is
+        /// then computed once per distinct kernel. Kept only when it saves much.
+        /// </summary>
+        private void GroupEqualKernels()
+        {
+            var classes = new Dictionary<(long, long), int>();
+            var classOf = new int[Mu.Length];
+            var representatives = new List<int>();
+            for (int k = 0; k < Mu.Length; k++)
+            {
+                var key = (BitConverter.DoubleToInt64Bits(Mu[k]), BitConverter.DoubleToInt64Bits(Sigma[k]));
+                if (!classes.TryGetValue(key, out int c))
+                {
+                    c = representatives.Count;
+                    if (4 * c > Mu.Length)
+                    {
+                        return;
+                    }
+
+                    classes[key] = c;
+                    representatives.Add(k);
+                }
+
+                classOf[k] = c;
+            }
+
+            _classOf = classOf;
+            _representatives = [.. representatives];
         }
 
         public double[] Mu { get; }
@@ -357,21 +471,41 @@ internal sealed class ParzenEstimator
 
         public void AccumulateMass(double[] buffer, double lo, double hi)
         {
-            double[] mu = Mu, inv = InvSigma, norm = LogNorm, logZ = LogZ;
             double width = hi - lo, mid = 0.5 * (lo + hi), logWidth = Math.Log(width);
+            if (_classOf is { } classOf && _representatives is { } representatives)
+            {
+                Span<double> classTerms = representatives.Length <= 256 ? stackalloc double[representatives.Length] : new double[representatives.Length];
+                for (int c = 0; c < representatives.Length; c++)
+                {
+                    classTerms[c] = MassTerm(representatives[c], lo, hi, width, mid, logWidth);
+                }
+
+                for (int k = 0; k < buffer.Length; k++)
+                {
+                    buffer[k] += classTerms[classOf[k]];
+                }
+
+                return;
+            }
+
             for (int k = 0; k < buffer.Length; k++)
             {
-                double h = width * inv[k];
-                if (h < MidpointCellWidth)
-                {
-                    double z = (mid - mu[k]) * inv[k];
-                    buffer[k] += norm[k] + logWidth - 0.5 * z * z + MidpointCorrection(h, z);
-                }
-                else
-                {
-                    buffer[k] += TruncatedNormal.LogMass((lo - mu[k]) * inv[k], (hi - mu[k]) * inv[k]) - logZ[k];
-                }
+                buffer[k] += MassTerm(k, lo, hi, width, mid, logWidth);
             }
+        }
+
+        /// <summary>Kernel k's log mass of the cell [lo, hi] (of the given width, middle and log width).</summary>
+        private double MassTerm(int k, double lo, double hi, double width, double mid, double logWidth)
+        {
+            double[] mu = Mu, inv = InvSigma;
+            double h = width * inv[k];
+            if (h < MidpointCellWidth)
+            {
+                double z = (mid - mu[k]) * inv[k];
+                return LogNorm[k] + logWidth - 0.5 * z * z + MidpointCorrection(h, z);
+            }
+
+            return TruncatedNormal.LogMass((lo - mu[k]) * inv[k], (hi - mu[k]) * inv[k]) - LogZ[k];
         }
 
         /// <summary>
@@ -380,8 +514,9 @@ internal sealed class ParzenEstimator
         /// the largest term are visited, found by binary search, so a point far from most
         /// observations costs little. Every kernel's term is at most
         /// max(ln w + norm) + ln width − ½ (distance / max σ)², which bounds the window.
+        /// <paramref name="scratch"/> holds at least one element per kernel.
         /// </summary>
-        public double LogPdfSorted(double lo, double hi, double[] logWeights)
+        public double LogPdfSorted(double lo, double hi, double[] logWeights, double[] scratch)
         {
             bool density = double.IsNaN(hi);
             if (density)
@@ -391,33 +526,55 @@ internal sealed class ParzenEstimator
 
             int n = Mu.Length - 1;
             double logWidth = density ? 0 : Math.Log(hi - lo);
+            // Per distinct kernel (discrete only), the costly part of its term, once computed (NaN: not yet).
+            Span<double> classCache = density || _representatives is null ? default
+                : _representatives.Length <= 256 ? stackalloc double[_representatives.Length] : new double[_representatives.Length];
+            classCache.Fill(double.NaN);
             int nearest = LowerBound(Mu, n, lo);
-            double max = Term(n, lo, hi, density, logWeights);
+            double max = Term(n, lo, hi, density, logWeights, logWidth, classCache);
             if (nearest < n)
             {
-                max = Math.Max(max, Term(nearest, lo, hi, density, logWeights));
+                max = Math.Max(max, Term(nearest, lo, hi, density, logWeights, logWidth, classCache));
             }
 
             if (nearest > 0)
             {
-                max = Math.Max(max, Term(nearest - 1, lo, hi, density, logWeights));
+                max = Math.Max(max, Term(nearest - 1, lo, hi, density, logWeights, logWidth, classCache));
             }
 
             double slack = _maxLogScale + logWidth - (max - 37);
             double reach = slack > 0 ? _maxSigma * Math.Sqrt(2 * slack) : 0;
             int first = LowerBound(Mu, n, lo - reach);
             int last = LowerBound(Mu, n, hi + reach + double.Epsilon * Math.Abs(hi + reach));
-            Span<double> terms = last - first + 1 <= 512 ? stackalloc double[last - first + 1] : new double[last - first + 1];
-            for (int k = first; k < last; k++)
+            Span<double> terms = scratch.AsSpan(0, last - first + 1);
+            if (density)
             {
-                terms[k - first] = Term(k, lo, hi, density, logWeights);
+                // Term's density case, inlined.
+                double[] mu = Mu, inv = InvSigma, norm = LogNorm;
+                for (int k = first; k < last; k++)
+                {
+                    double z = (lo - mu[k]) * inv[k];
+                    terms[k - first] = logWeights[k] + norm[k] - 0.5 * z * z;
+                }
+            }
+            else
+            {
+                for (int k = first; k < last; k++)
+                {
+                    terms[k - first] = Term(k, lo, hi, density, logWeights, logWidth, classCache);
+                }
             }
 
-            terms[^1] = Term(n, lo, hi, density, logWeights);
+            terms[^1] = Term(n, lo, hi, density, logWeights, logWidth, classCache);
             return LogSumExp.Of(terms);
         }
 
-        private double Term(int k, double lo, double hi, bool density, double[] logWeights)
+        /// <summary>
+        /// Kernel k's log-density or log-mass term. <paramref name="logWidth"/> is ln(hi − lo); with a
+        /// non-empty <paramref name="classCache"/> the correction or mass, the same for every kernel of a
+        /// class, is computed once per class.
+        /// </summary>
+        private double Term(int k, double lo, double hi, bool density, double[] logWeights, double logWidth, Span<double> classCache)
         {
             double inv = InvSigma[k];
             if (density)
@@ -427,13 +584,35 @@ internal sealed class ParzenEstimator
             }
 
             double width = hi - lo, h = width * inv;
+            bool cached = !classCache.IsEmpty;
+            int c = cached ? _classOf![k] : 0;
             if (h < MidpointCellWidth)
             {
                 double z = (0.5 * (lo + hi) - Mu[k]) * inv;
-                return logWeights[k] + LogNorm[k] + Math.Log(width) - 0.5 * z * z + MidpointCorrection(h, z);
+                double correction = cached ? classCache[c] : double.NaN;
+                if (double.IsNaN(correction))
+                {
+                    correction = MidpointCorrection(h, z);
+                    if (cached)
+                    {
+                        classCache[c] = correction;
+                    }
+                }
+
+                return logWeights[k] + LogNorm[k] + logWidth - 0.5 * z * z + correction;
             }
 
-            return logWeights[k] + TruncatedNormal.LogMass((lo - Mu[k]) * inv, (hi - Mu[k]) * inv) - LogZ[k];
+            double mass = cached ? classCache[c] : double.NaN;
+            if (double.IsNaN(mass))
+            {
+                mass = TruncatedNormal.LogMass((lo - Mu[k]) * inv, (hi - Mu[k]) * inv);
+                if (cached)
+                {
+                    classCache[c] = mass;
+                }
+            }
+
+            return logWeights[k] + mass - LogZ[k];
         }
 
         /// <summary>The first index in sorted[0..count) whose value is ≥ x.</summary>
@@ -490,20 +669,20 @@ internal sealed class ParzenEstimator
             _logProbabilities = new double[_probabilities.Length];
             double epsilon = priorWeight / (n + 1);
             double observedRow = 1.0 / (1.0 + choices * epsilon);
+            // Every observation's row holds only two values (observed, not observed) and the prior's one: three logarithms in all.
+            double hit = (epsilon + 1) * observedRow, miss = epsilon * observedRow, uniform = 1.0 / choices;
+            double logHit = Math.Log(hit), logMiss = Math.Log(miss), logUniform = Math.Log(uniform);
+            Array.Fill(_probabilities, miss, 0, n * choices);
+            Array.Fill(_logProbabilities, logMiss, 0, n * choices);
             for (int k = 0; k < n; k++)
             {
-                int observed = (int)observations[k];
-                for (int c = 0; c < choices; c++)
-                {
-                    _probabilities[k * choices + c] = (epsilon + (c == observed ? 1 : 0)) * observedRow;
-                }
+                int cell = k * choices + (int)observations[k];
+                _probabilities[cell] = hit;
+                _logProbabilities[cell] = logHit;
             }
 
-            Array.Fill(_probabilities, 1.0 / choices, n * choices, choices);
-            for (int i = 0; i < _probabilities.Length; i++)
-            {
-                _logProbabilities[i] = Math.Log(_probabilities[i]);
-            }
+            Array.Fill(_probabilities, uniform, n * choices, choices);
+            Array.Fill(_logProbabilities, logUniform, n * choices, choices);
         }
 
         public double Sample(RandomStream random, int k)

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using Vernier.Distributions;
 using Vernier.Randomness;
 using Vernier.SearchSpaces;
@@ -52,6 +53,13 @@ public sealed class TpeSampler : Sampler
     private readonly double _priorWeight;
     private readonly bool _considerEndpoints;
     private readonly Func<int, int> _gamma;
+
+    /// <summary>
+    /// The below/above split of each context's history, computed once per trial rather than once per
+    /// parameter. Keyed weakly by the context (which lives for one trial and whose history never
+    /// changes), so it holds no state between trials.
+    /// </summary>
+    private readonly ConditionalWeakTable<SamplerContext, SplitHistory> _splits = [];
 
     /// <summary>Creates a TPE sampler with the default options.</summary>
     public TpeSampler()
@@ -115,7 +123,7 @@ public sealed class TpeSampler : Sampler
             return ImmutableDictionary<string, double>.Empty;
         }
 
-        var (below, above) = TrialSplit.Split(context.History, context.Directions, _constantLiar, _gamma);
+        var (below, above) = SplitOf(context);
         RandomStream random = context.CreateRandom("tpe:relative");
         var result = new Dictionary<string, double>(StringComparer.Ordinal);
         IEnumerable<IReadOnlyDictionary<string, ParameterDistribution>> groups = _group
@@ -151,8 +159,19 @@ public sealed class TpeSampler : Sampler
             return RandomSampler.Draw(context.CreateRandom("param:" + name), distribution);
         }
 
-        var (below, above) = TrialSplit.Split(context.History, context.Directions, _constantLiar, _gamma);
+        var (below, above) = SplitOf(context);
         return Choose(below, above, [name], [distribution], context.CreateRandom("tpe:param:" + name), joint: false)[0];
+    }
+
+    /// <summary>The split of the context's history, computed on the first call for the context.</summary>
+    private (List<FrozenTrial> Below, List<FrozenTrial> Above) SplitOf(SamplerContext context)
+    {
+        SplitHistory split = _splits.GetValue(context, c =>
+        {
+            var (below, above) = TrialSplit.Split(c.History, c.Directions, _constantLiar, _gamma);
+            return new SplitHistory(below, above);
+        });
+        return (split.Below, split.Above);
     }
 
     /// <summary>Whether too few trials have finished for the model: sampling is random until then.</summary>
@@ -261,4 +280,7 @@ public sealed class TpeSampler : Sampler
 
         return weights;
     }
+
+    /// <summary>The below and above trials of one context's history; shared read-only by the parameters of a trial.</summary>
+    private sealed record SplitHistory(List<FrozenTrial> Below, List<FrozenTrial> Above);
 }
