@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Vernier.Distributions;
 using Vernier.Samplers.CmaEs;
@@ -39,6 +40,9 @@ public sealed class AutoSampler : Sampler
     private readonly TpeSampler _tpe = new(new TpeSamplerOptions { Multivariate = true });
     private readonly TpeSampler _tpeGrouped = new(new TpeSamplerOptions { Multivariate = true, Group = true });
     private readonly GpSampler _gp = new();
+
+    // The choice for one trial (one context): made once, however many times the study calls in.
+    private readonly ConditionalWeakTable<SamplerContext, Sampler> _choices = [];
 
     /// <summary>Creates the sampler with default options.</summary>
     public AutoSampler()
@@ -85,6 +89,11 @@ public sealed class AutoSampler : Sampler
     internal Sampler Choose(SamplerContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        return _choices.GetValue(context, ChooseOnce);
+    }
+
+    private Sampler ChooseOnce(SamplerContext context)
+    {
         if (context.Directions.Count > 1)
         {
             return _nsga2;
