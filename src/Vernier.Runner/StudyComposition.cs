@@ -16,6 +16,9 @@ public static class StudyComposition
     /// <summary>The sampler names this build knows, for config files and <c>--sampler</c>.</summary>
     public static IReadOnlyList<string> SamplerNames { get; } = [.. Catalog.Strategies.Keys.Where(n => !Catalog.StrategyAliases.ContainsKey(n))];
 
+    /// <summary>The pruner names this build knows, for config files and <c>--pruner</c>.</summary>
+    public static IReadOnlyList<string> PrunerNames { get; } = [.. Catalog.Pruners.Keys];
+
     /// <summary>The canonical sampler name for a name or an alias (<c>bayesian</c> is <c>auto</c>), or null when this build has no such sampler.</summary>
     /// <param name="name">A name from a file or the command line.</param>
     public static string? ResolveSamplerName(string name) =>
@@ -55,11 +58,14 @@ public static class StudyComposition
     public static Pruner CreatePruner(PrunerDefinition pruner)
     {
         ArgumentNullException.ThrowIfNull(pruner);
-        return pruner.Name switch
+        try
         {
-            "none" => new NopPruner(),
-            _ => throw new VernierException($"pruner '{pruner.Name}' is not available in this build; use 'none'."),
-        };
+            return PrunerStrategies.Create(pruner.Name, pruner.Options);
+        }
+        catch (ArgumentException e)
+        {
+            throw new VernierException($"pruner '{pruner.Name}': {e.Message}", e);
+        }
     }
 
     /// <summary>A builder for the definition's study in <paramref name="storage"/>: directions, sampler, pruner, seed, concurrency limit and this process as the worker.</summary>

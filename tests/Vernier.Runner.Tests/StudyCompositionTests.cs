@@ -127,8 +127,24 @@ public sealed class StudyCompositionTests : IDisposable
 
     [Fact]
     public void CreatePruner_NotInThisBuild_ThrowsSayingWhatIsAvailable() =>
-        Should.Throw<VernierException>(() => StudyComposition.CreatePruner(new PrunerDefinition { Name = "median" }))
-            .Message.ShouldBe("pruner 'median' is not available in this build; use 'none'.");
+        Should.Throw<VernierException>(() => StudyComposition.CreatePruner(new PrunerDefinition { Name = "wilcoxon" }))
+            .Message.ShouldBe("pruner 'wilcoxon' is not available in this build; use one of none, median, percentile, patient, threshold.");
+
+    [Fact]
+    public void CreatePruner_FromFileOptions_BuildsEachPruner()
+    {
+        static ImmutableSortedDictionary<string, object?> Options(params (string Key, object? Value)[] pairs) =>
+            pairs.ToImmutableSortedDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+
+        var median = StudyComposition.CreatePruner(new PrunerDefinition { Name = "median", Options = Options(("n_startup_trials", 3L), ("n_warmup_steps", 2L)) }).ShouldBeOfType<MedianPruner>();
+        (median.Options.StartupTrials, median.Options.WarmupSteps).ShouldBe((3, 2L));
+        StudyComposition.CreatePruner(new PrunerDefinition { Name = "percentile", Options = Options(("percentile", 25L)) }).ShouldBeOfType<PercentilePruner>().Options.Percentile.ShouldBe(25);
+        StudyComposition.CreatePruner(new PrunerDefinition { Name = "threshold", Options = Options(("upper", 1.5)) }).ShouldBeOfType<ThresholdPruner>().Upper.ShouldBe(1.5);
+        var patient = StudyComposition.CreatePruner(new PrunerDefinition { Name = "patient", Options = Options(("patience", 2L), ("wrapped", "median")) }).ShouldBeOfType<PatientPruner>();
+        patient.Wrapped.ShouldBeOfType<MedianPruner>();
+        Should.Throw<VernierException>(() => StudyComposition.CreatePruner(new PrunerDefinition { Name = "patient" }))
+            .Message.ShouldBe("pruner 'patient': option 'patience' is required: how many steps without improvement to tolerate.");
+    }
 
     [Fact]
     public async Task CreateBuilder_AppliesDirectionsSeedConcurrencyAndTheLocalWorker()

@@ -28,6 +28,7 @@ internal static class SearchCommand
         var outputDir = new Option<DirectoryInfo?>("--output-dir") { Description = "Folder for best.json, runs.csv, trials.jsonl and one folder per trial (default: runs/<study>).", HelpName = "DIR" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print what would run (the first trials' commands) and run nothing." };
         var sampler = new Option<string?>("--sampler") { Description = $"Override the file's strategy: {string.Join(", ", StudyComposition.SamplerNames)}.", HelpName = "NAME" };
+        var pruner = new Option<string?>("--pruner") { Description = $"Override the file's pruner: {string.Join(", ", StudyComposition.PrunerNames)} (with its default options).", HelpName = "NAME" };
         var seed = new Option<ulong?>("--seed") { Description = "Override the strategy's seed (a new study only: a study keeps its seed).", HelpName = "N" };
         var maxConcurrent = new Option<int?>("--max-concurrent") { Description = "Override resource.max_concurrent.", HelpName = "N" };
         var fresh = new Option<bool>("--fresh") { Description = "Delete the study's earlier trials and start over (default: continue)." };
@@ -38,7 +39,7 @@ internal static class SearchCommand
             "  vernier search --config study.yaml --n-trials 50 --checkpoint study.ckpt.json\n" +
             "  vernier search --config study.yaml --resume study.ckpt.json --storage sqlite:///other.db\n" +
             "  vernier search --config study.yaml --dry-run");
-        foreach (Option option in new Option[] { config, storage, studyName, nTrials, timeout, checkpoint, resume, output, outputDir, dryRun, sampler, seed, maxConcurrent, fresh })
+        foreach (Option option in new Option[] { config, storage, studyName, nTrials, timeout, checkpoint, resume, output, outputDir, dryRun, sampler, pruner, seed, maxConcurrent, fresh })
         {
             command.Options.Add(option);
         }
@@ -46,7 +47,7 @@ internal static class SearchCommand
         command.SetAction((parsed, cancellationToken) => VernierApp.GuardAsync(console, async () =>
         {
             StudyTarget target = StudyTarget.Resolve(parsed, config, storage, studyName);
-            StudyDefinition definition = Override(target.Definition!, parsed.GetValue(sampler), parsed.GetValue(seed), parsed.GetValue(nTrials), parsed.GetValue(timeout), parsed.GetValue(maxConcurrent));
+            StudyDefinition definition = Override(target.Definition!, parsed.GetValue(sampler), parsed.GetValue(pruner), parsed.GetValue(seed), parsed.GetValue(nTrials), parsed.GetValue(timeout), parsed.GetValue(maxConcurrent));
             string name = target.StudyName;
 
             if (parsed.GetValue(dryRun) && (parsed.GetValue(fresh) || parsed.GetValue(resume) is not null))
@@ -120,12 +121,17 @@ internal static class SearchCommand
         return command;
     }
 
-    private static StudyDefinition Override(StudyDefinition definition, string? sampler, ulong? seed, int? trials, double? timeout, int? maxConcurrent)
+    private static StudyDefinition Override(StudyDefinition definition, string? sampler, string? pruner, ulong? seed, int? trials, double? timeout, int? maxConcurrent)
     {
         if (sampler is not null)
         {
             sampler = StudyComposition.ResolveSamplerName(sampler)
                 ?? throw new CliException($"--sampler '{sampler}' is not a sampler; choose one of {string.Join(", ", StudyComposition.SamplerNames)} (bayesian is another name for auto).");
+        }
+
+        if (pruner is not null && !StudyComposition.PrunerNames.Contains(pruner))
+        {
+            throw new CliException($"--pruner '{pruner}' is not a pruner; choose one of {string.Join(", ", StudyComposition.PrunerNames)}.");
         }
 
         if (trials is < 1 || timeout is <= 0 || maxConcurrent is < 1)
@@ -139,6 +145,7 @@ internal static class SearchCommand
             Strategy = sampler is null || sampler == definition.Strategy.Name
                 ? definition.Strategy with { Seed = seed ?? definition.Strategy.Seed }
                 : new StrategyDefinition { Name = sampler, Seed = seed ?? definition.Strategy.Seed },
+            Pruner = pruner is null || pruner == definition.Pruner.Name ? definition.Pruner : new PrunerDefinition { Name = pruner },
             MaxTrials = trials ?? definition.MaxTrials,
             Timeout = timeout is double seconds ? TimeSpan.FromSeconds(seconds) : definition.Timeout,
             Resource = definition.Resource with { MaxConcurrent = maxConcurrent ?? definition.Resource.MaxConcurrent },

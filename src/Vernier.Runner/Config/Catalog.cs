@@ -34,5 +34,9 @@ internal static class Catalog
     public static readonly IReadOnlyDictionary<string, string[]> Pruners = new Dictionary<string, string[]>(StringComparer.Ordinal)
     {
         ["none"] = [],
+        ["median"] = PrunerStrategies.MedianKeys,
+        ["percentile"] = PrunerStrategies.PercentileKeys,
+        ["patient"] = PrunerStrategies.PatientKeys,
+        ["threshold"] = PrunerStrategies.ThresholdKeys,
     };
 }

@@ -262,8 +262,13 @@ public sealed class MalformedStudyFileTests
         },
         {
             "pruner this build lacks",
+            Space + Objective + "pruner: { name: wilcoxn }\n",
+            "study.yaml:3:17: unknown pruner 'wilcoxn'; allowed: median, none, patient, percentile, threshold"
+        },
+        {
+            "pruner option misspelt",
             Space + Objective + "pruner: { name: median, warmup: 3 }\n",
-            "study.yaml:3:17: unknown pruner 'median'; allowed: none"
+            "study.yaml:3:25: unknown key 'warmup' in 'pruner' (median); allowed keys: name, interval_steps, n_min_trials, n_startup_trials, n_warmup_steps"
         },
         {
             "grid over a continuous parameter",

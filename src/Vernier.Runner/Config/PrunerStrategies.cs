@@ -1,0 +1,50 @@
+using Vernier.Pruners;
+
+namespace Vernier.Runner.Config;
+
+/// <summary>Builds the pruners a study file names, from their option values (keys as in <see cref="Catalog.Pruners"/>).</summary>
+internal static class PrunerStrategies
+{
+    public static readonly string[] PercentileKeys = ["interval_steps", "n_min_trials", "n_startup_trials", "n_warmup_steps", "percentile"];
+
+    public static readonly string[] MedianKeys = ["interval_steps", "n_min_trials", "n_startup_trials", "n_warmup_steps"];
+
+    public static readonly string[] ThresholdKeys = ["interval_steps", "lower", "n_warmup_steps", "upper"];
+
+    public static readonly string[] PatientKeys = ["min_delta", "patience", "wrapped"];
+
+    /// <summary>The pruner a name and its options describe.</summary>
+    /// <exception cref="ArgumentException">An option has the wrong type or value.</exception>
+    /// <exception cref="VernierException">The name is not a pruner of this build.</exception>
+    public static Pruner Create(string name, IReadOnlyDictionary<string, object?> options) => name switch
+    {
+        "none" => new NopPruner(),
+        "median" => new MedianPruner(PercentileOptions(options, percentile: 50)),
+        "percentile" => new PercentilePruner(PercentileOptions(options, StrategyOptions.Double(options, "percentile", 50))),
+        "threshold" => new ThresholdPruner(
+            StrategyOptions.NullableDouble(options, "lower"),
+            StrategyOptions.NullableDouble(options, "upper"),
+            StrategyOptions.Int(options, "n_warmup_steps", 0),
+            StrategyOptions.Int(options, "interval_steps", 1)),
+        "patient" => new PatientPruner(
+            options.TryGetValue("wrapped", out object? wrapped) && wrapped is not null
+                ? Create(wrapped as string ?? throw new ArgumentException($"option 'wrapped' must be a pruner name, got {wrapped}."), new Dictionary<string, object?>())
+                : null,
+            StrategyOptions.NullableInt(options, "patience") ?? throw new ArgumentException("option 'patience' is required: how many steps without improvement to tolerate."),
+            StrategyOptions.Double(options, "min_delta", 0)),
+        _ => throw new VernierException($"pruner '{name}' is not available in this build; use one of {string.Join(", ", Catalog.Pruners.Keys)}."),
+    };
+
+    private static PercentilePrunerOptions PercentileOptions(IReadOnlyDictionary<string, object?> options, double percentile)
+    {
+        var defaults = new PercentilePrunerOptions();
+        return new PercentilePrunerOptions
+        {
+            Percentile = percentile,
+            StartupTrials = StrategyOptions.Int(options, "n_startup_trials", defaults.StartupTrials),
+            WarmupSteps = StrategyOptions.Int(options, "n_warmup_steps", (int)defaults.WarmupSteps),
+            IntervalSteps = StrategyOptions.Int(options, "interval_steps", (int)defaults.IntervalSteps),
+            MinTrials = StrategyOptions.Int(options, "n_min_trials", defaults.MinTrials),
+        };
+    }
+}
