@@ -10,8 +10,8 @@ namespace Vernier.Pruners;
 /// </summary>
 internal static class AshaRung
 {
-    /// <summary>The last step reported by the first complete trial (lowest number) that reported any, or null.</summary>
-    public static long? FirstCompletedLastStep(IReadOnlyList<FrozenTrial> history)
+    /// <summary>The number of steps of the first complete trial (lowest number) that reported any: its last step + 1; or null.</summary>
+    public static long? FirstCompletedStepCount(IReadOnlyList<FrozenTrial> history)
     {
         FrozenTrial? first = null;
         foreach (FrozenTrial t in history)
@@ -22,7 +22,7 @@ internal static class AshaRung
             }
         }
 
-        return first?.LastIntermediateValue?.Key;
+        return first?.LastIntermediateValue?.Key + 1;
     }
 
     /// <summary>

@@ -50,19 +50,19 @@ public sealed class HyperbandPruner : Pruner
             return false;
         }
 
-        int brackets = BracketCount(max);
-        int bracket = BracketOf(context.Trial.Number, brackets);
+        long[] budgets = Budgets(BracketCount(max));
+        int bracket = BracketIn(context.Trial.Number, budgets);
         return AshaRung.ShouldPrune(
             context, _minResource, _reductionFactor, bracket, bootstrapCount: 0,
-            other => BracketOf(other.Number, brackets) == bracket);
+            other => BracketIn(other.Number, budgets) == bracket);
     }
 
-    /// <summary>The max resource: the option, or the first complete trial's last step (at least min resource); null before any trial completes.</summary>
+    /// <summary>The max resource: the option, or the first complete trial's step count, last step + 1 (at least min resource); null before any trial completes.</summary>
     /// <param name="context">The pruner context.</param>
     public long? ResolveMaxResource(PrunerContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return _maxResource ?? (AshaRung.FirstCompletedLastStep(context.History) is { } last ? Math.Max(last, _minResource) : null);
+        return _maxResource ?? (AshaRung.FirstCompletedStepCount(context.History) is { } steps ? Math.Max(steps, _minResource) : null);
     }
 
     /// <summary>The number of brackets for a max resource: ⌊log_η(max/min)⌋ + 1.</summary>
@@ -90,30 +90,41 @@ public sealed class HyperbandPruner : Pruner
     public int BracketOf(int trialNumber, int bracketCount)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(bracketCount, 1);
+        return BracketIn(trialNumber, Budgets(bracketCount));
+    }
+
+    private static int BracketIn(int trialNumber, long[] budgets)
+    {
         long total = 0;
-        for (int i = 0; i < bracketCount; i++)
+        foreach (long b in budgets)
         {
-            total += Budget(i, bracketCount);
+            total += b;
         }
 
         long slot = (long)(Mix((ulong)trialNumber) % (ulong)total);
-        for (int i = 0; i < bracketCount; i++)
+        for (int i = 0; i < budgets.Length; i++)
         {
-            slot -= Budget(i, bracketCount);
+            slot -= budgets[i];
             if (slot < 0)
             {
                 return i;
             }
         }
 
-        return bracketCount - 1;
+        return budgets.Length - 1;
     }
 
-    private long Budget(int bracket, int bracketCount)
+    /// <summary>Bracket i's share of trials: ⌈n·η^(n-1-i)/(n-i)⌉ (capped to keep the sum exact).</summary>
+    private long[] Budgets(int bracketCount)
     {
-        int s = bracketCount - 1 - bracket;
-        double weight = Math.Ceiling(bracketCount * Math.Pow(_reductionFactor, s) / (s + 1));
-        return (long)Math.Min(weight, 1e15);
+        var budgets = new long[bracketCount];
+        for (int i = 0; i < bracketCount; i++)
+        {
+            int s = bracketCount - 1 - i;
+            budgets[i] = (long)Math.Min(Math.Ceiling(bracketCount * Math.Pow(_reductionFactor, s) / (s + 1)), 1e15);
+        }
+
+        return budgets;
     }
 
     /// <summary>SplitMix64's finalizer: a stable hash, the same in every process and version.</summary>

@@ -8,8 +8,8 @@ public sealed class HyperbandPrunerOptions
 
     /// <summary>
     /// The largest resource (step) a trial can use, ≥ <see cref="MinResource"/>. Config key:
-    /// <c>max_resource</c>. The default value is <see langword="null"/> ("auto"): the last step
-    /// reported by the first complete trial. Until a trial completes, nothing is pruned.
+    /// <c>max_resource</c>. The default value is <see langword="null"/> ("auto"): the number of steps
+    /// of the first complete trial (its last step + 1), as in Optuna. Until a trial completes, nothing is pruned.
     /// </summary>
     public long? MaxResource { get; set; }
 

@@ -70,8 +70,10 @@ public class HyperbandPrunerTests
         auto.Prune(Context(Running(1000, (1, 5.0)), history)).ShouldBeFalse();
         auto.ResolveMaxResource(Context(Running(1000), history)).ShouldBeNull();
 
+        // Steps 0..26: 27 steps, so brackets with first rungs 1, 3, 9 and 27.
         FrozenTrial complete = Trial(200, TrialState.Complete, (0, 0.0), (26, 0.0));
-        auto.ResolveMaxResource(Context(Running(1000), [.. history, complete])).ShouldBe(26);
+        auto.ResolveMaxResource(Context(Running(1000), [.. history, complete])).ShouldBe(27);
+        auto.BracketCount(27).ShouldBe(4);
         auto.BracketCount(26).ShouldBe(3);
     }
 

@@ -91,8 +91,8 @@ public class SuccessiveHalvingPrunerTests
         FrozenTrial[] running = [.. AtStep(1, 1, 2, 3, 4, 5, 6, 7)];
         auto.Prune(Context(Running(50, (1, 1e9)), running)).ShouldBeFalse();
 
-        // First complete trial reported up to step 399: min resource 3, rungs 3, 12, 48…
-        FrozenTrial complete = Trial(7, TrialState.Complete, (0, 0.0), (399, 0.0));
+        // First complete trial reported steps 0..299 (300 steps): min resource 3, rungs 3, 12, 48…
+        FrozenTrial complete = Trial(7, TrialState.Complete, (0, 0.0), (299, 0.0));
         FrozenTrial[] atThree = [.. Enumerable.Range(0, 7).Select(i => Running(i, (3, i + 1.0))), complete];
         auto.Prune(Context(Running(50, (1, 1e9)), [.. running, complete])).ShouldBeFalse();
         auto.Prune(Context(Running(50, (1, 0), (3, 1e9)), atThree)).ShouldBeTrue();
