@@ -84,6 +84,17 @@ public class HyperbandPrunerTests
         Should.Throw<ArgumentException>(() => new HyperbandPruner(new HyperbandPrunerOptions { ReductionFactor = 1 }));
     }
 
+    [Fact]
+    public async Task Optimize_LearningCurves_PrunesManyTrialsAndSavesStepsWithASimilarBest()
+    {
+        (int pruned, long steps, double best) nop = await SuccessiveHalvingPrunerTests.RunAsync(new NopPruner());
+        (int pruned, long steps, double best) hyperband = await SuccessiveHalvingPrunerTests.RunAsync(new HyperbandPruner(new HyperbandPrunerOptions { MaxResource = 64 }));
+
+        hyperband.pruned.ShouldBeGreaterThan(20);
+        hyperband.steps.ShouldBeLessThan(nop.steps / 2);
+        hyperband.best.ShouldBeLessThan(nop.best + 0.01);
+    }
+
     private static int FirstInBracket(int bracket, int from) =>
         Enumerable.Range(from, 1000).First(n => Max9.BracketOf(n, 3) == bracket);
 }

@@ -150,7 +150,7 @@ public class SuccessiveHalvingPrunerTests
         asha.best.ShouldBeLessThan(nop.best + 0.01);
     }
 
-    private static async Task<(int Pruned, long Steps, double Best)> RunAsync(Pruner pruner)
+    internal static async Task<(int Pruned, long Steps, double Best)> RunAsync(Pruner pruner)
     {
         await using Study study = await Study.Builder("asha-curves").WithSeed(7).WithPruner(pruner).CreateAsync();
         long steps = 0;
