@@ -128,7 +128,7 @@ public sealed class StudyCompositionTests : IDisposable
     [Fact]
     public void CreatePruner_NotInThisBuild_ThrowsSayingWhatIsAvailable() =>
         Should.Throw<VernierException>(() => StudyComposition.CreatePruner(new PrunerDefinition { Name = "wilcoxon" }))
-            .Message.ShouldBe("pruner 'wilcoxon' is not available in this build; use one of none, median, percentile, patient, threshold.");
+            .Message.ShouldBe("pruner 'wilcoxon' is not available in this build; use one of none, median, percentile, patient, threshold, successive_halving, asha, hyperband.");
 
     [Fact]
     public void CreatePruner_FromFileOptions_BuildsEachPruner()
@@ -140,6 +140,10 @@ public sealed class StudyCompositionTests : IDisposable
         (median.Options.StartupTrials, median.Options.WarmupSteps).ShouldBe((3, 2L));
         StudyComposition.CreatePruner(new PrunerDefinition { Name = "percentile", Options = Options(("percentile", 25L)) }).ShouldBeOfType<PercentilePruner>().Options.Percentile.ShouldBe(25);
         StudyComposition.CreatePruner(new PrunerDefinition { Name = "threshold", Options = Options(("upper", 1.5)) }).ShouldBeOfType<ThresholdPruner>().Upper.ShouldBe(1.5);
+        StudyComposition.CreatePruner(new PrunerDefinition { Name = "asha", Options = Options(("min_resource", "auto"), ("reduction_factor", 3L)) })
+            .ShouldBeOfType<SuccessiveHalvingPruner>().Name.ShouldBe("successive_halving");
+        StudyComposition.CreatePruner(new PrunerDefinition { Name = "hyperband", Options = Options(("max_resource", 81L)) })
+            .ShouldBeOfType<HyperbandPruner>().Name.ShouldBe("hyperband");
         var patient = StudyComposition.CreatePruner(new PrunerDefinition { Name = "patient", Options = Options(("patience", 2L), ("wrapped", "median")) }).ShouldBeOfType<PatientPruner>();
         patient.Wrapped.ShouldBeOfType<MedianPruner>();
         Should.Throw<VernierException>(() => StudyComposition.CreatePruner(new PrunerDefinition { Name = "patient" }))

@@ -38,5 +38,11 @@ internal static class Catalog
         ["percentile"] = PrunerStrategies.PercentileKeys,
         ["patient"] = PrunerStrategies.PatientKeys,
         ["threshold"] = PrunerStrategies.ThresholdKeys,
+        ["successive_halving"] = PrunerStrategies.SuccessiveHalvingKeys,
+        ["asha"] = PrunerStrategies.SuccessiveHalvingKeys,
+        ["hyperband"] = PrunerStrategies.HyperbandKeys,
     };
+
+    /// <summary>The canonical name of a pruner name or alias (<c>asha</c> is <c>successive_halving</c>).</summary>
+    public static string CanonicalPruner(string name) => name == "asha" ? "successive_halving" : name;
 }

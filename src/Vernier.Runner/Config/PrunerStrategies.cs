@@ -13,12 +13,29 @@ internal static class PrunerStrategies
 
     public static readonly string[] PatientKeys = ["min_delta", "patience", "wrapped"];
 
+    public static readonly string[] SuccessiveHalvingKeys = ["bootstrap_count", "min_early_stopping_rate", "min_resource", "reduction_factor"];
+
+    public static readonly string[] HyperbandKeys = ["max_resource", "min_resource", "reduction_factor"];
+
     /// <summary>The pruner a name and its options describe.</summary>
     /// <exception cref="ArgumentException">An option has the wrong type or value.</exception>
     /// <exception cref="VernierException">The name is not a pruner of this build.</exception>
-    public static Pruner Create(string name, IReadOnlyDictionary<string, object?> options) => name switch
+    public static Pruner Create(string name, IReadOnlyDictionary<string, object?> options) => Catalog.CanonicalPruner(name) switch
     {
         "none" => new NopPruner(),
+        "successive_halving" => new SuccessiveHalvingPruner(new SuccessiveHalvingPrunerOptions
+        {
+            MinResource = Auto(options, "min_resource") ? null : StrategyOptions.NullableInt(options, "min_resource"),
+            ReductionFactor = StrategyOptions.Int(options, "reduction_factor", new SuccessiveHalvingPrunerOptions().ReductionFactor),
+            MinEarlyStoppingRate = StrategyOptions.Int(options, "min_early_stopping_rate", new SuccessiveHalvingPrunerOptions().MinEarlyStoppingRate),
+            BootstrapCount = StrategyOptions.Int(options, "bootstrap_count", new SuccessiveHalvingPrunerOptions().BootstrapCount),
+        }),
+        "hyperband" => new HyperbandPruner(new HyperbandPrunerOptions
+        {
+            MinResource = StrategyOptions.Int(options, "min_resource", (int)new HyperbandPrunerOptions().MinResource),
+            MaxResource = Auto(options, "max_resource") ? null : StrategyOptions.NullableInt(options, "max_resource"),
+            ReductionFactor = StrategyOptions.Int(options, "reduction_factor", new HyperbandPrunerOptions().ReductionFactor),
+        }),
         "median" => new MedianPruner(PercentileOptions(options, percentile: 50)),
         "percentile" => new PercentilePruner(PercentileOptions(options, StrategyOptions.Double(options, "percentile", 50))),
         "threshold" => new ThresholdPruner(
@@ -34,6 +51,10 @@ internal static class PrunerStrategies
             StrategyOptions.Double(options, "min_delta", 0)),
         _ => throw new VernierException($"pruner '{name}' is not available in this build; use one of {string.Join(", ", Catalog.Pruners.Keys)}."),
     };
+
+    /// <summary>Whether an option is written as <c>auto</c> (the pruner estimates it from the first complete trial).</summary>
+    private static bool Auto(IReadOnlyDictionary<string, object?> options, string key) =>
+        options.TryGetValue(key, out object? value) && value is string text && text.Equals("auto", StringComparison.OrdinalIgnoreCase);
 
     private static PercentilePrunerOptions PercentileOptions(IReadOnlyDictionary<string, object?> options, double percentile)
     {

@@ -263,7 +263,7 @@ public sealed class MalformedStudyFileTests
         {
             "pruner this build lacks",
             Space + Objective + "pruner: { name: wilcoxn }\n",
-            "study.yaml:3:17: unknown pruner 'wilcoxn'; allowed: median, none, patient, percentile, threshold"
+            "study.yaml:3:17: unknown pruner 'wilcoxn'; allowed: asha, hyperband, median, none, patient, percentile, successive_halving, threshold"
         },
         {
             "pruner option misspelt",
