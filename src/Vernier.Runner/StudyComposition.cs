@@ -101,7 +101,7 @@ public static class StudyComposition
             return null;
         }
 
-        return new CommandObjectiveRunner(new CommandObjectiveOptions
+        var options = new CommandObjectiveOptions
         {
             Command = command,
             Metric = objective.Metrics[0],
@@ -110,7 +110,13 @@ public static class StudyComposition
             WorkingDirectory = definition.ResolvePath(objective.WorkingDirectory ?? "."),
             Environment = objective.Environment,
             Timeout = objective.Timeout,
-        });
+        };
+        if (objective.GracePeriod is { } grace)
+        {
+            options.TerminationGracePeriod = grace;
+        }
+
+        return new CommandObjectiveRunner(options);
     }
 
     /// <summary>The objective a definition names: one process per trial, or a .NET method in this process.</summary>

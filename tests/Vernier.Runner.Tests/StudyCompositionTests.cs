@@ -292,6 +292,33 @@ public sealed class StudyCompositionTests : IDisposable
     }
 
     [Fact]
+    public async Task CreateObjective_PrunedCommandThatIgnoresSigterm_IsKilledAfterTheGracePeriodAndRecordedPruned()
+    {
+        // Trial 0 completes with low losses; trial 1 reports a high loss at step 0, is pruned by the
+        // median, ignores SIGTERM and would sleep 60 s: the 1 s grace period must end it.
+        StudyDefinition definition = StudyDefinitionLoader.Parse(
+            """
+            space: [{ name: x, type: int, low: 0, high: 3 }]
+            objective:
+              command: [bash, -c, 'if [ "$VERNIER_TRIAL_NUMBER" = 0 ]; then for s in 0 1 2; do echo "METRIC step=$s loss=1"; done; echo METRIC loss=1; else trap "" TERM; echo "METRIC step=0 loss=50"; sleep 60; echo METRIC loss=50; fi']
+              metric: loss
+              grace_period: 1
+            pruner: { name: median, n_startup_trials: 1 }
+            """,
+            "study.yaml");
+        definition.Objective.GracePeriod.ShouldBe(TimeSpan.FromSeconds(1));
+        await using Study study = await StudyComposition.CreateBuilder(definition, new InMemoryStorage()).CreateAsync();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        await study.OptimizeAsync(StudyComposition.CreateObjective(definition, _temp.Combine("trials")), new OptimizeOptions { NTrials = 2, SearchSpace = definition.Space });
+
+        clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(30), "the trial that ignores SIGTERM must be killed after the grace period, not run its 60 s");
+        FrozenTrial pruned = await study.GetTrialAsync(1);
+        pruned.State.ShouldBe(TrialState.Pruned);
+        pruned.LastIntermediateValue.ShouldBe(KeyValuePair.Create(0L, 50.0));
+    }
+
+    [Fact]
     public async Task CreateObjective_CommandMissingAConstraintMetric_FailsTheTrialNamingIt()
     {
         StudyDefinition definition = StudyDefinitionLoader.Parse(

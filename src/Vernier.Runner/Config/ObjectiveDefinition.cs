@@ -42,6 +42,13 @@ public sealed record ObjectiveDefinition
     /// <remarks>The default value is <see langword="null"/>: no limit. Written in seconds in the file; positive when set.</remarks>
     public TimeSpan? Timeout { get; init; }
 
+    /// <summary>
+    /// How long a command stopped early (pruned, timed out, interrupted) has after SIGTERM to exit
+    /// on its own, e.g. to save a checkpoint, before its process tree is killed (<c>grace_period</c>, seconds).
+    /// </summary>
+    /// <remarks>The default value is <see langword="null"/>: the runner's default of 5 seconds. A command only; positive when set.</remarks>
+    public TimeSpan? GracePeriod { get; init; }
+
     /// <summary>Environment variables set for every trial's process on top of the inherited ones; a null value removes a variable.</summary>
     /// <remarks>The default value is empty. Commands only.</remarks>
     public ImmutableSortedDictionary<string, string?> Environment { get; init; } = ImmutableSortedDictionary<string, string?>.Empty.WithComparers(StringComparer.Ordinal);

@@ -14,7 +14,7 @@ internal static partial class ObjectiveReader
 
     private static readonly KeySpec[] Keys =
     [
-        new("command"), new("callable"), new("metric"), new("metrics"), new("constraints"), new("maximize"), new("direction"), new("directions"),
+        new("command"), new("callable"), new("metric"), new("metrics"), new("constraints"), new("grace_period"), new("maximize"), new("direction"), new("directions"),
         new("timeout"), new("env"), new("working_directory"), new("pass_parameters"),
     ];
 
@@ -66,7 +66,12 @@ internal static partial class ObjectiveReader
 
         ImmutableArray<string> metrics = ReadMetrics(context, reader, objective.Command is not null) ?? objective.Metrics;
         ImmutableArray<string> constraints = ReadConstraints(context, reader, objective.Command is not null, metrics);
-        return (objective with { Metrics = metrics, Constraints = constraints, Timeout = reader.Seconds("timeout") }, ReadDirections(context, reader, metrics.Length));
+        if (objective.Command is null && reader.Has("grace_period"))
+        {
+            throw context.Error(reader.Key("grace_period"), "'grace_period' is for a command", "a callable is stopped through its CancellationToken");
+        }
+
+        return (objective with { Metrics = metrics, Constraints = constraints, Timeout = reader.Seconds("timeout"), GracePeriod = reader.Seconds("grace_period") }, ReadDirections(context, reader, metrics.Length));
     }
 
     private static ImmutableArray<string> ReadConstraints(ConfigContext context, MappingReader reader, bool isCommand, ImmutableArray<string> metrics)

@@ -23,7 +23,7 @@ public sealed class MalformedStudyFileTests
         {
             "unknown key without a close match",
             Space + "objective: { command: [a], metric: loss, retries: 3 }\n",
-            "study.yaml:2:42: unknown key 'retries' in 'objective'; allowed keys: command, callable, metric, metrics, constraints, maximize, direction, directions, timeout, env, working_directory, pass_parameters"
+            "study.yaml:2:42: unknown key 'retries' in 'objective'; allowed keys: command, callable, metric, metrics, constraints, grace_period, maximize, direction, directions, timeout, env, working_directory, pass_parameters"
         },
         {
             "bound is not a number",
@@ -234,6 +234,11 @@ public sealed class MalformedStudyFileTests
             "constraint that is also the metric",
             Space + "objective: { command: [a], metric: loss, constraints: [loss] }\n",
             "study.yaml:2:56: constraint 'loss' is listed twice or is also an objective metric; name each constraint once, apart from the metrics"
+        },
+        {
+            "grace period on a callable",
+            Space + "objective: { callable: 'a.dll:A.B.C', grace_period: 3 }\n",
+            "study.yaml:2:39: 'grace_period' is for a command; a callable is stopped through its CancellationToken"
         },
         {
             "constraints on a callable",
