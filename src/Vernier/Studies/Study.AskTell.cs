@@ -170,7 +170,7 @@ public sealed partial class Study
             try
             {
                 IReadOnlyList<FrozenTrial> shown = Options.DeterministicParallel
-                    ? await DeterministicViewAsync(frozen.Number, keepRunningParameters: space is not null, cancellationToken)
+                    ? await DeterministicViewAsync(frozen.Number, history, keepRunningParameters: space is not null, cancellationToken)
                     : [.. history.Where(t => t.TrialId != frozen.TrialId)];
                 return await StartSamplingAsync(frozen, shown, space, cancellationToken);
             }

@@ -14,20 +14,21 @@ public sealed partial class Study
     /// trials number − c + 1 … number − 1 as running, stripped of everything that depends on timing.
     /// </summary>
     /// <param name="number">The trial being asked.</param>
+    /// <param name="history">The study's trials as the ask read them; read again only after a wait.</param>
     /// <param name="keepRunningParameters">
     /// Whether the running trials keep their parameters: true when the study declares its space,
     /// so every parameter is chosen at ask time. Define-by-run trials suggest parameters while they
     /// run, so how many a running trial has depends on timing; they are shown without any.
     /// </param>
     /// <param name="cancellationToken">Cancels the wait.</param>
-    private async Task<IReadOnlyList<FrozenTrial>> DeterministicViewAsync(int number, bool keepRunningParameters, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<FrozenTrial>> DeterministicViewAsync(int number, IReadOnlyList<FrozenTrial> history, bool keepRunningParameters, CancellationToken cancellationToken)
     {
         int concurrency = Options.MaxConcurrent!.Value;
+        IReadOnlyList<FrozenTrial> trials = history;
         while (true)
         {
             Task finished = Volatile.Read(ref _trialFinished).Task;
-            IReadOnlyList<FrozenTrial> trials = await GetTrialsAsync(null, cancellationToken);
-            if (trials.All(t => t.Number > number - concurrency || IsFinished(t.State)))
+            if (trials.All(t => t.Number > number - concurrency || t.State.IsFinished()))
             {
                 return [.. trials.Where(t => t.Number < number).OrderBy(t => t.Number).Select(t => t.Number > number - concurrency ? AsRunning(t, keepRunningParameters) : t)];
             }
@@ -35,10 +36,9 @@ public sealed partial class Study
             // Another process may finish the trial we wait for, so poll as well as listen.
             await Task.WhenAny(finished, Task.Delay(Options.DeterministicPollInterval, Options.TimeProvider, cancellationToken));
             cancellationToken.ThrowIfCancellationRequested();
+            trials = await GetTrialsAsync(null, cancellationToken);
         }
     }
-
-    private static bool IsFinished(TrialState state) => state is TrialState.Complete or TrialState.Pruned or TrialState.Failed;
 
     private static FrozenTrial AsRunning(FrozenTrial trial, bool keepParameters) => trial with
     {
