@@ -35,7 +35,13 @@ public static class ParetoFront
     {
         ArgumentNullException.ThrowIfNull(trials);
         List<FrozenTrial> complete = [.. trials.Where(t => t.State == TrialState.Complete && t.Values.Length == directions.Count)];
-        return [.. complete.Where(t => !complete.Any(other => Dominates(other.Values, t.Values, directions))).OrderBy(t => t.Number)];
+        if (complete.Count == 0)
+        {
+            return [];
+        }
+
+        List<int> first = NondominatedFronts(complete.Count, (i, j) => Dominates(complete[i].Values, complete[j].Values, directions))[0];
+        return [.. first.Select(i => complete[i]).OrderBy(t => t.Number)];
     }
 
     /// <summary>
