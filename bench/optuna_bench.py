@@ -9,6 +9,7 @@ bench/functions.json; `check` verifies them against its test vectors. Installs n
   optuna_bench.py check
   optuna_bench.py regret --plan PLAN.json --sampler tpe --function branin
   optuna_bench.py timing --plan PLAN.json --sampler tpe --function hartmann6 --trials 1000 --ranges 1-100,901-1000
+  optuna_bench.py pruning --plan PLAN.json --pruner median --trials 100
 """
 import argparse
 import json
@@ -94,6 +95,18 @@ def hpo_surrogate(p):
     return (((d * d + 0.15 * (L * L)) + ACT[p["activation"]]) + 2.0 * (q * q)) + BS[p["batch_size"]]
 
 
+def pruning_shape(p):
+    """The pruning curve's scale c and time constant tau (functions.json `pruning_curve`)."""
+    c = (1.0 + 0.1 * float(p["layers"])) + 2.0 * p["dropout"]
+    tau = math.pow(10.0, 1.0 - (math.log10(p["lr"]) + 2.5) / 2.5)
+    return c, tau
+
+
+def pruning_value(final, c, tau, step):
+    """The value reported at step 0..49: the loss after epoch step + 1."""
+    return final + c * math.exp(-float(step + 1) / tau)
+
+
 FUNCTIONS = {"branin": branin, "hartmann6": hartmann6, "rosenbrock": rosenbrock, "ackley": ackley,
              "styblinski_tang": styblinski_tang, "hpo_surrogate": hpo_surrogate}
 
@@ -122,6 +135,20 @@ def make_sampler(optuna, name, seed):
         # Unscrambled Sobol is the same sequence for every seed and its early points include the domain's centre.
         return s.QMCSampler(seed=seed, scramble=False)
     raise ValueError("unknown sampler '%s'" % name)
+
+
+def make_pruner(optuna, name, max_resource):
+    # Every pruner with Optuna's defaults; Hyperband's max_resource is "auto" (its default) unless the plan says otherwise.
+    p = optuna.pruners
+    if name == "none":
+        return p.NopPruner()
+    if name == "median":
+        return p.MedianPruner()
+    if name == "successive_halving":
+        return p.SuccessiveHalvingPruner()
+    if name == "hyperband":
+        return p.HyperbandPruner(max_resource=max_resource)
+    raise ValueError("unknown pruner '%s'" % name)
 
 
 def distributions(optuna, domain):
@@ -174,6 +201,43 @@ def cmd_regret(args):
                "seconds": time.perf_counter() - start}, sys.stdout)
 
 
+def cmd_pruning(args):
+    """Per seed: a TPE study of `trials` trials on the pruning curve, each reporting up to `steps` values."""
+    optuna = import_optuna()
+    plan, spec = load_plan(args.plan, args.function)
+    f = FUNCTIONS[spec["base_name"]]
+    max_resource = "auto" if args.max_resource == "auto" else int(args.max_resource)
+    start = time.perf_counter()
+    runs = []
+    for seed in plan["seeds"]:
+        t0 = time.perf_counter()
+        study = optuna.create_study(direction="minimize", sampler=make_sampler(optuna, args.sampler, seed),
+                                    pruner=make_pruner(optuna, args.pruner, max_resource))
+        dists = distributions(optuna, spec["domain"])
+        steps = 0
+        pruned = 0
+        best = math.inf
+        for _ in range(args.trials):
+            trial = study.ask(dists)
+            final = f(trial.params)
+            c, tau = pruning_shape(trial.params)
+            for step in range(args.steps):
+                v = pruning_value(final, c, tau, step)
+                trial.report(v, step)
+                steps += 1
+                if trial.should_prune():
+                    study.tell(trial, state=optuna.trial.TrialState.PRUNED)
+                    pruned += 1
+                    break
+            else:
+                study.tell(trial, v)
+                best = min(best, v)
+        runs.append({"seed": seed, "trials": args.trials, "steps": steps, "pruned": pruned,
+                     "best": best if best < math.inf else None, "seconds": time.perf_counter() - t0})
+    json.dump({"pruner": args.pruner, "sampler": args.sampler, "runs": runs, "seconds": time.perf_counter() - start},
+              sys.stdout)
+
+
 def parse_ranges(text):
     return [tuple(int(v) for v in r.split("-")) for r in text.split(",")]
 
@@ -214,6 +278,12 @@ def cmd_check(args):
             if got != v["f"]:
                 bad += 1
                 print("%s %s: %r != %r" % (name, v["x"], got, v["f"]))
+    for v in spec["pruning_curve"]["test_vectors"]:
+        c, tau = pruning_shape(v["x"])
+        got = {k: pruning_value(hpo_surrogate(v["x"]), c, tau, int(k)) for k in v["v"]}
+        if (c, tau) != (v["c"], v["tau"]) or got != v["v"]:
+            bad += 1
+            print("pruning_curve %s: %r != %r" % (v["x"], (c, tau, got), (v["c"], v["tau"], v["v"])))
     print("%d mismatches" % bad)
     return 1 if bad else 0
 
@@ -238,8 +308,17 @@ def main():
     t.add_argument("--trials", type=int, required=True)
     t.add_argument("--ranges", required=True)
     t.add_argument("--seed", type=int, default=0)
+    pr = sub.add_parser("pruning")
+    pr.add_argument("--plan", required=True)
+    pr.add_argument("--pruner", required=True, choices=["none", "median", "successive_halving", "hyperband"])
+    pr.add_argument("--function", default="hpo_surrogate")
+    pr.add_argument("--sampler", default="tpe")
+    pr.add_argument("--trials", type=int, default=100)
+    pr.add_argument("--steps", type=int, default=50)
+    pr.add_argument("--max-resource", default="auto", help='Hyperband\'s max_resource: "auto" or a step count')
     args = parser.parse_args()
-    return {"version": cmd_version, "check": cmd_check, "regret": cmd_regret, "timing": cmd_timing}[args.command](args) or 0
+    return {"version": cmd_version, "check": cmd_check, "regret": cmd_regret, "timing": cmd_timing,
+            "pruning": cmd_pruning}[args.command](args) or 0
 
 
 if __name__ == "__main__":

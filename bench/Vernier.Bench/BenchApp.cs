@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Vernier.Bench.Functions;
 using Vernier.Bench.Optuna;
+using Vernier.Bench.Pruning;
 using Vernier.Bench.Regret;
 using Vernier.Bench.Results;
 using Vernier.Bench.Samplers;
@@ -10,7 +11,7 @@ using Vernier.Bench.Timing;
 
 namespace Vernier.Bench;
 
-/// <summary>The harness's commands: <c>regret</c> and <c>timing</c>.</summary>
+/// <summary>The harness's commands: <c>regret</c>, <c>timing</c>, <c>parallel</c> and <c>pruning</c>.</summary>
 internal static class BenchApp
 {
     public const string DefaultPython = "/usr/bin/python3";
@@ -21,6 +22,7 @@ internal static class BenchApp
         root.Subcommands.Add(RegretCommand());
         root.Subcommands.Add(TimingCommand());
         root.Subcommands.Add(ParallelCommand());
+        root.Subcommands.Add(PruningCommand());
         return root;
     }
 
@@ -53,6 +55,73 @@ internal static class BenchApp
             Console.WriteLine(markdown);
             Console.Error.WriteLine($"wrote {Path.Combine(directory, "parallel.json")} and {Path.Combine(directory, "parallel.md")}");
             return report.DeterministicRunsAgree ? 0 : 1;
+        });
+        return command;
+    }
+
+    private static Command PruningCommand()
+    {
+        var pruners = new Option<string?>("--pruners") { Description = $"Comma-separated pruners (default: {string.Join(",", VernierPruning.PrunerNames)}).", HelpName = "A,B" };
+        var sampler = new Option<string>("--sampler") { Description = "The sampler of every study (default options on both sides).", DefaultValueFactory = _ => "tpe", HelpName = "NAME" };
+        var seeds = new Option<int>("--seeds") { Description = "Seeds 0..N-1 per pruner.", DefaultValueFactory = _ => 10, HelpName = "N" };
+        var trials = new Option<int>("--trials") { Description = "Trials per study.", DefaultValueFactory = _ => 100, HelpName = "N" };
+        var maxResource = new Option<string>("--max-resource") { Description = "Hyperband's max_resource on both sides: auto (the first complete trial's steps) or a step count.", DefaultValueFactory = _ => "auto", HelpName = "auto|N" };
+        var parallel = Parallel();
+        var optuna = OptunaMode();
+        var python = Python();
+        var output = Output();
+        var command = new Command("pruning", "Steps consumed and best final value of each pruner on pruning_curve (TPE, hpo_surrogate space), side by side with Optuna's same pruner.");
+        foreach (Option option in new Option[] { pruners, sampler, seeds, trials, maxResource, parallel, optuna, python, output })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            var catalog = FunctionCatalog.Load(RepoPaths.FunctionsJson);
+            string[] prunerNames = [.. (List(parsed.GetValue(pruners)) ?? [.. VernierPruning.PrunerNames]).Distinct()];
+            if (prunerNames.FirstOrDefault(p => !VernierPruning.PrunerNames.Contains(p)) is { } unknown)
+            {
+                throw new ArgumentException($"unknown pruner '{unknown}'; the benchmark compares {string.Join(", ", VernierPruning.PrunerNames)}.");
+            }
+
+            string samplerName = KnownSamplers([parsed.GetValue(sampler)!])[0];
+            string max = parsed.GetValue(maxResource)!;
+            if (max != "auto")
+            {
+                Positive(int.Parse(max, CultureInfo.InvariantCulture), "--max-resource");
+            }
+
+            BenchFunction function = catalog.Get(VernierPruning.FunctionName);
+            int steps = VernierPruning.Steps(catalog);
+            ulong[] seedList = [.. Enumerable.Range(0, Positive(parsed.GetValue(seeds), "--seeds")).Select(s => (ulong)s)];
+            int trialCount = Positive(parsed.GetValue(trials), "--trials");
+            int workers = Positive(parsed.GetValue(parallel), "--parallel");
+            var bridge = new OptunaBridge(parsed.GetValue(python)!);
+            var (optunaVersion, optunaProblem) = await DetectAsync(parsed.GetValue(optuna)!, bridge, cancellationToken);
+            MachineInfo machine = Machine.Describe(TimeProvider.System, optunaVersion, optunaVersion is null ? null : bridge.Python);
+
+            Console.Error.WriteLine($"pruning: {prunerNames.Length} pruners × {seedList.Length} seeds, {trialCount} trials of {samplerName}, {workers} workers");
+            long start = Stopwatch.GetTimestamp();
+            IReadOnlyList<PruningCell> vernier = await VernierPruning.RunAsync(
+                prunerNames, samplerName, function, seedList, trialCount, steps, max, workers, Console.Error.WriteLine, cancellationToken);
+            double vernierSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+
+            IReadOnlyList<PruningCell>? optunaCells = null;
+            double? optunaSeconds = null;
+            if (optunaVersion is not null)
+            {
+                start = Stopwatch.GetTimestamp();
+                optunaCells = await bridge.PruningAsync(prunerNames, samplerName, function, seedList, trialCount, steps, max, workers, Console.Error.WriteLine, cancellationToken);
+                optunaSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            }
+
+            var report = new PruningReport(machine, CommandLine(), samplerName, function.Name, seedList, trialCount, steps, max, workers,
+                vernier, vernierSeconds, optunaCells, optunaSeconds, optunaProblem);
+            var (json, md) = Reports.SavePruning(parsed.GetValue(output) ?? RepoPaths.ResultsDirectory, report);
+            Console.WriteLine(Reports.Pruning(report));
+            Console.Error.WriteLine($"wrote {json} and {md}");
+            return vernier.Any(c => c.Error is not null) ? 1 : 0;
         });
         return command;
     }

@@ -93,6 +93,45 @@ internal sealed class OptunaBridge(string python)
         }
     }
 
+    /// <summary>Optuna's side of the pruner benchmark: one process per pruner, running every seed; up to <paramref name="parallel"/> at a time.</summary>
+    public async Task<IReadOnlyList<PruningCell>> PruningAsync(
+        IReadOnlyList<string> pruners, string sampler, BenchFunction function, IReadOnlyList<ulong> seeds, int trials, int steps, string maxResource,
+        int parallel, Action<string> progress, CancellationToken cancellationToken)
+    {
+        string plan = WritePlan([function], seeds, [trials]);
+        try
+        {
+            var cells = new PruningCell[pruners.Count];
+            int done = 0;
+            await Parallel.ForAsync(0, pruners.Count, new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = cancellationToken }, async (i, ct) =>
+            {
+                long start = Stopwatch.GetTimestamp();
+                var (code, output, error) = await RunAsync(
+                    [RepoPaths.OptunaScript, "pruning", "--plan", plan, "--pruner", pruners[i], "--function", function.Name, "--sampler", sampler,
+                     "--trials", trials.ToString(CultureInfo.InvariantCulture), "--steps", steps.ToString(CultureInfo.InvariantCulture), "--max-resource", maxResource],
+                    ct);
+                if (code != 0)
+                {
+                    cells[i] = new PruningCell(pruners[i], [], null, null, null, Stopwatch.GetElapsedTime(start).TotalSeconds, $"optuna_bench.py exited with {code}: {LastLine(error)}");
+                }
+                else
+                {
+                    PruningRun[] runs = [.. JsonNode.Parse(output)!["runs"]!.AsArray().Select(r => new PruningRun(
+                        r!["seed"]!.GetValue<ulong>(), r["trials"]!.GetValue<int>(), r["steps"]!.GetValue<long>(), r["pruned"]!.GetValue<int>(),
+                        r["best"]?.GetValue<double>(), r["seconds"]!.GetValue<double>()))];
+                    cells[i] = Pruning.VernierPruning.Summarise(pruners[i], runs, null);
+                }
+
+                progress($"optuna: {Interlocked.Increment(ref done)}/{pruners.Count} pruner processes");
+            });
+            return cells;
+        }
+        finally
+        {
+            File.Delete(plan);
+        }
+    }
+
     /// <summary>Optuna's ask time per trial for one (sampler, function), run alone.</summary>
     public async Task<TimingCell> TimingAsync(string sampler, BenchFunction function, int trials, IReadOnlyList<TimingRange> ranges, ulong seed, CancellationToken cancellationToken)
     {

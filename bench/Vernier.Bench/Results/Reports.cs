@@ -160,6 +160,71 @@ internal static class Reports
         return md.AppendLine().ToString();
     }
 
+    /// <summary>Writes <c>pruning.json</c> and <c>pruning.md</c> (their own files: the pruner benchmark is not part of latest.*).</summary>
+    public static (string Json, string Markdown) SavePruning(string directory, PruningReport report)
+    {
+        Directory.CreateDirectory(directory);
+        string jsonPath = Path.Combine(directory, "pruning.json");
+        File.WriteAllText(jsonPath, JsonSerializer.Serialize(report, ResultJson.Options) + "\n");
+        string mdPath = Path.Combine(directory, "pruning.md");
+        File.WriteAllText(mdPath, "# Vernier benchmark: pruners\n\nWritten by `bench/Vernier.Bench`; see `bench/README.md` for what the columns mean.\n\n" + Pruning(report));
+        return (jsonPath, mdPath);
+    }
+
+    /// <summary>Whether a Vernier pruner meets the target against Optuna's: a median best final value no worse with no more median steps.</summary>
+    public static bool? MeetsTarget(PruningCell? vernier, PruningCell? optuna) =>
+        vernier?.Steps is { } vs && vernier.Best is { } vb && optuna?.Steps is { } os && optuna.Best is { } ob
+            ? vb.Median <= ob.Median && vs.Median <= os.Median
+            : null;
+
+    public static string Pruning(PruningReport r)
+    {
+        var md = new StringBuilder();
+        md.AppendLine("## Pruners").AppendLine();
+        md.AppendLine($"`{r.Command}`").AppendLine();
+        md.Append(MachineTable(r.Machine));
+        md.AppendLine(string.Create(CultureInfo.InvariantCulture,
+            $"`pruning_curve` on the {r.Function} space: {r.Seeds.Count} seeds ({r.Seeds[0]}–{r.Seeds[^1]}), {r.Trials} trials per study, up to {r.Steps} reports per trial, ") +
+            $"sampler `{r.Sampler}` (Vernier's with default options; Optuna's `TPESampler(seed=seed)`), every pruner with its default options, " +
+            $"Hyperband `max_resource` = {r.HyperbandMaxResource} on both sides. " +
+            string.Create(CultureInfo.InvariantCulture, $"Vernier: {r.VernierSeconds:0.0} s wall") +
+            (r.OptunaSeconds is double optunaSeconds ? string.Create(CultureInfo.InvariantCulture, $"; Optuna: {optunaSeconds:0.0} s wall.") : "."));
+        if (r.OptunaNote is { } note)
+        {
+            md.AppendLine().AppendLine($"Optuna: {note}");
+        }
+
+        md.AppendLine().AppendLine(
+            "Steps = reports made over all trials of a study, pruned ones included (no pruning: trials × steps). Best = the best complete trial's " +
+            "final value (f* = 0). Each is the median [p25–p75] over the seeds; pruned = the median fraction of trials pruned. " +
+            "Target = Vernier's median best ≤ Optuna's and Vernier's median steps ≤ Optuna's.");
+        md.AppendLine().AppendLine("| pruner | steps Vernier | steps Optuna | best Vernier | best Optuna | pruned Vernier | pruned Optuna | target |")
+            .AppendLine("|---|---|---|---|---|---|---|---|");
+        var optuna = r.Optuna ?? [];
+        foreach (string pruner in r.Vernier.Select(c => c.Pruner).Concat(optuna.Select(c => c.Pruner)).Distinct())
+        {
+            PruningCell? v = r.Vernier.FirstOrDefault(c => c.Pruner == pruner);
+            PruningCell? o = optuna.FirstOrDefault(c => c.Pruner == pruner);
+            string target = MeetsTarget(v, o) switch { true => "met", false => "missed", null => "—" };
+            md.AppendLine($"| {pruner} | {Spread(v, v?.Steps)} | {Spread(o, o?.Steps)} | {Spread(v, v?.Best)} | {Spread(o, o?.Best)} | {Percent(v)} | {Percent(o)} | {target} |");
+        }
+
+        string[] errors = [.. r.Vernier.Select(c => ("Vernier", c)).Concat(optuna.Select(c => ("Optuna", c)))
+            .Where(x => x.c.Error is not null).Select(x => $"- {x.Item1} {x.c.Pruner}: {x.c.Error}")];
+        if (errors.Length > 0)
+        {
+            md.AppendLine().AppendLine("Errors:").AppendLine().AppendLine(string.Join("\n", errors));
+        }
+
+        return md.AppendLine().ToString();
+    }
+
+    private static string Spread(PruningCell? cell, Quartiles? q) =>
+        cell is null ? "—" : cell.Error is not null ? "error" : q is null ? "none complete" : $"{Num(q.Median)} [{Num(q.P25)}–{Num(q.P75)}]";
+
+    private static string Percent(PruningCell? cell) =>
+        cell?.PrunedFraction is double f ? (100 * f).ToString("0", CultureInfo.InvariantCulture) + " %" : cell?.Error is not null ? "error" : "—";
+
     private static double? Best(IReadOnlyList<RegretCell> cells, string function, int budget, Func<string, bool> counts) =>
         cells.Where(c => c.Function == function && c.Error is null && counts(c.Sampler))
             .Select(c => c.Budgets.FirstOrDefault(b => b.Budget == budget)?.Median)

@@ -60,6 +60,49 @@ internal sealed record TimingReport(
     int? OptunaTrials,
     string? OptunaNote);
 
+/// <summary>The median and the 25th–75th percentiles of a statistic over the seeds (as numpy computes them).</summary>
+internal sealed record Quartiles(double Median, double P25, double P75)
+{
+    public static Quartiles Of(IReadOnlyList<double> values) =>
+        new(Statistics.Quantile(values, 0.5), Statistics.Quantile(values, 0.25), Statistics.Quantile(values, 0.75));
+}
+
+/// <summary>One seeded study of the pruner benchmark.</summary>
+/// <param name="Seed">The study seed.</param>
+/// <param name="Trials">The trials run (complete and pruned).</param>
+/// <param name="Steps">The reports made over all trials, pruned ones included.</param>
+/// <param name="Pruned">The trials pruned.</param>
+/// <param name="Best">The best complete trial's value (its value at the last step), or null when none completed.</param>
+/// <param name="Seconds">The run's wall time.</param>
+internal sealed record PruningRun(ulong Seed, int Trials, long Steps, int Pruned, double? Best, double Seconds);
+
+/// <summary>One pruner of one library over all seeds.</summary>
+/// <param name="Pruner">The pruner's config name.</param>
+/// <param name="Runs">Every seed's run, in seed order.</param>
+/// <param name="Steps">Total steps per run (null when the cell failed).</param>
+/// <param name="Best">Best final value per run (null when the cell failed or no run completed a trial).</param>
+/// <param name="PrunedFraction">The median over the seeds of the fraction of trials pruned.</param>
+/// <param name="Seconds">The summed wall time of the runs.</param>
+/// <param name="Error">Why the cell failed.</param>
+internal sealed record PruningCell(string Pruner, IReadOnlyList<PruningRun> Runs, Quartiles? Steps, Quartiles? Best, double? PrunedFraction, double Seconds, string? Error);
+
+/// <summary>The output of <c>pruning</c>.</summary>
+internal sealed record PruningReport(
+    MachineInfo Machine,
+    string Command,
+    string Sampler,
+    string Function,
+    IReadOnlyList<ulong> Seeds,
+    int Trials,
+    int Steps,
+    string HyperbandMaxResource,
+    int Parallel,
+    IReadOnlyList<PruningCell> Vernier,
+    double VernierSeconds,
+    IReadOnlyList<PruningCell>? Optuna,
+    double? OptunaSeconds,
+    string? OptunaNote);
+
 /// <summary>The contents of <c>bench/results/latest.json</c>: the last result of each command.</summary>
 internal sealed record LatestResults(RegretReport? Regret, TimingReport? Timing);
 
