@@ -48,6 +48,42 @@ public class ReportsTests
         }
     }
 
+    private static PruningCell Pruning(string pruner, double steps, double best, double pruned) =>
+        new(pruner, [new PruningRun(0, 100, (long)steps, (int)(100 * pruned), best, 1.0)], new Quartiles(steps, steps, steps), new Quartiles(best, best, best), pruned, 1.0, null);
+
+    private static PruningReport PruningReport() => new(
+        Machine, "pruning", "tpe", "hpo_surrogate", [0UL, 1UL], 100, 50, "auto", 2,
+        [Pruning("none", 5000, 0.04, 0), Pruning("median", 2800, 0.03, 0.47), Pruning("hyperband", 2200, 0.03, 0.67)], 1.0,
+        [Pruning("none", 5000, 0.07, 0), Pruning("median", 2900, 0.06, 0.45), Pruning("hyperband", 1600, 0.17, 0.8)], 2.0, null);
+
+    [Fact]
+    public void Pruning_EachPruner_ShowsBothSidesAndTheTarget()
+    {
+        string md = Reports.Pruning(PruningReport());
+
+        md.ShouldContain("| median | 2800 [2800–2800] | 2900 [2900–2900] | 0.03 [0.03–0.03] | 0.06 [0.06–0.06] | 47 % | 45 % | met |");
+        md.ShouldContain("| hyperband | 2200 [2200–2200] | 1600 [1600–1600] | 0.03 [0.03–0.03] | 0.17 [0.17–0.17] | 67 % | 80 % | missed |");
+        md.ShouldContain("max_resource` = auto on both sides");
+    }
+
+    [Fact]
+    public void SavePruning_WritesItsOwnFilesAndLeavesLatestAlone()
+    {
+        string directory = Path.Combine(Path.GetTempPath(), "vernier-bench-tests-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            Reports.SavePruning(directory, PruningReport());
+
+            File.Exists(Path.Combine(directory, "latest.json")).ShouldBeFalse();
+            File.ReadAllText(Path.Combine(directory, "pruning.md")).ShouldContain("| none | 5000 [5000–5000] |");
+            File.ReadAllText(Path.Combine(directory, "pruning.json")).ShouldContain("\"hyperband_max_resource\": \"auto\"");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData(0.0, "0")]
     [InlineData(1234.5678, "1235")]
