@@ -211,9 +211,14 @@ def cmd_pruning(args):
     runs = []
     for seed in plan["seeds"]:
         t0 = time.perf_counter()
-        study = optuna.create_study(direction="minimize", sampler=make_sampler(optuna, args.sampler, seed),
-                                    pruner=make_pruner(optuna, args.pruner, max_resource))
+        # A fixed study name: Hyperband picks a trial's bracket from a hash of the study name and the trial number, and
+        # Optuna's default name is a fresh UUID, which would make every run differ.
+        study = optuna.create_study(study_name="pruning-%s-%s-%d" % (args.pruner, args.sampler, seed), direction="minimize",
+                                    sampler=make_sampler(optuna, args.sampler, seed), pruner=make_pruner(optuna, args.pruner, max_resource))
         dists = distributions(optuna, spec["domain"])
+        # The same-trials comparison: the harness's trial sequence for this seed, evaluated first and in order.
+        for params in plan.get("enqueue", {}).get(str(seed), []):
+            study.enqueue_trial(params)
         steps = 0
         pruned = 0
         best = math.inf

@@ -65,13 +65,14 @@ internal static class BenchApp
         var sampler = new Option<string>("--sampler") { Description = "The sampler of every study (default options on both sides).", DefaultValueFactory = _ => "tpe", HelpName = "NAME" };
         var seeds = new Option<int>("--seeds") { Description = "Seeds 0..N-1 per pruner.", DefaultValueFactory = _ => 10, HelpName = "N" };
         var trials = new Option<int>("--trials") { Description = "Trials per study.", DefaultValueFactory = _ => 100, HelpName = "N" };
+        var noSameTrials = new Option<bool>("--no-same-trials") { Description = "Skip the second comparison: the pruners alone, both libraries evaluating the same trial sequence per seed." };
         var maxResource = new Option<string>("--max-resource") { Description = "Hyperband's max_resource on both sides: auto (the first complete trial's steps) or a step count.", DefaultValueFactory = _ => "auto", HelpName = "auto|N" };
         var parallel = Parallel();
         var optuna = OptunaMode();
         var python = Python();
         var output = Output();
         var command = new Command("pruning", "Steps consumed and best final value of each pruner on pruning_curve (TPE, hpo_surrogate space), side by side with Optuna's same pruner.");
-        foreach (Option option in new Option[] { pruners, sampler, seeds, trials, maxResource, parallel, optuna, python, output })
+        foreach (Option option in new Option[] { pruners, sampler, seeds, trials, maxResource, noSameTrials, parallel, optuna, python, output })
         {
             command.Options.Add(option);
         }
@@ -116,12 +117,30 @@ internal static class BenchApp
                 optunaSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
             }
 
+            IReadOnlyList<PruningCell>? vernierSame = null, optunaSame = null;
+            if (!parsed.GetValue(noSameTrials))
+            {
+                Console.Error.WriteLine("pruning: the same trials on both sides");
+                var sequences = new List<IReadOnlyList<IReadOnlyDictionary<string, object?>>>();
+                foreach (ulong seed in seedList)
+                {
+                    sequences.Add(await VernierPruning.TrialSequenceAsync(function, seed, trialCount, cancellationToken));
+                }
+
+                vernierSame = await VernierPruning.RunAsync(
+                    prunerNames, "random", function, seedList, trialCount, steps, max, workers, Console.Error.WriteLine, cancellationToken, sequences);
+                if (optunaVersion is not null)
+                {
+                    optunaSame = await bridge.PruningAsync(prunerNames, "random", function, seedList, trialCount, steps, max, workers, Console.Error.WriteLine, cancellationToken, sequences);
+                }
+            }
+
             var report = new PruningReport(machine, CommandLine(), samplerName, function.Name, seedList, trialCount, steps, max, workers,
-                vernier, vernierSeconds, optunaCells, optunaSeconds, optunaProblem);
+                vernier, vernierSeconds, optunaCells, optunaSeconds, optunaProblem, vernierSame, optunaSame);
             var (json, md) = Reports.SavePruning(parsed.GetValue(output) ?? RepoPaths.ResultsDirectory, report);
             Console.WriteLine(Reports.Pruning(report));
             Console.Error.WriteLine($"wrote {json} and {md}");
-            return vernier.Any(c => c.Error is not null) ? 1 : 0;
+            return vernier.Concat(vernierSame ?? []).Any(c => c.Error is not null) ? 1 : 0;
         });
         return command;
     }

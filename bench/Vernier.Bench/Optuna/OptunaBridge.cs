@@ -37,7 +37,12 @@ internal sealed class OptunaBridge(string python)
     }
 
     /// <summary>Writes the plan the script reads: the functions with their exact (possibly shifted) domains, the seeds and the budgets.</summary>
-    public static string WritePlan(IReadOnlyList<BenchFunction> functions, IReadOnlyList<ulong> seeds, IReadOnlyList<int> budgets)
+    /// <param name="functions">The functions.</param>
+    /// <param name="seeds">The seeds.</param>
+    /// <param name="budgets">The trial budgets.</param>
+    /// <param name="enqueue">Per seed, trials (parameter values) to enqueue before sampling; the pruning command's same-trials comparison.</param>
+    public static string WritePlan(IReadOnlyList<BenchFunction> functions, IReadOnlyList<ulong> seeds, IReadOnlyList<int> budgets,
+        IReadOnlyList<IReadOnlyList<IReadOnlyDictionary<string, object?>>>? enqueue = null)
     {
         var plan = new JsonObject
         {
@@ -51,6 +56,12 @@ internal sealed class OptunaBridge(string python)
             ["seeds"] = new JsonArray([.. seeds.Select(s => (JsonNode)JsonValue.Create(s))]),
             ["budgets"] = new JsonArray([.. budgets.Select(b => (JsonNode)JsonValue.Create(b))]),
         };
+        if (enqueue is not null)
+        {
+            plan["enqueue"] = new JsonObject(seeds.Select((seed, i) => KeyValuePair.Create(
+                seed.ToString(CultureInfo.InvariantCulture), (JsonNode?)JsonSerializer.SerializeToNode(enqueue[i], ResultJson.Options))));
+        }
+
         string path = Path.Combine(Path.GetTempPath(), $"vernier-bench-plan-{Environment.ProcessId}.json");
         File.WriteAllText(path, plan.ToJsonString());
         return path;
@@ -93,12 +104,13 @@ internal sealed class OptunaBridge(string python)
         }
     }
 
-    /// <summary>Optuna's side of the pruner benchmark: one process per pruner, running every seed; up to <paramref name="parallel"/> at a time.</summary>
+    /// <summary>Optuna's side of the pruner benchmark: one process per pruner, running every seed; up to <paramref name="parallel"/> at a time. With <paramref name="sameTrials"/>, each seed's study enqueues those trials first.</summary>
     public async Task<IReadOnlyList<PruningCell>> PruningAsync(
         IReadOnlyList<string> pruners, string sampler, BenchFunction function, IReadOnlyList<ulong> seeds, int trials, int steps, string maxResource,
-        int parallel, Action<string> progress, CancellationToken cancellationToken)
+        int parallel, Action<string> progress, CancellationToken cancellationToken,
+        IReadOnlyList<IReadOnlyList<IReadOnlyDictionary<string, object?>>>? sameTrials = null)
     {
-        string plan = WritePlan([function], seeds, [trials]);
+        string plan = WritePlan([function], seeds, [trials], sameTrials);
         try
         {
             var cells = new PruningCell[pruners.Count];

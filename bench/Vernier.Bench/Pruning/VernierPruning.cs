@@ -28,9 +28,11 @@ internal static class VernierPruning
     /// <summary>The reports per trial (<c>pruning_curve.n_steps</c> in bench/functions.json).</summary>
     public static int Steps(FunctionCatalog catalog) => catalog.Root["pruning_curve"]!["n_steps"]!.GetValue<int>();
 
+    /// <summary>Runs every (pruner, seed); with <paramref name="sameTrials"/> (one trial sequence per seed), each study evaluates exactly those trials, in order.</summary>
     public static async Task<IReadOnlyList<PruningCell>> RunAsync(
         IReadOnlyList<string> pruners, string sampler, BenchFunction function, IReadOnlyList<ulong> seeds, int trials, int steps, string maxResource,
-        int parallel, Action<string> progress, CancellationToken cancellationToken)
+        int parallel, Action<string> progress, CancellationToken cancellationToken,
+        IReadOnlyList<IReadOnlyList<IReadOnlyDictionary<string, object?>>>? sameTrials = null)
     {
         var jobs = (from p in pruners from seed in seeds select (Pruner: p, Seed: seed)).ToArray();
         var runs = new PruningRun[jobs.Length];
@@ -38,7 +40,7 @@ internal static class VernierPruning
         int done = 0;
         await Parallel.ForAsync(0, jobs.Length, new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = cancellationToken }, async (i, ct) =>
         {
-            (runs[i], errors[i]) = await RunOnceAsync(jobs[i].Pruner, sampler, function, jobs[i].Seed, trials, steps, maxResource, ct);
+            (runs[i], errors[i]) = await RunOnceAsync(jobs[i].Pruner, sampler, function, jobs[i].Seed, trials, steps, maxResource, ct, sameTrials?[i % seeds.Count]);
             int finished = Interlocked.Increment(ref done);
             if (finished % Math.Max(1, jobs.Length / 10) == 0 || finished == jobs.Length)
             {
@@ -56,9 +58,10 @@ internal static class VernierPruning
         return cells;
     }
 
-    /// <summary>One seeded study: the run's totals, or the partial totals and why it failed.</summary>
+    /// <summary>One seeded study: the run's totals, or the partial totals and why it failed. Trials given in <paramref name="enqueued"/> are evaluated first, in order.</summary>
     public static async Task<(PruningRun Run, string? Error)> RunOnceAsync(
-        string prunerName, string samplerName, BenchFunction function, ulong seed, int trials, int steps, string maxResource, CancellationToken cancellationToken)
+        string prunerName, string samplerName, BenchFunction function, ulong seed, int trials, int steps, string maxResource, CancellationToken cancellationToken,
+        IReadOnlyList<IReadOnlyDictionary<string, object?>>? enqueued = null)
     {
         long start = Stopwatch.GetTimestamp();
         long reports = 0;
@@ -71,6 +74,11 @@ internal static class VernierPruning
             await using Study study = await Study.Builder($"pruning-{prunerName}-{samplerName}-{seed}")
                 .Minimize().WithSampler(sampler).WithPruner(CreatePruner(prunerName, maxResource))
                 .WithSeed(seed).CreateAsync(cancellationToken);
+            foreach (IReadOnlyDictionary<string, object?> parameters in enqueued ?? [])
+            {
+                await study.EnqueueTrialAsync(parameters, function.Space, cancellationToken);
+            }
+
             for (int n = 0; n < trials; n++)
             {
                 Trial trial = await study.AskAsync(function.Space, cancellationToken);
@@ -104,6 +112,26 @@ internal static class VernierPruning
         }
 
         return (Totals(), null);
+    }
+
+    /// <summary>
+    /// A seed's sequence of trials for comparing the pruners alone: the parameters Vernier's random sampler draws in a
+    /// study of <paramref name="trials"/> trials seeded with <paramref name="seed"/>. Both libraries enqueue it.
+    /// </summary>
+    public static async Task<IReadOnlyList<IReadOnlyDictionary<string, object?>>> TrialSequenceAsync(
+        BenchFunction function, ulong seed, int trials, CancellationToken cancellationToken)
+    {
+        await using Study study = await Study.Builder($"pruning-sequence-{seed}")
+            .Minimize().WithSampler(new RandomSampler()).WithSeed(seed).CreateAsync(cancellationToken);
+        var sequence = new List<IReadOnlyDictionary<string, object?>>(trials);
+        for (int n = 0; n < trials; n++)
+        {
+            Trial trial = await study.AskAsync(function.Space, cancellationToken);
+            sequence.Add(trial.Params);
+            await study.TellAsync(trial, 0.0, cancellationToken);
+        }
+
+        return sequence;
     }
 
     /// <summary>

@@ -198,25 +198,39 @@ internal static class Reports
             "Steps = reports made over all trials of a study, pruned ones included (no pruning: trials × steps). Best = the best complete trial's " +
             "final value (f* = 0). Each is the median [p25–p75] over the seeds; pruned = the median fraction of trials pruned. " +
             "Target = Vernier's median best ≤ Optuna's and Vernier's median steps ≤ Optuna's.");
-        md.AppendLine().AppendLine("| pruner | steps Vernier | steps Optuna | best Vernier | best Optuna | pruned Vernier | pruned Optuna | target |")
-            .AppendLine("|---|---|---|---|---|---|---|---|");
-        var optuna = r.Optuna ?? [];
-        foreach (string pruner in r.Vernier.Select(c => c.Pruner).Concat(optuna.Select(c => c.Pruner)).Distinct())
+        md.AppendLine().AppendLine($"### With the {r.Sampler} sampler").AppendLine();
+        PruningTable(md, r.Vernier, r.Optuna ?? []);
+        if (r.VernierSameTrials is { } vSame)
         {
-            PruningCell? v = r.Vernier.FirstOrDefault(c => c.Pruner == pruner);
+            md.AppendLine().AppendLine("### The pruners alone, on the same trials").AppendLine();
+            md.AppendLine(
+                "Per seed, both libraries evaluate one sequence of trials, in order (the parameters Vernier's random sampler draws with that seed, " +
+                "enqueued on both sides), so the trials are identical and only the pruners' decisions differ. " +
+                "(Hyperband still assigns trials to brackets by each library's own hash.)").AppendLine();
+            PruningTable(md, vSame, r.OptunaSameTrials ?? []);
+        }
+
+        return md.AppendLine().ToString();
+    }
+
+    private static void PruningTable(StringBuilder md, IReadOnlyList<PruningCell> vernier, IReadOnlyList<PruningCell> optuna)
+    {
+        md.AppendLine("| pruner | steps Vernier | steps Optuna | best Vernier | best Optuna | pruned Vernier | pruned Optuna | target |")
+            .AppendLine("|---|---|---|---|---|---|---|---|");
+        foreach (string pruner in vernier.Select(c => c.Pruner).Concat(optuna.Select(c => c.Pruner)).Distinct())
+        {
+            PruningCell? v = vernier.FirstOrDefault(c => c.Pruner == pruner);
             PruningCell? o = optuna.FirstOrDefault(c => c.Pruner == pruner);
             string target = MeetsTarget(v, o) switch { true => "met", false => "missed", null => "—" };
             md.AppendLine($"| {pruner} | {Spread(v, v?.Steps)} | {Spread(o, o?.Steps)} | {Spread(v, v?.Best)} | {Spread(o, o?.Best)} | {Percent(v)} | {Percent(o)} | {target} |");
         }
 
-        string[] errors = [.. r.Vernier.Select(c => ("Vernier", c)).Concat(optuna.Select(c => ("Optuna", c)))
+        string[] errors = [.. vernier.Select(c => ("Vernier", c)).Concat(optuna.Select(c => ("Optuna", c)))
             .Where(x => x.c.Error is not null).Select(x => $"- {x.Item1} {x.c.Pruner}: {x.c.Error}")];
         if (errors.Length > 0)
         {
             md.AppendLine().AppendLine("Errors:").AppendLine().AppendLine(string.Join("\n", errors));
         }
-
-        return md.AppendLine().ToString();
     }
 
     private static string Spread(PruningCell? cell, Quartiles? q) =>

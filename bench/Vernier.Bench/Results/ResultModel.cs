@@ -86,7 +86,9 @@ internal sealed record PruningRun(ulong Seed, int Trials, long Steps, int Pruned
 /// <param name="Error">Why the cell failed.</param>
 internal sealed record PruningCell(string Pruner, IReadOnlyList<PruningRun> Runs, Quartiles? Steps, Quartiles? Best, double? PrunedFraction, double Seconds, string? Error);
 
-/// <summary>The output of <c>pruning</c>.</summary>
+/// <summary>The output of <c>pruning</c>: the pruners with the sampler (the headline), and the pruners alone on the same trials.</summary>
+/// <param name="VernierSameTrials">Vernier's pruners on the same enqueued trial sequence per seed as Optuna's (null when not run).</param>
+/// <param name="OptunaSameTrials">Optuna's pruners on that sequence (null when not run).</param>
 internal sealed record PruningReport(
     MachineInfo Machine,
     string Command,
@@ -101,7 +103,9 @@ internal sealed record PruningReport(
     double VernierSeconds,
     IReadOnlyList<PruningCell>? Optuna,
     double? OptunaSeconds,
-    string? OptunaNote);
+    string? OptunaNote,
+    IReadOnlyList<PruningCell>? VernierSameTrials = null,
+    IReadOnlyList<PruningCell>? OptunaSameTrials = null);
 
 /// <summary>The contents of <c>bench/results/latest.json</c>: the last result of each command.</summary>
 internal sealed record LatestResults(RegretReport? Regret, TimingReport? Timing);

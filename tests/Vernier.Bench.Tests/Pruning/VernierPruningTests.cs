@@ -63,6 +63,23 @@ public class VernierPruningTests
     }
 
     [Fact]
+    public async Task RunOnceAsync_EnqueuedSequence_EvaluatesExactlyThoseTrials()
+    {
+        var sequence = await VernierPruning.TrialSequenceAsync(Function, 4, 8, CancellationToken.None);
+        double expected = sequence.Min(p =>
+        {
+            var (final, c, tau) = VernierPruning.Curve(Function, p);
+            return TestFunctions.PruningCurve(final, c, tau, 49);
+        });
+
+        var (run, error) = await VernierPruning.RunOnceAsync("none", "tpe", Function, 0, 8, 50, "auto", CancellationToken.None, sequence);
+
+        error.ShouldBeNull();
+        run.Best.ShouldBe(expected);
+        (await VernierPruning.TrialSequenceAsync(Function, 4, 8, CancellationToken.None)).ShouldBe(sequence);
+    }
+
+    [Fact]
     public void Summarise_LeavesOutSeedsWithoutACompleteTrial()
     {
         PruningRun[] runs = [new(0, 10, 100, 10, null, 0.0), new(1, 10, 300, 5, 2.0, 0.0), new(2, 10, 200, 0, 4.0, 0.0)];

@@ -54,7 +54,8 @@ public class ReportsTests
     private static PruningReport PruningReport() => new(
         Machine, "pruning", "tpe", "hpo_surrogate", [0UL, 1UL], 100, 50, "auto", 2,
         [Pruning("none", 5000, 0.04, 0), Pruning("median", 2800, 0.03, 0.47), Pruning("hyperband", 2200, 0.03, 0.67)], 1.0,
-        [Pruning("none", 5000, 0.07, 0), Pruning("median", 2900, 0.06, 0.45), Pruning("hyperband", 1600, 0.17, 0.8)], 2.0, null);
+        [Pruning("none", 5000, 0.07, 0), Pruning("median", 2900, 0.06, 0.45), Pruning("hyperband", 1600, 0.17, 0.8)], 2.0, null,
+        [Pruning("median", 700, 0.7, 0.5)], [Pruning("median", 720, 0.7, 0.5)]);
 
     [Fact]
     public void Pruning_EachPruner_ShowsBothSidesAndTheTarget()
@@ -64,6 +65,7 @@ public class ReportsTests
         md.ShouldContain("| median | 2800 [2800–2800] | 2900 [2900–2900] | 0.03 [0.03–0.03] | 0.06 [0.06–0.06] | 47 % | 45 % | met |");
         md.ShouldContain("| hyperband | 2200 [2200–2200] | 1600 [1600–1600] | 0.03 [0.03–0.03] | 0.17 [0.17–0.17] | 67 % | 80 % | missed |");
         md.ShouldContain("max_resource` = auto on both sides");
+        md.ShouldContain("| median | 700 [700–700] | 720 [720–720] | 0.7 [0.7–0.7] | 0.7 [0.7–0.7] | 50 % | 50 % | met |");
     }
 
     [Fact]
