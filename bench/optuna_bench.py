@@ -222,6 +222,7 @@ def cmd_pruning(args):
         steps = 0
         pruned = 0
         best = math.inf
+        completions = []
         for _ in range(args.trials):
             trial = study.ask(dists)
             final = f(trial.params)
@@ -237,8 +238,10 @@ def cmd_pruning(args):
             else:
                 study.tell(trial, v)
                 best = min(best, v)
+                completions.append([steps, v])
         runs.append({"seed": seed, "trials": args.trials, "steps": steps, "pruned": pruned,
-                     "best": best if best < math.inf else None, "seconds": time.perf_counter() - t0})
+                     "best": best if best < math.inf else None, "seconds": time.perf_counter() - t0,
+                     "completions": completions})
     json.dump({"pruner": args.pruner, "sampler": args.sampler, "runs": runs, "seconds": time.perf_counter() - start},
               sys.stdout)
 

@@ -130,7 +130,8 @@ internal sealed class OptunaBridge(string python)
                 {
                     PruningRun[] runs = [.. JsonNode.Parse(output)!["runs"]!.AsArray().Select(r => new PruningRun(
                         r!["seed"]!.GetValue<ulong>(), r["trials"]!.GetValue<int>(), r["steps"]!.GetValue<long>(), r["pruned"]!.GetValue<int>(),
-                        r["best"]?.GetValue<double>(), r["seconds"]!.GetValue<double>()))];
+                        r["best"]?.GetValue<double>(), r["seconds"]!.GetValue<double>(),
+                        [.. r["completions"]!.AsArray().Select(c => new[] { c![0]!.GetValue<double>(), c[1]!.GetValue<double>() })]))];
                     cells[i] = Pruning.VernierPruning.Summarise(pruners[i], runs, null);
                 }
 

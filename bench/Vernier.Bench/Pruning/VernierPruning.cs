@@ -67,7 +67,8 @@ internal static class VernierPruning
         long reports = 0;
         int pruned = 0, complete = 0;
         double best = double.PositiveInfinity;
-        PruningRun Totals() => new(seed, complete + pruned, reports, pruned, complete == 0 ? null : best, Stopwatch.GetElapsedTime(start).TotalSeconds);
+        var completions = new List<double[]>();
+        PruningRun Totals() => new(seed, complete + pruned, reports, pruned, complete == 0 ? null : best, Stopwatch.GetElapsedTime(start).TotalSeconds, completions);
         try
         {
             Sampler sampler = SamplerVariants.Create(samplerName, function.Space);
@@ -103,6 +104,7 @@ internal static class VernierPruning
                     await study.TellAsync(trial, value, cancellationToken);
                     complete++;
                     best = Math.Min(best, value);
+                    completions.Add([reports, value]);
                 }
             }
         }

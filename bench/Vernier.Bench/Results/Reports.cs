@@ -197,7 +197,9 @@ internal static class Reports
         md.AppendLine().AppendLine(
             "Steps = reports made over all trials of a study, pruned ones included (no pruning: trials × steps). Best = the best complete trial's " +
             "final value (f* = 0). Each is the median [p25–p75] over the seeds; pruned = the median fraction of trials pruned. " +
-            "Target = Vernier's median best ≤ Optuna's and Vernier's median steps ≤ Optuna's.");
+            "Target = Vernier's median best ≤ Optuna's and Vernier's median steps ≤ Optuna's. " +
+            "V at O's steps = per seed, the best value Vernier had completed within the number of steps Optuna's run of that seed consumed, " +
+            "median over the seeds (∞: nothing completed by then): the comparison at an equal step budget.");
         md.AppendLine().AppendLine($"### With the {r.Sampler} sampler").AppendLine();
         PruningTable(md, r.Vernier, r.Optuna ?? []);
         if (r.VernierSameTrials is { } vSame)
@@ -215,14 +217,15 @@ internal static class Reports
 
     private static void PruningTable(StringBuilder md, IReadOnlyList<PruningCell> vernier, IReadOnlyList<PruningCell> optuna)
     {
-        md.AppendLine("| pruner | steps Vernier | steps Optuna | best Vernier | best Optuna | pruned Vernier | pruned Optuna | target |")
-            .AppendLine("|---|---|---|---|---|---|---|---|");
+        md.AppendLine("| pruner | steps Vernier | steps Optuna | best Vernier | best Optuna | pruned Vernier | pruned Optuna | target | V at O's steps |")
+            .AppendLine("|---|---|---|---|---|---|---|---|---|");
         foreach (string pruner in vernier.Select(c => c.Pruner).Concat(optuna.Select(c => c.Pruner)).Distinct())
         {
             PruningCell? v = vernier.FirstOrDefault(c => c.Pruner == pruner);
             PruningCell? o = optuna.FirstOrDefault(c => c.Pruner == pruner);
             string target = MeetsTarget(v, o) switch { true => "met", false => "missed", null => "—" };
-            md.AppendLine($"| {pruner} | {Spread(v, v?.Steps)} | {Spread(o, o?.Steps)} | {Spread(v, v?.Best)} | {Spread(o, o?.Best)} | {Percent(v)} | {Percent(o)} | {target} |");
+            string equalSteps = BestAtOtherSteps(v, o) switch { null => "—", double b when b >= double.MaxValue => "∞", double b => Num(b) };
+            md.AppendLine($"| {pruner} | {Spread(v, v?.Steps)} | {Spread(o, o?.Steps)} | {Spread(v, v?.Best)} | {Spread(o, o?.Best)} | {Percent(v)} | {Percent(o)} | {target} | {equalSteps} |");
         }
 
         string[] errors = [.. vernier.Select(c => ("Vernier", c)).Concat(optuna.Select(c => ("Optuna", c)))
@@ -231,6 +234,18 @@ internal static class Reports
         {
             md.AppendLine().AppendLine("Errors:").AppendLine().AppendLine(string.Join("\n", errors));
         }
+    }
+
+    /// <summary>The median over the seeds both cells ran of Vernier's best value within Optuna's step count for that seed; null without a pair of runs.</summary>
+    public static double? BestAtOtherSteps(PruningCell? vernier, PruningCell? optuna)
+    {
+        if (vernier is null || optuna is null || vernier.Error is not null || optuna.Error is not null)
+        {
+            return null;
+        }
+
+        double[] best = [.. vernier.Runs.Join(optuna.Runs, v => v.Seed, o => o.Seed, (v, o) => Math.Min(v.BestWithin(o.Steps), double.MaxValue))];
+        return best.Length == 0 ? null : Statistics.Quantile(best, 0.5);
     }
 
     private static string Spread(PruningCell? cell, Quartiles? q) =>

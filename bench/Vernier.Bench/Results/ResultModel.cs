@@ -74,7 +74,24 @@ internal sealed record Quartiles(double Median, double P25, double P75)
 /// <param name="Pruned">The trials pruned.</param>
 /// <param name="Best">The best complete trial's value (its value at the last step), or null when none completed.</param>
 /// <param name="Seconds">The run's wall time.</param>
-internal sealed record PruningRun(ulong Seed, int Trials, long Steps, int Pruned, double? Best, double Seconds);
+/// <param name="Completions">Each complete trial, in order, as [steps consumed by the study when it completed, its value].</param>
+internal sealed record PruningRun(ulong Seed, int Trials, long Steps, int Pruned, double? Best, double Seconds, IReadOnlyList<double[]>? Completions = null)
+{
+    /// <summary>The best value among the trials that completed within the first <paramref name="steps"/> steps of the study, or +∞.</summary>
+    public double BestWithin(long steps)
+    {
+        double best = double.PositiveInfinity;
+        foreach (double[] completion in Completions ?? [])
+        {
+            if (completion[0] <= steps)
+            {
+                best = Math.Min(best, completion[1]);
+            }
+        }
+
+        return best;
+    }
+}
 
 /// <summary>One pruner of one library over all seeds.</summary>
 /// <param name="Pruner">The pruner's config name.</param>

@@ -37,6 +37,9 @@ public class VernierPruningTests
         var cells = await VernierPruning.RunAsync(["none"], "tpe", Function, [0, 1], 10, 50, "auto", 1, _ => { }, CancellationToken.None);
 
         cells[0].Runs.ShouldAllBe(r => r.Steps == 10 * 50 && r.Pruned == 0);
+        cells[0].Runs[0].Completions!.Select(c => c[0]).ShouldBe([50, 100, 150, 200, 250, 300, 350, 400, 450, 500]);
+        cells[0].Runs[0].BestWithin(500).ShouldBe(cells[0].Runs[0].Best!.Value);
+        cells[0].Runs[0].BestWithin(49).ShouldBe(double.PositiveInfinity);
         cells[0].Steps.ShouldBe(new Quartiles(500, 500, 500));
         cells[0].PrunedFraction.ShouldBe(0.0);
     }

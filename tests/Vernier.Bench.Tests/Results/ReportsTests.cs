@@ -69,6 +69,17 @@ public class ReportsTests
     }
 
     [Fact]
+    public void BestAtOtherSteps_UsesVerniersTrialsCompletedWithinOptunasStepsForTheSameSeed()
+    {
+        PruningRun V(ulong seed, params double[][] completions) => new(seed, 3, 150, 0, completions.Min(c => c[1]), 0.0, completions);
+        PruningRun O(ulong seed, long steps) => new(seed, 3, steps, 1, 1.0, 0.0, []);
+        var vernier = new PruningCell("median", [V(0, [50, 3.0], [100, 1.0]), V(1, [50, 2.0], [150, 0.5]), V(2, [60, 4.0])], null, null, null, 0.0, null);
+        var optuna = new PruningCell("median", [O(0, 99), O(1, 150), O(2, 50)], null, null, null, 0.0, null);
+
+        Reports.BestAtOtherSteps(vernier, optuna).ShouldBe(3.0); // seeds: 3.0, 0.5, nothing yet (∞)
+    }
+
+    [Fact]
     public void SavePruning_WritesItsOwnFilesAndLeavesLatestAlone()
     {
         string directory = Path.Combine(Path.GetTempPath(), "vernier-bench-tests-" + Guid.NewGuid().ToString("N"));
