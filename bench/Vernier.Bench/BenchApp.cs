@@ -135,6 +135,10 @@ internal static class BenchApp
                 }
             }
 
+            static IReadOnlyList<PruningCell> WithEqualSteps(IReadOnlyList<PruningCell> vernierCells, IReadOnlyList<PruningCell>? optunaCells) =>
+                [.. vernierCells.Select(v => v with { BestAtOptunaSteps = Reports.BestAtOtherSteps(v, optunaCells?.FirstOrDefault(o => o.Pruner == v.Pruner)) })];
+            vernier = WithEqualSteps(vernier, optunaCells);
+            vernierSame = vernierSame is null ? null : WithEqualSteps(vernierSame, optunaSame);
             var report = new PruningReport(machine, CommandLine(), samplerName, function.Name, seedList, trialCount, steps, max, workers,
                 vernier, vernierSeconds, optunaCells, optunaSeconds, optunaProblem, vernierSame, optunaSame);
             var (json, md) = Reports.SavePruning(parsed.GetValue(output) ?? RepoPaths.ResultsDirectory, report);

@@ -224,7 +224,7 @@ internal static class Reports
             PruningCell? v = vernier.FirstOrDefault(c => c.Pruner == pruner);
             PruningCell? o = optuna.FirstOrDefault(c => c.Pruner == pruner);
             string target = MeetsTarget(v, o) switch { true => "met", false => "missed", null => "—" };
-            string equalSteps = BestAtOtherSteps(v, o) switch { null => "—", double b when b >= double.MaxValue => "∞", double b => Num(b) };
+            string equalSteps = (v?.BestAtOptunaSteps ?? BestAtOtherSteps(v, o)) switch { null => "—", double b when b >= double.MaxValue => "∞", double b => Num(b) };
             md.AppendLine($"| {pruner} | {Spread(v, v?.Steps)} | {Spread(o, o?.Steps)} | {Spread(v, v?.Best)} | {Spread(o, o?.Best)} | {Percent(v)} | {Percent(o)} | {target} | {equalSteps} |");
         }
 

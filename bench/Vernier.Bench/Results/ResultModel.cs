@@ -74,8 +74,8 @@ internal sealed record Quartiles(double Median, double P25, double P75)
 /// <param name="Pruned">The trials pruned.</param>
 /// <param name="Best">The best complete trial's value (its value at the last step), or null when none completed.</param>
 /// <param name="Seconds">The run's wall time.</param>
-/// <param name="Completions">Each complete trial, in order, as [steps consumed by the study when it completed, its value].</param>
-internal sealed record PruningRun(ulong Seed, int Trials, long Steps, int Pruned, double? Best, double Seconds, IReadOnlyList<double[]>? Completions = null)
+/// <param name="Completions">Each complete trial, in order, as [steps consumed by the study when it completed, its value]; kept out of the JSON (its size), summarised there by <see cref="PruningCell.BestAtOptunaSteps"/>.</param>
+internal sealed record PruningRun(ulong Seed, int Trials, long Steps, int Pruned, double? Best, double Seconds, [property: JsonIgnore] IReadOnlyList<double[]>? Completions = null)
 {
     /// <summary>The best value among the trials that completed within the first <paramref name="steps"/> steps of the study, or +∞.</summary>
     public double BestWithin(long steps)
@@ -101,7 +101,8 @@ internal sealed record PruningRun(ulong Seed, int Trials, long Steps, int Pruned
 /// <param name="PrunedFraction">The median over the seeds of the fraction of trials pruned.</param>
 /// <param name="Seconds">The summed wall time of the runs.</param>
 /// <param name="Error">Why the cell failed.</param>
-internal sealed record PruningCell(string Pruner, IReadOnlyList<PruningRun> Runs, Quartiles? Steps, Quartiles? Best, double? PrunedFraction, double Seconds, string? Error);
+/// <param name="BestAtOptunaSteps">For a Vernier cell: the median over the seeds of its best value within the steps Optuna's run of the same seed used (see <see cref="Reports.BestAtOtherSteps"/>); null otherwise.</param>
+internal sealed record PruningCell(string Pruner, IReadOnlyList<PruningRun> Runs, Quartiles? Steps, Quartiles? Best, double? PrunedFraction, double Seconds, string? Error, double? BestAtOptunaSteps = null);
 
 /// <summary>The output of <c>pruning</c>: the pruners with the sampler (the headline), and the pruners alone on the same trials.</summary>
 /// <param name="VernierSameTrials">Vernier's pruners on the same enqueued trial sequence per seed as Optuna's (null when not run).</param>
