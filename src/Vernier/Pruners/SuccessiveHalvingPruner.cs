@@ -56,7 +56,7 @@ public sealed class SuccessiveHalvingPruner : Pruner
             && AshaRung.ShouldPrune(context, r, _reductionFactor, _minEarlyStoppingRate, _bootstrapCount, isCompetitor: null);
     }
 
-    /// <summary>Auto min resource: the first complete trial's step count (last step + 1) / 100, at least 1; null before any trial completes.</summary>
+    /// <summary>Auto min resource, as Optuna estimates it: the first complete trial's last step (0-based) / 100, at least 1; null before any trial completes.</summary>
     internal static long? EstimateMinResource(PrunerContext context) =>
-        AshaRung.FirstCompletedStepCount(context.History) is { } steps ? Math.Max(steps / 100, 1) : null;
+        AshaRung.FirstCompletedStepCount(context.History) is { } steps ? Math.Max((steps - 1) / 100, 1) : null;
 }

@@ -6,8 +6,8 @@ public sealed class SuccessiveHalvingPrunerOptions
     /// <summary>
     /// The step of the first rung (before <see cref="MinEarlyStoppingRate"/> is applied), ≥ 1.
     /// Config key: <c>min_resource</c>. The default value is <see langword="null"/> ("auto"): the
-    /// number of steps of the first complete trial (its last step + 1) divided by 100, at least 1,
-    /// as in Optuna. Until a trial completes, nothing is pruned.
+    /// last step (0-based) of the first complete trial divided by 100 (integer division), at least 1,
+    /// as in Optuna: 300 steps (0…299) give 2. Until a trial completes, nothing is pruned.
     /// </summary>
     public long? MinResource { get; set; }
 

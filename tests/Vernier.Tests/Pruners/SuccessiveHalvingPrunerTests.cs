@@ -91,12 +91,16 @@ public class SuccessiveHalvingPrunerTests
         FrozenTrial[] running = [.. AtStep(1, 1, 2, 3, 4, 5, 6, 7)];
         auto.Prune(Context(Running(50, (1, 1e9)), running)).ShouldBeFalse();
 
-        // First complete trial reported steps 0..299 (300 steps): min resource 3, rungs 3, 12, 48…
+        // First complete trial reported steps 0..299: min resource 299 / 100 = 2 (Optuna's last_step // 100), rungs 2, 8, 32…
         FrozenTrial complete = Trial(7, TrialState.Complete, (0, 0.0), (299, 0.0));
-        FrozenTrial[] atThree = [.. Enumerable.Range(0, 7).Select(i => Running(i, (3, i + 1.0))), complete];
+        FrozenTrial[] atTwo = [.. Enumerable.Range(0, 7).Select(i => Running(i, (2, i + 1.0))), complete];
         auto.Prune(Context(Running(50, (1, 1e9)), [.. running, complete])).ShouldBeFalse();
-        auto.Prune(Context(Running(50, (1, 0), (3, 1e9)), atThree)).ShouldBeTrue();
-        auto.Prune(Context(Running(50, (1, 0), (3, 0.5)), atThree)).ShouldBeFalse();
+        auto.Prune(Context(Running(50, (1, 0), (2, 1e9)), atTwo)).ShouldBeTrue();
+        auto.Prune(Context(Running(50, (1, 0), (2, 0.5)), atTwo)).ShouldBeFalse();
+
+        // Steps 0..199 give 199 / 100 = 1, not 200 / 100 = 2: the first rung is at step 1.
+        FrozenTrial twoHundred = Trial(8, TrialState.Complete, (0, 0.0), (199, 0.0));
+        auto.Prune(Context(Running(50, (0, 0), (1, 1e9)), [.. running, twoHundred])).ShouldBeTrue();
 
         // A short complete trial still gives a min resource of 1.
         FrozenTrial shortComplete = Trial(8, TrialState.Complete, (0, 0.0), (5, 0.0));
