@@ -140,9 +140,13 @@ internal static class PopulationPlanner
 
         int quantile = QuantileCount(ranked.Count, options.QuantileFraction);
         int position = ranked.IndexOf(chosen);
-        if (quantile > 0 && position >= ranked.Count - quantile)
+        // A donor that has reached max_steps has nothing left to train: copying it would give an empty segment.
+        List<PopulationMember> donors = quantile > 0 && position >= ranked.Count - quantile
+            ? [.. ranked.Take(quantile).Where(m => options.MaxSteps is not long max || m.StepsDone < max)]
+            : [];
+        if (donors.Count > 0)
         {
-            PopulationMember donor = ranked[(int)context.CreateRandom("population:donor").NextInt64(quantile)];
+            PopulationMember donor = donors[(int)context.CreateRandom("population:donor").NextInt64(donors.Count)];
             ImmutableDictionary<string, TrialParameter> perturbed = Explore(context, options, donor.LastComplete!.Parameters);
             return new PopulationAssignment(
                 Continue(chosen.Id, donor, options) with
