@@ -44,7 +44,7 @@ internal static class PopulationPlanner
         var members = new SortedDictionary<int, PopulationMember>();
         foreach (FrozenTrial trial in history)
         {
-            if (PopulationSegment.Of(trial) is not { } segment)
+            if (PopulationSegment.FromAttributes(trial.SystemAttributes, withParameters: false) is not { } segment)
             {
                 continue;
             }

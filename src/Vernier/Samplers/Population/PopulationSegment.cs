@@ -86,7 +86,9 @@ public sealed record PopulationSegment
     }
 
     /// <summary>Reads a segment from system attributes, or null when they hold none (or a malformed one).</summary>
-    internal static PopulationSegment? FromAttributes(IReadOnlyDictionary<string, JsonElement> attributes)
+    /// <param name="attributes">The trial's system attributes.</param>
+    /// <param name="withParameters">Whether to read the old and new parameters too (the sampler's scan of the history skips them).</param>
+    internal static PopulationSegment? FromAttributes(IReadOnlyDictionary<string, JsonElement> attributes, bool withParameters = true)
     {
         if (!attributes.TryGetValue(MemberKey, out JsonElement member) || !member.TryGetInt32(out int memberId) ||
             !attributes.TryGetValue(StartStepKey, out JsonElement start) || !start.TryGetInt64(out long startStep) ||
@@ -104,8 +106,8 @@ public sealed record PopulationSegment
             RestoreFromTrial = attributes.TryGetValue(RestoreFromKey, out JsonElement r) && r.ValueKind == JsonValueKind.Number && r.TryGetInt32(out int parent) ? parent : null,
             Exploited = attributes.TryGetValue(ExploitedKey, out JsonElement x) && x.ValueKind == JsonValueKind.True,
             DonorMember = attributes.TryGetValue(DonorMemberKey, out JsonElement d) && d.ValueKind == JsonValueKind.Number && d.TryGetInt32(out int donor) ? donor : null,
-            OldParameters = attributes.TryGetValue(OldParametersKey, out JsonElement o) ? ReadParameters(o) : null,
-            NewParameters = attributes.TryGetValue(NewParametersKey, out JsonElement n) ? ReadParameters(n) : null,
+            OldParameters = withParameters && attributes.TryGetValue(OldParametersKey, out JsonElement o) ? ReadParameters(o) : null,
+            NewParameters = withParameters && attributes.TryGetValue(NewParametersKey, out JsonElement n) ? ReadParameters(n) : null,
         };
     }
 
