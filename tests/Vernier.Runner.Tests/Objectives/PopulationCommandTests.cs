@@ -1,5 +1,6 @@
 using Vernier.Distributions;
 using Vernier.Runner.Objectives;
+using Vernier.Runner.Outputs;
 using Vernier.Runner.Tests.Support;
 using Vernier.Samplers.Population;
 using Vernier.SearchSpaces;
@@ -64,6 +65,17 @@ public sealed class PopulationCommandTests : IDisposable
         }
 
         all.GroupBy(t => PopulationSegment.Of(t)!.Member).Select(g => g.Max(t => PopulationSegment.Of(t)!.EndStep)).ShouldBe([9L, 9L]);
+
+        // The lineage is exported with each trial (trials.jsonl) and read back.
+        foreach (FrozenTrial trial in all)
+        {
+            System.Text.Json.Nodes.JsonObject json = TrialJson.ToJson(trial);
+            json["system_attrs"]!["population:member"]!.GetValue<int>().ShouldBe(PopulationSegment.Of(trial)!.Member);
+            PopulationSegment stored = PopulationSegment.Of(trial)!, exported = PopulationSegment.Of(TrialJson.FromJson(json)).ShouldNotBeNull();
+            (exported.Member, exported.Generation, exported.StartStep, exported.EndStep, exported.RestoreFromTrial, exported.Exploited, exported.DonorMember)
+                .ShouldBe((stored.Member, stored.Generation, stored.StartStep, stored.EndStep, stored.RestoreFromTrial, stored.Exploited, stored.DonorMember));
+            exported.NewParameters?.ShouldBe(stored.NewParameters!);
+        }
     }
 
     [Fact]

@@ -96,6 +96,14 @@ public class PopulationSamplerTests
         }
 
         segments.ShouldContain(s => s.Exploited);
+        foreach (var (trial, segment) in trials.Zip(segments).Where(p => p.Second.Exploited))
+        {
+            // The recorded parameters are the ones the trial ran with; the old ones are the member's previous ones.
+            segment.NewParameters.ShouldNotBeNull()["lr"].ShouldBe(trial.Params["lr"]);
+            FrozenTrial previous = trials.Last(t => t.Number < trial.Number && segments[t.Number].Member == segment.Member && t.State == TrialState.Complete);
+            segment.OldParameters.ShouldNotBeNull()["lr"].ShouldBe(previous.Params["lr"]);
+        }
+
         segments.GroupBy(s => s.Member).ShouldAllBe(g => g.Max(s => s.EndStep) == 30);
     }
 
@@ -123,6 +131,25 @@ public class PopulationSamplerTests
         segment.ShouldBe(new PopulationSegment { Member = 0, Generation = 0, StartStep = 0, EndStep = 10 });
         FrozenTrial stored = (await study.GetTrialsAsync()).Single();
         PopulationSegment.Of(stored).ShouldBe(segment);
+    }
+
+    [Fact]
+    public async Task DefineByRun_ParameterTheDonorLacks_IsDrawnAtRandomInItsRange()
+    {
+        var sampler = new PopulationSampler(new PopulationSamplerOptions { PopulationSize = 2, PerturbationInterval = 1 });
+        await using Study study = await Study.Builder("new-param").WithSampler(sampler).WithSeed(6).CreateAsync();
+        await study.OptimizeAsync(
+            trial =>
+            {
+                double x = trial.SuggestFloat("x", 0, 1);
+                // A parameter that appears only from trial 4 on: continuations and exploits have no value for it.
+                return trial.Number >= 4 ? x + trial.SuggestInt("extra", 3, 9) : x;
+            },
+            new OptimizeOptions { NTrials = 10 });
+        IReadOnlyList<FrozenTrial> trials = await study.GetTrialsAsync();
+        trials.ShouldAllBe(t => t.State == TrialState.Complete);
+        trials.Where(t => t.Number >= 4).ShouldAllBe(t => (long)t.Params["extra"]! >= 3 && (long)t.Params["extra"]! <= 9);
+        trials.Where(t => t.Number >= 2).ShouldAllBe(t => PopulationSegment.Of(t)!.RestoreFromTrial != null);
     }
 
     [Fact]
