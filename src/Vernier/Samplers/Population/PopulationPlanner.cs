@@ -84,6 +84,7 @@ internal static class PopulationPlanner
     /// <summary>Decides the next trial's segment.</summary>
     public static PopulationAssignment Plan(SamplerContext context, PopulationSamplerOptions options)
     {
+        context.RequireSingleObjective("population");
         if (RetriedSegment(context) is { } retried)
         {
             return retried;
@@ -128,7 +129,6 @@ internal static class PopulationPlanner
             return Fresh(chosen.Id, options);
         }
 
-        context.RequireSingleObjective("population");
         StudyDirection direction = context.Directions[0];
         List<PopulationMember> ranked = [.. members.Values.Where(m => m.LastComplete is not null)];
         ranked.Sort((a, b) =>
