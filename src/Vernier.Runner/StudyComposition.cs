@@ -43,6 +43,7 @@ public static class StudyComposition
                 "cmaes" => CmaEsStrategy.Create(strategy.Options),
                 "nsga2" => Nsga2Strategy.Create(strategy.Options),
                 "auto" => AutoStrategy.Create(strategy.Options),
+                "population" => PopulationStrategy.Create(strategy.Options),
                 _ => throw new VernierException($"unknown sampler '{strategy.Name}'; this build knows {string.Join(", ", SamplerNames)}."),
             };
         }
@@ -132,7 +133,7 @@ public static class StudyComposition
             {
                 throw new VernierException(
                     $"the command uses {string.Join(", ", unknown.Select(n => $"{{{n}}}"))}, which {(unknown.Length == 1 ? "is not a parameter" : "are not parameters")}; " +
-                    $"the parameters are {string.Join(", ", definition.Space.Parameters.Select(p => p.Name))} (plus {{trial_number}} and {{trial_dir}}).");
+                    $"the parameters are {string.Join(", ", definition.Space.Parameters.Select(p => p.Name))} (plus the built-in {string.Join(", ", CommandTemplate.BuiltIns.Select(n => $"{{{n}}}"))}).");
             }
 
             string workingDirectory = definition.ResolvePath(definition.Objective.WorkingDirectory ?? ".");

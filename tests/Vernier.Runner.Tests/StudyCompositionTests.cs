@@ -43,7 +43,7 @@ public sealed class StudyCompositionTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     [Fact]
-    public void SamplerNames_AreTheSamplersThisBuildHas() => StudyComposition.SamplerNames.ShouldBe(["random", "grid", "qmc", "tpe", "gp", "cmaes", "nsga2", "auto"]);
+    public void SamplerNames_AreTheSamplersThisBuildHas() => StudyComposition.SamplerNames.ShouldBe(["random", "grid", "qmc", "tpe", "gp", "cmaes", "nsga2", "auto", "population"]);
 
     [Fact]
     public void CreateSampler_Random_IsARandomSampler() =>
@@ -80,7 +80,7 @@ public sealed class StudyCompositionTests : IDisposable
     [Fact]
     public void CreateSampler_UnknownName_ThrowsListingTheKnownNames() =>
         Should.Throw<VernierException>(() => StudyComposition.CreateSampler(new StrategyDefinition { Name = "bayes-magic" }, Discrete))
-            .Message.ShouldBe("unknown sampler 'bayes-magic'; this build knows random, grid, qmc, tpe, gp, cmaes, nsga2, auto.");
+            .Message.ShouldBe("unknown sampler 'bayes-magic'; this build knows random, grid, qmc, tpe, gp, cmaes, nsga2, auto, population.");
 
     [Fact]
     public void CreateSampler_TpeWithOptions_IsATpeSampler()

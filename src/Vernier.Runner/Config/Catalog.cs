@@ -18,8 +18,12 @@ internal static class Catalog
         ["cmaes"] = CmaEsStrategy.OptionKeys,
         ["nsga2"] = Nsga2Strategy.OptionKeys,
         ["auto"] = AutoStrategy.OptionKeys,
+        ["population"] = PopulationStrategy.OptionKeys,
         ["bayesian"] = AutoStrategy.OptionKeys,
     };
+
+    /// <summary>Strategy options whose value is a list of scalars rather than one scalar.</summary>
+    public static readonly IReadOnlySet<string> ListOptionKeys = new HashSet<string>(StringComparer.Ordinal) { "mutations", "perturbation_factors" };
 
     /// <summary>Other names for strategies: a file may write either, and the definition holds the canonical one.</summary>
     public static readonly IReadOnlyDictionary<string, string> StrategyAliases = new Dictionary<string, string>(StringComparer.Ordinal)

@@ -82,7 +82,9 @@ public static class ConfigHash
     }
 
     private static JsonObject OptionsNode(IEnumerable<KeyValuePair<string, object?>> options) =>
-        new(options.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => KeyValuePair.Create(o.Key, DistributionJson.ValueToNode(o.Value))));
+        new(options.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => KeyValuePair.Create(
+            o.Key,
+            o.Value is IReadOnlyList<object?> list ? new JsonArray([.. list.Select(DistributionJson.ValueToNode)]) : DistributionJson.ValueToNode(o.Value))));
 
     private static JsonObject ConstraintNode(Constraint constraint) => constraint switch
     {

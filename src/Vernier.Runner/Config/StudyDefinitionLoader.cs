@@ -182,6 +182,21 @@ public static class StudyDefinitionLoader
                 "give it a step, or make it categorical");
         }
 
+        if (name == "population" && node is YamlMappingNode map && MappingReader.Peek(map, "mutations") is YamlSequenceNode mutations && declared.Count > 0)
+        {
+            foreach (YamlNode item in mutations.Children)
+            {
+                if (item is YamlScalarNode { Value: { } mutable } && declared.All(p => p.Name != mutable))
+                {
+                    throw context.Error(
+                        item,
+                        $"mutations names '{mutable}', which is not a parameter of the space",
+                        (KeySuggestions.Closest(mutable, declared.Select(p => p.Name)) is { } s ? $"did you mean '{s}'? " : "") +
+                        "the parameters are " + string.Join(", ", declared.Select(p => p.Name)));
+                }
+            }
+        }
+
         return new StrategyDefinition { Name = Catalog.CanonicalStrategy(name), Seed = seed, Options = options };
     }
 
@@ -215,7 +230,10 @@ public static class StudyDefinitionLoader
         MappingReader reader = MappingReader.Open(context, node, $"'{what}'", $"in '{what}' ({name})", keys);
         foreach (string key in optionKeys.Where(reader.Has))
         {
-            options[key] = context.Value(reader.Get(key)!, key);
+            YamlNode valueNode = reader.Get(key)!;
+            options[key] = Catalog.ListOptionKeys.Contains(key) && valueNode is YamlSequenceNode list
+                ? ImmutableArray.CreateRange(list.Children.Select(item => context.Value(item, $"an item of {key}")))
+                : context.Value(valueNode, key);
         }
 
         return (name, reader.Get("seed") is { } seedNode ? ReadSeed(context, seedNode) : null, options.ToImmutable());

@@ -12,7 +12,10 @@ namespace Vernier.Runner.Objectives;
 /// <item>creates the trial folder and writes <c>params.json</c> there atomically (temporary file, then rename);</item>
 /// <item>builds the argument vector: placeholders substituted, remaining parameters appended in the
 /// <see cref="CommandObjectiveOptions.ArgumentStyle"/>; it is launched directly, never through a shell;</item>
-/// <item>sets <c>VERNIER_TRIAL_NUMBER</c>, <c>VERNIER_PARAMS_FILE</c> and <c>VERNIER_TRIAL_DIR</c>, closes standard input,
+/// <item>creates the trial's <c>checkpoint/</c> folder;</item>
+/// <item>sets <c>VERNIER_TRIAL_NUMBER</c>, <c>VERNIER_PARAMS_FILE</c>, <c>VERNIER_TRIAL_DIR</c> and <c>VERNIER_CHECKPOINT_DIR</c>
+/// (and, in a population study, <c>VERNIER_START_STEP</c>, <c>VERNIER_END_STEP</c> and for a continuation
+/// <c>VERNIER_RESTORE_FROM</c>; outside one they are removed), closes standard input,
 /// and starts the process in a process group of its own (on Linux) so its whole tree can be signalled;</item>
 /// <item>copies standard output and error to <c>stdout.log</c> and <c>stderr.log</c> as they arrive, reads METRIC lines from
 /// standard output (see <see cref="MetricProtocol"/>) and passes each intermediate report to the callback at once;</item>
@@ -45,6 +48,9 @@ public sealed class CommandObjectiveRunner
 {
     /// <summary>The file in the trial folder that holds the parameters as a JSON object.</summary>
     public const string ParamsFileName = "params.json";
+
+    /// <summary>The folder in each trial folder where the command saves its checkpoint (<c>VERNIER_CHECKPOINT_DIR</c>).</summary>
+    public const string CheckpointDirectoryName = "checkpoint";
 
     /// <summary>The file in the trial folder that receives standard output.</summary>
     public const string StdoutFileName = "stdout.log";
@@ -164,7 +170,7 @@ public sealed class CommandObjectiveRunner
     public IReadOnlyList<string> RenderCommand(CommandTrialRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return _template.Render(request.TrialNumber, Path.GetFullPath(request.TrialDirectory), NormaliseParameters(request.Parameters), _style);
+        return _template.Render(request.TrialNumber, Path.GetFullPath(request.TrialDirectory), NormaliseParameters(request.Parameters), _style, BuiltInsOf(request));
     }
 
     /// <summary>Runs one trial as a process and waits for it to end.</summary>
@@ -205,7 +211,7 @@ public sealed class CommandObjectiveRunner
 
         List<KeyValuePair<string, object?>> parameters = NormaliseParameters(request.Parameters);
         string trialDirectory = Path.GetFullPath(request.TrialDirectory);
-        List<string> argv = _template.Render(request.TrialNumber, trialDirectory, parameters, _style);
+        List<string> argv = _template.Render(request.TrialNumber, trialDirectory, parameters, _style, BuiltInsOf(request));
 
         string workingDirectory = Path.GetFullPath(_workingDirectory ?? Environment.CurrentDirectory);
         if (!Directory.Exists(workingDirectory))
@@ -214,10 +220,11 @@ public sealed class CommandObjectiveRunner
         }
 
         Directory.CreateDirectory(trialDirectory);
+        Directory.CreateDirectory(request.CheckpointDirectory);
         string paramsFile = Path.Combine(trialDirectory, ParamsFileName);
         await ParameterValues.WriteAtomicallyAsync(paramsFile, ParameterValues.ToJson(parameters), cancellationToken);
 
-        Dictionary<string, string> environment = BuildEnvironment(requestEnvironment, request.TrialNumber, trialDirectory, paramsFile);
+        Dictionary<string, string> environment = BuildEnvironment(requestEnvironment, request, trialDirectory, paramsFile);
         string? program = ExecutableLocator.Find(argv[0], workingDirectory, environment.GetValueOrDefault("PATH"));
         if (program is null)
         {
@@ -557,7 +564,7 @@ public sealed class CommandObjectiveRunner
         return normalised;
     }
 
-    private Dictionary<string, string> BuildEnvironment(KeyValuePair<string, string?>[] requestEnvironment, int trialNumber, string trialDirectory, string paramsFile)
+    private Dictionary<string, string> BuildEnvironment(KeyValuePair<string, string?>[] requestEnvironment, CommandTrialRequest request, string trialDirectory, string paramsFile)
     {
         var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
@@ -572,10 +579,33 @@ public sealed class CommandObjectiveRunner
             environment[name] = value;
         }
 
-        environment["VERNIER_TRIAL_NUMBER"] = trialNumber.ToString(CultureInfo.InvariantCulture);
+        environment["VERNIER_TRIAL_NUMBER"] = request.TrialNumber.ToString(CultureInfo.InvariantCulture);
         environment["VERNIER_PARAMS_FILE"] = paramsFile;
         environment["VERNIER_TRIAL_DIR"] = trialDirectory;
+        environment["VERNIER_CHECKPOINT_DIR"] = request.CheckpointDirectory;
+        IReadOnlyDictionary<string, string> builtIns = BuiltInsOf(request);
+        environment["VERNIER_RESTORE_FROM"] = builtIns.GetValueOrDefault(CommandTemplate.RestoreFrom);
+        environment["VERNIER_START_STEP"] = builtIns.GetValueOrDefault(CommandTemplate.StartStep);
+        environment["VERNIER_END_STEP"] = builtIns.GetValueOrDefault(CommandTemplate.EndStep);
         return environment.Where(e => e.Value is not null).ToDictionary(e => e.Key, e => e.Value!, StringComparer.Ordinal);
+    }
+
+    /// <summary>The values of the placeholders beyond the trial number and folder; the population ones only in a population study.</summary>
+    private static Dictionary<string, string> BuiltInsOf(CommandTrialRequest request)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal) { [CommandTemplate.CheckpointDir] = request.CheckpointDirectory };
+        if (request.Population is { } segment)
+        {
+            values[CommandTemplate.StartStep] = segment.StartStep.ToString(CultureInfo.InvariantCulture);
+            values[CommandTemplate.EndStep] = segment.EndStep.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (request.RestoreFromDirectory is { } restore)
+        {
+            values[CommandTemplate.RestoreFrom] = Path.GetFullPath(restore);
+        }
+
+        return values;
     }
 
     private static void ValidateEnvironment(KeyValuePair<string, string?>[] environment, string what)

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Vernier.Runner.Outputs;
 using Vernier.Runner.Workers;
+using Vernier.Samplers.Population;
 using Vernier.Trials;
 
 namespace Vernier.Runner.Objectives;
@@ -44,8 +45,11 @@ public sealed class CommandStudyObjective(CommandObjectiveRunner runner, string 
     public async Task<IReadOnlyList<double>> EvaluateAsync(Trial trial, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(trial);
+        PopulationSegment? segment = trial.Population;
         CommandTrialRequest request = RequestFor(trial.Number, trial.Params) with
         {
+            Population = segment,
+            RestoreFromDirectory = segment?.RestoreFromTrial is int parent ? Path.Combine(TrialDirectory(parent), CommandObjectiveRunner.CheckpointDirectoryName) : null,
             // Recorded so that, if this process dies, the run that recovers the trial can stop the orphaned tree.
             OnStarted = processId => trial.SetSystemAttribute(LocalWorker.ProcessAttribute, System.Text.Json.JsonSerializer.SerializeToElement(LocalWorker.DescribeProcess(processId), Storage.AttributeJson.SnakeCase)),
         };

@@ -13,6 +13,13 @@ internal sealed class CommandTemplate
 {
     public const string TrialNumber = "trial_number";
     public const string TrialDir = "trial_dir";
+    public const string CheckpointDir = "checkpoint_dir";
+    public const string RestoreFrom = "restore_from";
+    public const string StartStep = "start_step";
+    public const string EndStep = "end_step";
+
+    /// <summary>The placeholders Vernier fills itself; the last three are empty outside population studies (and <c>restore_from</c> for a start from scratch).</summary>
+    public static readonly IReadOnlyList<string> BuiltIns = [TrialNumber, TrialDir, CheckpointDir, RestoreFrom, StartStep, EndStep];
 
     private readonly List<Segment>[] _elements;
 
@@ -34,7 +41,7 @@ internal sealed class CommandTemplate
             elements[e] = ParseElement(command[e]);
             foreach (Segment segment in elements[e])
             {
-                if (segment.Placeholder is { } name && name is not TrialNumber and not TrialDir && !names.Contains(name))
+                if (segment.Placeholder is { } name && !BuiltIns.Contains(name) && !names.Contains(name))
                 {
                     names.Add(name);
                 }
@@ -49,8 +56,10 @@ internal sealed class CommandTemplate
     /// <param name="trialDirectory">The trial folder's absolute path.</param>
     /// <param name="parameters">Normalised parameter values, in order, names distinct.</param>
     /// <param name="style">How to append the parameters no placeholder used.</param>
+    /// <param name="builtIns">Values of the other built-in placeholders (<c>checkpoint_dir</c>, <c>restore_from</c>, <c>start_step</c>, <c>end_step</c>); missing ones render empty.</param>
     /// <exception cref="CommandObjectiveException">A placeholder has no value, or names both a parameter and a built-in.</exception>
-    public List<string> Render(int trialNumber, string trialDirectory, IReadOnlyList<KeyValuePair<string, object?>> parameters, CommandArgumentStyle style)
+    public List<string> Render(
+        int trialNumber, string trialDirectory, IReadOnlyList<KeyValuePair<string, object?>> parameters, CommandArgumentStyle style, IReadOnlyDictionary<string, string>? builtIns = null)
     {
         var byName = new Dictionary<string, object?>(StringComparer.Ordinal);
         foreach ((string name, object? value) in parameters)
@@ -72,7 +81,7 @@ internal sealed class CommandTemplate
                     continue;
                 }
 
-                bool isBuiltIn = name is TrialNumber or TrialDir;
+                bool isBuiltIn = BuiltIns.Contains(name);
                 bool isParameter = byName.TryGetValue(name, out object? value);
                 if (isBuiltIn && isParameter)
                 {
@@ -82,7 +91,12 @@ internal sealed class CommandTemplate
 
                 if (isBuiltIn)
                 {
-                    text.Append(name == TrialNumber ? trialNumber.ToString(System.Globalization.CultureInfo.InvariantCulture) : trialDirectory);
+                    text.Append(name switch
+                    {
+                        TrialNumber => trialNumber.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        TrialDir => trialDirectory,
+                        _ => builtIns?.GetValueOrDefault(name) ?? "",
+                    });
                 }
                 else if (isParameter)
                 {
@@ -115,7 +129,7 @@ internal sealed class CommandTemplate
 
     private static string UnknownPlaceholderMessage(string name, int trialNumber, IReadOnlyList<KeyValuePair<string, object?>> parameters)
     {
-        IEnumerable<string> known = parameters.Select(p => p.Key).Append(TrialNumber).Append(TrialDir).Select(n => "{" + n + "}");
+        IEnumerable<string> known = parameters.Select(p => p.Key).Concat(BuiltIns).Select(n => "{" + n + "}");
         return $"the command uses the placeholder {{{name}}}, but trial {trialNumber} has no parameter '{name}'. "
             + $"Known placeholders: {string.Join(", ", known)}. Write {{{{{name}}}}} for a literal {{{name}}}.";
     }

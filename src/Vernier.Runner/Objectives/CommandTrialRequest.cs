@@ -1,3 +1,5 @@
+using Vernier.Samplers.Population;
+
 namespace Vernier.Runner.Objectives;
 
 /// <summary>One trial to run as a process: its number, its parameters and the folder for its files.</summary>
@@ -27,4 +29,20 @@ public sealed record CommandTrialRequest(int TrialNumber, IReadOnlyList<KeyValue
     /// dies. The default value is null.
     /// </summary>
     public Action<int>? OnStarted { get; init; }
+
+    /// <summary>
+    /// The segment of training this trial does in a population study (see <see cref="PopulationSegment"/>):
+    /// passed as <c>VERNIER_START_STEP</c> / <c>VERNIER_END_STEP</c> and <c>{start_step}</c> / <c>{end_step}</c>.
+    /// The default value is null (not a population study).
+    /// </summary>
+    public PopulationSegment? Population { get; init; }
+
+    /// <summary>
+    /// The checkpoint folder to restore from (the parent trial's <c>checkpoint/</c> folder), passed as
+    /// <c>VERNIER_RESTORE_FROM</c> and <c>{restore_from}</c>. The default value is null (start from scratch).
+    /// </summary>
+    public string? RestoreFromDirectory { get; init; }
+
+    /// <summary>The trial's checkpoint folder: <c>checkpoint/</c> in its trial folder, passed as <c>VERNIER_CHECKPOINT_DIR</c> and <c>{checkpoint_dir}</c>.</summary>
+    public string CheckpointDirectory => Path.Combine(Path.GetFullPath(TrialDirectory), CommandObjectiveRunner.CheckpointDirectoryName);
 }

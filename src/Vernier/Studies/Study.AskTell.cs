@@ -250,12 +250,14 @@ public sealed partial class Study
             }
         }
 
+        ImmutableDictionary<string, JsonElement> systemAttributes = frozen.SystemAttributes;
         foreach (var (key, value) in context.DrainPendingSystemAttributes())
         {
             await Storage.SetTrialAttributeAsync(frozen.TrialId, AttributeScope.System, key, value, cancellationToken);
+            systemAttributes = systemAttributes.SetItem(key, value);
         }
 
-        return new Trial(this, frozen with { Parameters = chosen }, sampling, fixedParameters);
+        return new Trial(this, frozen with { Parameters = chosen, SystemAttributes = systemAttributes }, sampling, fixedParameters);
     }
 
     private ImmutableDictionary<string, TrialParameter> DrawDeclared(SearchSpace space, TrialSampling sampling, IReadOnlyDictionary<string, object?> fixedParameters)

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Vernier.Distributions;
 using Vernier.Pruners;
 using Vernier.Samplers;
+using Vernier.Samplers.Population;
 using Vernier.Studies;
 
 namespace Vernier.Trials;
@@ -31,6 +32,7 @@ public sealed class Trial
         _parameters = snapshot.Parameters;
         TrialId = snapshot.TrialId;
         Number = snapshot.Number;
+        Population = PopulationSegment.FromAttributes(snapshot.SystemAttributes);
     }
 
     /// <summary>The trial's number within its study.</summary>
@@ -41,6 +43,15 @@ public sealed class Trial
 
     /// <summary>The study this trial belongs to.</summary>
     public Study Study => _study;
+
+    /// <summary>
+    /// The segment of training this trial does when the study's sampler is a
+    /// <see cref="Samplers.Population.PopulationSampler"/>; null otherwise. The trial restores the
+    /// checkpoint of trial <see cref="PopulationSegment.RestoreFromTrial"/> (or starts from scratch),
+    /// trains and reports steps <c>StartStep + 1 … EndStep</c>, saves its own checkpoint under
+    /// <see cref="Number"/> and returns the value after the last step.
+    /// </summary>
+    public PopulationSegment? Population { get; }
 
     /// <summary>The parameters suggested so far (external values).</summary>
     public IReadOnlyDictionary<string, object?> Params => _parameters.ToDictionary(p => p.Key, p => p.Value.Value);

@@ -50,7 +50,7 @@ public class CommandLineTests
     }
 
     [Theory]
-    [InlineData("--sampler", "bayes-magic", "--sampler 'bayes-magic' is not a sampler; choose one of random, grid, qmc, tpe, gp, cmaes, nsga2, auto (bayesian is another name for auto).")]
+    [InlineData("--sampler", "bayes-magic", "--sampler 'bayes-magic' is not a sampler; choose one of random, grid, qmc, tpe, gp, cmaes, nsga2, auto, population (bayesian is another name for auto).")]
     [InlineData("--pruner", "medain", "--pruner 'medain' is not a pruner; choose one of none, median, percentile, patient, threshold, successive_halving, asha, hyperband.")]
     [InlineData("--n-trials", "0", "--n-trials and --max-concurrent must be at least 1, and --timeout positive.")]
     [InlineData("--storage", "mysql://db", "unknown storage URL 'mysql://db'; use sqlite:///relative/path.db, sqlite:////absolute/path.db or memory:.")]
@@ -109,7 +109,7 @@ public class CommandLineTests
         string storage = $"sqlite:///{dir.Path}/s.db";
         (int exit, _, string error) = await RunAsync(dir.Path, "search", "-c", config, "--storage", storage, "--output-dir", Path.Combine(dir.Path, "runs"));
         exit.ShouldBe(1);
-        error.Trim().ShouldBe("error: the command uses {y}, which is not a parameter; the parameters are x (plus {trial_number} and {trial_dir}).");
+        error.Trim().ShouldBe("error: the command uses {y}, which is not a parameter; the parameters are x (plus the built-in {trial_number}, {trial_dir}, {checkpoint_dir}, {restore_from}, {start_step}, {end_step}).");
         (await RunAsync(dir.Path, "trials", "-c", config, "--storage", storage)).Output.ShouldContain("0 trial(s)");
     }
 

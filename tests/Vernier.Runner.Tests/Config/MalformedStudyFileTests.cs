@@ -258,7 +258,7 @@ public sealed class MalformedStudyFileTests
         {
             "unknown strategy, with a suggestion",
             Space + Objective + "strategy: { name: randm, seed: 1 }\n",
-            "study.yaml:3:19: unknown strategy 'randm'; did you mean 'random'? allowed: auto, bayesian, cmaes, gp, grid, nsga2, qmc, random, tpe"
+            "study.yaml:3:19: unknown strategy 'randm'; did you mean 'random'? allowed: auto, bayesian, cmaes, gp, grid, nsga2, population, qmc, random, tpe"
         },
         {
             "negative seed",

@@ -278,7 +278,7 @@ public sealed class StudyDefinitionLoaderTests
             """;
 
         Should.Throw<ConfigException>(() => StudyDefinitionLoader.Parse(Yaml, "s.yaml"))
-            .Message.ShouldBe("s.yaml:9:11: unknown strategy 'grid_free_name_is_not_allowed_here'; allowed: auto, bayesian, cmaes, gp, grid, nsga2, qmc, random, tpe");
+            .Message.ShouldBe("s.yaml:9:11: unknown strategy 'grid_free_name_is_not_allowed_here'; allowed: auto, bayesian, cmaes, gp, grid, nsga2, population, qmc, random, tpe");
 
         StudyDefinition study = StudyDefinitionLoader.Parse(Yaml.Replace("grid_free_name_is_not_allowed_here", "random", StringComparison.Ordinal), "s.yaml");
 

@@ -76,7 +76,7 @@ public sealed class CommandObjectiveRunnerTests : IDisposable
         File.ReadAllLines(Path.Combine(dir, "env")).ShouldBe(
         [
             "FROM_BOTH=request", "FROM_OPTIONS=o", "FROM_REQUEST=r", "PYTHONUNBUFFERED=1",
-            $"VERNIER_PARAMS_FILE={paramsFile}", $"VERNIER_TRIAL_DIR={dir}", "VERNIER_TRIAL_NUMBER=3",
+            $"VERNIER_CHECKPOINT_DIR={Path.Combine(dir, "checkpoint")}", $"VERNIER_PARAMS_FILE={paramsFile}", $"VERNIER_TRIAL_DIR={dir}", "VERNIER_TRIAL_NUMBER=3",
         ]);
         using JsonDocument json = JsonDocument.Parse(File.ReadAllBytes(paramsFile));
         json.RootElement.GetProperty("lr").GetDouble().ShouldBe(0.5);

@@ -69,4 +69,15 @@ public class CommandTemplateTests
     {
         CommandTemplate.Parse(["a", "{lr}", "{trial_dir}/{lr}", "{opt}{{x}}"]).ParameterPlaceholders.ShouldBe(["lr", "opt"]);
     }
+
+    [Fact]
+    public void Render_PopulationPlaceholders_SubstituteAndRenderEmptyWhenAbsent()
+    {
+        CommandTemplate template = CommandTemplate.Parse(["train", "--ckpt={checkpoint_dir}", "--resume={restore_from}", "--from={start_step}", "--to={end_step}"]);
+        template.ParameterPlaceholders.ShouldBeEmpty();
+        var builtIns = new Dictionary<string, string> { ["checkpoint_dir"] = "/runs/t7/checkpoint", ["restore_from"] = "/runs/t3/checkpoint", ["start_step"] = "10", ["end_step"] = "20" };
+        template.Render(7, "/runs/t7", [], CommandArgumentStyle.None, builtIns)
+            .ShouldBe(["train", "--ckpt=/runs/t7/checkpoint", "--resume=/runs/t3/checkpoint", "--from=10", "--to=20"]);
+        template.Render(7, "/runs/t7", [], CommandArgumentStyle.None).ShouldBe(["train", "--ckpt=", "--resume=", "--from=", "--to="]);
+    }
 }
