@@ -23,6 +23,7 @@ internal static class BenchApp
         root.Subcommands.Add(TimingCommand());
         root.Subcommands.Add(ParallelCommand());
         root.Subcommands.Add(PruningCommand());
+        root.Subcommands.Add(PopulationCommand());
         return root;
     }
 
@@ -145,6 +146,32 @@ internal static class BenchApp
             Console.WriteLine(Reports.Pruning(report));
             Console.Error.WriteLine($"wrote {json} and {md}");
             return vernier.Concat(vernierSame ?? []).Any(c => c.Error is not null) ? 1 : 0;
+        });
+        return command;
+    }
+
+    private static Command PopulationCommand()
+    {
+        var seeds = new Option<int>("--seeds") { Description = "Seeds 0..N-1.", DefaultValueFactory = _ => 20, HelpName = "N" };
+        var size = new Option<int>("--population") { Description = "Population size (and the number of random-search runs: the same total steps).", DefaultValueFactory = _ => 8, HelpName = "N" };
+        var interval = new Option<long>("--interval") { Description = "PBT's perturbation interval in steps; must divide the 200 training steps.", DefaultValueFactory = _ => 10L, HelpName = "STEPS" };
+        var output = Output();
+        var command = new Command("population", "Population based training against random search with the same total steps, on a toy whose best learning rate falls during training.");
+        foreach (Option option in new Option[] { seeds, size, interval, output })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            var report = await Population.PopulationBenchmark.RunAsync(
+                Positive(parsed.GetValue(seeds), "--seeds"), Positive(parsed.GetValue(size), "--population"), Math.Max(1L, parsed.GetValue(interval)), cancellationToken);
+            string markdown = Population.PopulationBenchmark.Markdown(report, CommandLine());
+            string directory = parsed.GetValue(output) ?? RepoPaths.ResultsDirectory;
+            Population.PopulationBenchmark.Save(directory, report, markdown);
+            Console.WriteLine(markdown);
+            Console.Error.WriteLine($"wrote {Path.Combine(directory, "population.json")} and {Path.Combine(directory, "population.md")}");
+            return report.TargetMet ? 0 : 1;
         });
         return command;
     }
