@@ -177,6 +177,13 @@ public sealed partial class Study : IAsyncDisposable
         return [.. complete.Where(t => t.ConstraintViolation == least)];
     }
 
+    /// <summary>
+    /// The best complete trial of a single-objective history, as <see cref="GetBestTrialAsync"/>
+    /// chooses it (feasible first); null when none is complete.
+    /// </summary>
+    internal static FrozenTrial? BestCompleteTrial(IReadOnlyList<FrozenTrial> trials, StudyDirection direction) =>
+        BestOf(Candidates([.. trials.Where(t => t.State == TrialState.Complete && t.Values.Length > 0)]), direction);
+
     private static FrozenTrial? BestOf(IReadOnlyList<FrozenTrial> complete, StudyDirection direction)
     {
         FrozenTrial? best = null;
