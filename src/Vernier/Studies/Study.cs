@@ -153,7 +153,14 @@ public sealed partial class Study : IAsyncDisposable
 
         FrozenTrial trial = await Storage.GetTrialAsync(trialId, cancellationToken);
         IReadOnlyList<FrozenTrial> all = await GetTrialsAsync(null, cancellationToken);
-        return Pruner.Prune(new PrunerContext(Directions, trial, [.. all.Where(t => t.TrialId != trialId)]));
+        var context = new PrunerContext(Directions, trial, [.. all.Where(t => t.TrialId != trialId)]);
+        bool prune = Pruner.Prune(context);
+        foreach (var (key, value) in context.DrainPendingSystemAttributes())
+        {
+            await Storage.SetTrialAttributeAsync(trialId, AttributeScope.System, key, value, cancellationToken);
+        }
+
+        return prune;
     }
 
     /// <summary>Waits for a storage call from the synchronous <see cref="Trial"/> API.</summary>
