@@ -30,7 +30,7 @@ namespace Vernier.Pruners;
 /// (as Optuna; report a large finite penalty for a failed instance if such trials should be pruned).</item>
 /// </list>
 /// <para>Single-objective studies only: with several objectives there is no best trial, and
-/// <see cref="Prune"/> throws.</para>
+/// <see cref="Prune"/> throws a <see cref="VernierException"/> (as samplers that need one objective do).</para>
 /// </remarks>
 /// <example><code>Study.Builder("s").WithPruner(new WilcoxonPruner(new WilcoxonPrunerOptions { PValueThreshold = 0.05 }))</code></example>
 public sealed class WilcoxonPruner : Pruner
@@ -59,15 +59,14 @@ public sealed class WilcoxonPruner : Pruner
     public override string Name => "wilcoxon";
 
     /// <inheritdoc />
-    /// <exception cref="ArgumentException">The study has more than one objective.</exception>
+    /// <exception cref="VernierException">The study has more than one objective.</exception>
     public override bool Prune(PrunerContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (context.Directions.Count != 1)
         {
-            throw new ArgumentException(
-                $"the wilcoxon pruner compares a trial with the best trial, which needs a single objective; this study has {context.Directions.Count}.",
-                nameof(context));
+            throw new VernierException(
+                $"the wilcoxon pruner compares a trial with the best trial, which needs a single objective; this study has {context.Directions.Count}.");
         }
 
         return PValue(context) is { } p && p < _pValueThreshold;

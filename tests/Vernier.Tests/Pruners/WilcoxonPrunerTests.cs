@@ -110,7 +110,7 @@ public class WilcoxonPrunerTests
     {
         FrozenTrial trial = Scores(50, TrialState.Running, (0, 1.0));
         var context = new PrunerContext([StudyDirection.Minimize, StudyDirection.Maximize], trial, [BestTrial()]);
-        Should.Throw<ArgumentException>(() => Default.Prune(context)).Message.ShouldContain("single objective");
+        Should.Throw<VernierException>(() => Default.Prune(context)).Message.ShouldContain("single objective");
     }
 
     [Theory]
