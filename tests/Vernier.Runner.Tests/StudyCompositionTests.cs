@@ -127,8 +127,8 @@ public sealed class StudyCompositionTests : IDisposable
 
     [Fact]
     public void CreatePruner_NotInThisBuild_ThrowsSayingWhatIsAvailable() =>
-        Should.Throw<VernierException>(() => StudyComposition.CreatePruner(new PrunerDefinition { Name = "wilcoxon" }))
-            .Message.ShouldBe("pruner 'wilcoxon' is not available in this build; use one of none, median, percentile, patient, threshold, successive_halving, asha, hyperband.");
+        Should.Throw<VernierException>(() => StudyComposition.CreatePruner(new PrunerDefinition { Name = "pbt" }))
+            .Message.ShouldBe("pruner 'pbt' is not available in this build; use one of none, median, percentile, patient, threshold, successive_halving, asha, hyperband, wilcoxon.");
 
     [Fact]
     public void CreatePruner_FromFileOptions_BuildsEachPruner()
@@ -144,6 +144,8 @@ public sealed class StudyCompositionTests : IDisposable
             .ShouldBeOfType<SuccessiveHalvingPruner>().Name.ShouldBe("successive_halving");
         StudyComposition.CreatePruner(new PrunerDefinition { Name = "hyperband", Options = Options(("max_resource", 81L)) })
             .ShouldBeOfType<HyperbandPruner>().Name.ShouldBe("hyperband");
+        StudyComposition.CreatePruner(new PrunerDefinition { Name = "wilcoxon", Options = Options(("p_threshold", 0.05), ("n_startup_steps", 3L)) })
+            .ShouldBeOfType<WilcoxonPruner>().Name.ShouldBe("wilcoxon");
         var patient = StudyComposition.CreatePruner(new PrunerDefinition { Name = "patient", Options = Options(("patience", 2L), ("wrapped", "median")) }).ShouldBeOfType<PatientPruner>();
         patient.Wrapped.ShouldBeOfType<MedianPruner>();
         Should.Throw<VernierException>(() => StudyComposition.CreatePruner(new PrunerDefinition { Name = "patient" }))

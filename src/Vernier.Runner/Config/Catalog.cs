@@ -45,6 +45,7 @@ internal static class Catalog
         ["successive_halving"] = PrunerStrategies.SuccessiveHalvingKeys,
         ["asha"] = PrunerStrategies.SuccessiveHalvingKeys,
         ["hyperband"] = PrunerStrategies.HyperbandKeys,
+        ["wilcoxon"] = PrunerStrategies.WilcoxonKeys,
     };
 
     /// <summary>The canonical name of a pruner name or alias (<c>asha</c> is <c>successive_halving</c>).</summary>

@@ -17,6 +17,8 @@ internal static class PrunerStrategies
 
     public static readonly string[] HyperbandKeys = ["max_resource", "min_resource", "reduction_factor"];
 
+    public static readonly string[] WilcoxonKeys = ["n_startup_steps", "p_threshold"];
+
     /// <summary>The pruner a name and its options describe.</summary>
     /// <exception cref="ArgumentException">An option has the wrong type or value.</exception>
     /// <exception cref="VernierException">The name is not a pruner of this build.</exception>
@@ -35,6 +37,11 @@ internal static class PrunerStrategies
             MinResource = StrategyOptions.Int(options, "min_resource", (int)new HyperbandPrunerOptions().MinResource),
             MaxResource = Auto(options, "max_resource") ? null : StrategyOptions.NullableInt(options, "max_resource"),
             ReductionFactor = StrategyOptions.Int(options, "reduction_factor", new HyperbandPrunerOptions().ReductionFactor),
+        }),
+        "wilcoxon" => new WilcoxonPruner(new WilcoxonPrunerOptions
+        {
+            PValueThreshold = StrategyOptions.Double(options, "p_threshold", new WilcoxonPrunerOptions().PValueThreshold),
+            StartupSteps = StrategyOptions.Int(options, "n_startup_steps", new WilcoxonPrunerOptions().StartupSteps),
         }),
         "median" => new MedianPruner(PercentileOptions(options, percentile: 50)),
         "percentile" => new PercentilePruner(PercentileOptions(options, StrategyOptions.Double(options, "percentile", 50))),

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Vernier.Studies;
 using Vernier.Trials;
 
@@ -6,10 +7,17 @@ namespace Vernier.Pruners;
 /// <summary>
 /// The promotion rule of asynchronous successive halving, shared by <see cref="SuccessiveHalvingPruner"/>
 /// and <see cref="HyperbandPruner"/>. A trial "reaches" a rung at the first step it reports that is
-/// ≥ the rung's step, and its value at the rung is the value it reported at that step.
+/// ≥ the rung's step, and its value at the rung is the value it reported at that step. The only
+/// state is how many rungs a trial has passed, stored with the trial.
 /// </summary>
 internal static class AshaRung
 {
+    /// <summary>
+    /// The trial system attribute holding how many rungs the trial has passed (been promoted past);
+    /// absent means none. Written by the study after a call that promotes the trial.
+    /// </summary>
+    public const string PassedRungsAttribute = "asha_passed_rungs";
+
     /// <summary>The number of steps of the first complete trial (lowest number) that reported any: its last step + 1; or null.</summary>
     public static long? FirstCompletedStepCount(IReadOnlyList<FrozenTrial> history)
     {
@@ -26,62 +34,67 @@ internal static class AshaRung
     }
 
     /// <summary>
-    /// Whether the trial should be pruned. The decision is made only at the report that reaches a rung
-    /// (the latest step is the trial's first step ≥ that rung's step); between rungs the trial goes on.
+    /// Whether the trial should be pruned. Each call judges, in order, every rung the trial has
+    /// reached (a reported step ≥ the rung's step) and not yet passed, so a rung is judged once,
+    /// at the first call after the trial reaches it, however rarely the objective asks. The trial
+    /// is pruned at the first rung it fails; the rungs it passes are recorded on it
+    /// (<see cref="PassedRungsAttribute"/>) so that later calls do not judge them again.
     /// </summary>
     public static bool ShouldPrune(
         PrunerContext context, long minResource, int eta, int minEarlyStoppingRate, int bootstrapCount, Func<FrozenTrial, bool>? isCompetitor)
     {
         FrozenTrial trial = context.Trial;
-        if (trial.IntermediateValues.Count == 0)
+        if (trial.LastIntermediateValue is not { Key: long last })
         {
             return false;
         }
 
-        // The latest and the previous reported steps.
-        long last = -1, previous = -1;
-        double lastValue = double.NaN;
-        foreach (KeyValuePair<long, double> kv in trial.IntermediateValues)
+        int passed = PassedRungs(trial);
+        int rung = passed;
+        bool minimize = context.Directions.Count == 0 || context.Directions[0] == StudyDirection.Minimize;
+        for (long rungStep = RungStep(minResource, eta, minEarlyStoppingRate + rung); rungStep <= last; rungStep = NextRungStep(rungStep, eta))
         {
-            previous = last;
-            last = kv.Key;
-            lastValue = kv.Value;
-        }
-
-        // The highest rung in (previous, last]: the one this report reached (if any).
-        long rungStep = -1;
-        long step = RungStep(minResource, eta, minEarlyStoppingRate);
-        while (step <= last)
-        {
-            if (step > previous)
+            if (!Promoted(context, ValueAt(trial, rungStep)!.Value, rungStep, eta, bootstrapCount, isCompetitor, minimize))
             {
-                rungStep = step;
+                return true;
             }
 
-            if (step > long.MaxValue / eta)
+            rung++;
+            if (rungStep == long.MaxValue)
             {
                 break;
             }
-
-            step *= eta;
         }
 
-        if (rungStep < 0)
+        if (rung > passed)
+        {
+            context.SetTrialSystemAttribute(PassedRungsAttribute, JsonSerializer.SerializeToElement(rung));
+        }
+
+        return false;
+    }
+
+    /// <summary>How many rungs the trial has passed, as recorded on it (0 when it has no record).</summary>
+    public static int PassedRungs(FrozenTrial trial) =>
+        trial.SystemAttributes.TryGetValue(PassedRungsAttribute, out JsonElement element) && element.ValueKind == JsonValueKind.Number
+            && element.TryGetInt32(out int passed) && passed > 0
+            ? passed
+            : 0;
+
+    /// <summary>Whether a trial whose value at the rung is <paramref name="value"/> goes on: top 1/η of the values recorded there, its own included.</summary>
+    private static bool Promoted(
+        PrunerContext context, double value, long rungStep, int eta, int bootstrapCount, Func<FrozenTrial, bool>? isCompetitor, bool minimize)
+    {
+        if (double.IsNaN(value))
         {
             return false;
         }
 
-        bool minimize = context.Directions.Count == 0 || context.Directions[0] == StudyDirection.Minimize;
-        if (double.IsNaN(lastValue))
-        {
-            return true;
-        }
-
-        double mine = Score(lastValue, minimize);
+        double mine = Score(value, minimize);
         int reached = 1, better = 0;
         foreach (FrozenTrial other in context.History)
         {
-            if (other.Number == trial.Number || (isCompetitor is not null && !isCompetitor(other)))
+            if (other.Number == context.Trial.Number || (isCompetitor is not null && !isCompetitor(other)))
             {
                 continue;
             }
@@ -98,13 +111,15 @@ internal static class AshaRung
 
         if (reached < bootstrapCount)
         {
-            return true;
+            return false;
         }
 
         // Top 1/η: at most max(1, ⌊n/η⌋) trials may be strictly better (ties promote).
         int promoted = Math.Max(1, reached / eta);
-        return better >= promoted;
+        return better < promoted;
     }
+
+    private static long NextRungStep(long step, int eta) => step > long.MaxValue / eta ? long.MaxValue : step * eta;
 
     /// <summary>minResource·η^rate, saturating at long.MaxValue.</summary>
     public static long RungStep(long minResource, int eta, int rate)

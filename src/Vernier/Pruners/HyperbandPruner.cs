@@ -1,3 +1,6 @@
+using Vernier.Studies;
+using Vernier.Trials;
+
 namespace Vernier.Pruners;
 
 /// <summary>
@@ -12,6 +15,11 @@ namespace Vernier.Pruners;
 /// (a stable hash, weighted by each bracket's budget ⌈n·η^(n-1-i)/(n-i)⌉ as in Optuna), see
 /// <see cref="BracketOf"/>. With an automatic max resource, nothing is pruned until a trial
 /// completes (the bracket count is unknown until then).</para>
+/// <para>BOHB: the study shows its sampler only the trials of the asked trial's own bracket (see
+/// <see cref="SamplerHistory"/>), so TPE with this pruner learns one model per bracket, as Optuna's
+/// TPE does with <c>HyperbandPruner</c> (Falkner et al., "BOHB: Robust and Efficient Hyperparameter
+/// Optimization at Scale", ICML 2018). Every model-based sampler (TPE, GP, CMA-ES) sees the same
+/// per-bracket history; the grid sampler keeps seeing every trial, so that no grid point is repeated.</para>
 /// </remarks>
 /// <example><code>var study = await Study.Builder("demo").WithPruner(new HyperbandPruner(new HyperbandPrunerOptions { MaxResource = 100 })).CreateAsync();</code></example>
 public sealed class HyperbandPruner : Pruner
@@ -57,13 +65,47 @@ public sealed class HyperbandPruner : Pruner
             other => BracketIn(other.Number, budgets) == bracket);
     }
 
+    /// <summary>
+    /// Only the trials of <paramref name="trialNumber"/>'s own bracket (see <see cref="BracketOf"/>),
+    /// so that a model-based sampler learns each bracket apart, as Optuna's TPE does with this
+    /// pruner (BOHB). The whole history while the bracket count is unknown (automatic max resource,
+    /// no complete trial yet).
+    /// </summary>
+    /// <param name="directions">One direction per objective.</param>
+    /// <param name="trialNumber">The number of the trial being asked for.</param>
+    /// <param name="history">The study's other trials.</param>
+    public override IReadOnlyList<FrozenTrial> SamplerHistory(IReadOnlyList<StudyDirection> directions, int trialNumber, IReadOnlyList<FrozenTrial> history)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        if (MaxResourceOf(history) is not { } max)
+        {
+            return history;
+        }
+
+        long[] budgets = Budgets(BracketCount(max));
+        int bracket = BracketIn(trialNumber, budgets);
+        var own = new List<FrozenTrial>();
+        foreach (FrozenTrial trial in history)
+        {
+            if (BracketIn(trial.Number, budgets) == bracket)
+            {
+                own.Add(trial);
+            }
+        }
+
+        return own;
+    }
+
     /// <summary>The max resource: the option, or the first complete trial's step count, last step + 1 (at least min resource); null before any trial completes.</summary>
     /// <param name="context">The pruner context.</param>
     public long? ResolveMaxResource(PrunerContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return _maxResource ?? (AshaRung.FirstCompletedStepCount(context.History) is { } steps ? Math.Max(steps, _minResource) : null);
+        return MaxResourceOf(context.History);
     }
+
+    private long? MaxResourceOf(IReadOnlyList<FrozenTrial> history) =>
+        _maxResource ?? (AshaRung.FirstCompletedStepCount(history) is { } steps ? Math.Max(steps, _minResource) : null);
 
     /// <summary>The number of brackets for a max resource: ⌊log_η(max/min)⌋ + 1.</summary>
     /// <param name="maxResource">The max resource (see <see cref="ResolveMaxResource"/>).</param>

@@ -11,11 +11,15 @@ namespace Vernier.Pruners;
 /// intermediate values count as the worst (a trial reporting NaN at a rung is pruned).</para>
 /// <para>A trial reaches a rung at the first step it reports that is ≥ the rung's step, and its
 /// value at the rung is the value reported at that step (the rung step itself when every step is
-/// reported). The decision is taken at that report only, so call <c>ShouldPrune()</c> after every
-/// <c>Report</c>; between rungs nothing is pruned. When fewer than η trials have reached a rung, a
+/// reported). Each rung is judged once, at the first <c>ShouldPrune()</c> call after the trial
+/// reaches it (so asking less often than every <c>Report</c> only delays decisions): a call judges,
+/// in order, every rung reached and not yet passed, and the number of rungs passed is stored with
+/// the trial (system attribute <c>asha_passed_rungs</c>), so a promotion is final; between rungs
+/// nothing is pruned. When fewer than η trials have reached a rung, a
 /// trial is promoted only if no other trial there is strictly better. Every trial in the study that
 /// reported values (running, complete, pruned) competes. Like every pruner it is a pure function of
-/// its context: the rung values are recomputed from the intermediate values on each call.</para>
+/// its context (the trial's stored passed-rung count included): the rung values are recomputed from
+/// the intermediate values on each call.</para>
 /// </remarks>
 /// <example><code>var study = await Study.Builder("demo").WithPruner(new SuccessiveHalvingPruner()).CreateAsync();</code></example>
 public sealed class SuccessiveHalvingPruner : Pruner

@@ -74,6 +74,9 @@ public sealed class GridSampler : Sampler
     /// <inheritdoc />
     public override bool IsExhausted(IReadOnlyList<FrozenTrial> history) => VisitedIds(history).Count >= Grid.Points.Length;
 
+    /// <summary>The visited grid points are those of every trial, whatever the pruner's brackets.</summary>
+    internal override bool NeedsWholeHistory => true;
+
     private int NextGridId(SamplerContext context)
     {
         HashSet<int> visited = VisitedIds(context.History);

@@ -62,4 +62,10 @@ public abstract class Sampler
     /// </summary>
     /// <param name="history">The study's trials.</param>
     public virtual bool IsExhausted(IReadOnlyList<FrozenTrial> history) => false;
+
+    /// <summary>
+    /// True for a sampler whose bookkeeping needs every trial of the study (the grid's visited
+    /// points), which therefore ignores a pruner's narrower <c>SamplerHistory</c>.
+    /// </summary>
+    internal virtual bool NeedsWholeHistory => false;
 }

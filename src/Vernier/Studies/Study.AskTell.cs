@@ -172,6 +172,12 @@ public sealed partial class Study
                 IReadOnlyList<FrozenTrial> shown = Options.DeterministicParallel
                     ? await DeterministicViewAsync(frozen.Number, history, keepRunningParameters: space is not null, cancellationToken)
                     : [.. history.Where(t => t.TrialId != frozen.TrialId)];
+                if (!Sampler.NeedsWholeHistory)
+                {
+                    // The pruner may narrow what the sampler learns from (Hyperband: the trial's own bracket, BOHB).
+                    shown = Pruner.SamplerHistory(Directions, frozen.Number, shown);
+                }
+
                 return await StartSamplingAsync(frozen, shown, space, cancellationToken);
             }
             catch (Exception e)

@@ -153,7 +153,14 @@ public sealed partial class Study : IAsyncDisposable
 
         FrozenTrial trial = await Storage.GetTrialAsync(trialId, cancellationToken);
         IReadOnlyList<FrozenTrial> all = await GetTrialsAsync(null, cancellationToken);
-        return Pruner.Prune(new PrunerContext(Directions, trial, [.. all.Where(t => t.TrialId != trialId)]));
+        var context = new PrunerContext(Directions, trial, [.. all.Where(t => t.TrialId != trialId)]);
+        bool prune = Pruner.Prune(context);
+        foreach (var (key, value) in context.DrainPendingSystemAttributes())
+        {
+            await Storage.SetTrialAttributeAsync(trialId, AttributeScope.System, key, value, cancellationToken);
+        }
+
+        return prune;
     }
 
     /// <summary>Waits for a storage call from the synchronous <see cref="Trial"/> API.</summary>
@@ -176,6 +183,13 @@ public sealed partial class Study : IAsyncDisposable
         double least = complete.Min(t => t.ConstraintViolation);
         return [.. complete.Where(t => t.ConstraintViolation == least)];
     }
+
+    /// <summary>
+    /// The best complete trial of a single-objective history, as <see cref="GetBestTrialAsync"/>
+    /// chooses it (feasible first); null when none is complete.
+    /// </summary>
+    internal static FrozenTrial? BestCompleteTrial(IReadOnlyList<FrozenTrial> trials, StudyDirection direction) =>
+        BestOf(Candidates([.. trials.Where(t => t.State == TrialState.Complete && t.Values.Length > 0)]), direction);
 
     private static FrozenTrial? BestOf(IReadOnlyList<FrozenTrial> complete, StudyDirection direction)
     {

@@ -267,8 +267,8 @@ public sealed class MalformedStudyFileTests
         },
         {
             "pruner this build lacks",
-            Space + Objective + "pruner: { name: wilcoxn }\n",
-            "study.yaml:3:17: unknown pruner 'wilcoxn'; allowed: asha, hyperband, median, none, patient, percentile, successive_halving, threshold"
+            Space + Objective + "pruner: { name: pbt }\n",
+            "study.yaml:3:17: unknown pruner 'pbt'; allowed: asha, hyperband, median, none, patient, percentile, successive_halving, threshold, wilcoxon"
         },
         {
             "pruner option misspelt",

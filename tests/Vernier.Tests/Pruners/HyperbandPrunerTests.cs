@@ -1,4 +1,9 @@
+using Vernier.Distributions;
 using Vernier.Pruners;
+using Vernier.Samplers;
+using Vernier.SearchSpaces;
+using Vernier.Studies;
+using Vernier.Tests.Support;
 using Vernier.Trials;
 using static Vernier.Tests.Pruners.PrunerTables;
 
@@ -93,6 +98,133 @@ public class HyperbandPrunerTests
         hyperband.pruned.ShouldBeGreaterThan(20);
         hyperband.steps.ShouldBeLessThan(nop.steps / 2);
         hyperband.best.ShouldBeLessThan(nop.best + 0.01);
+    }
+
+    [Fact]
+    public void SamplerHistory_KnownMaxResource_KeepsOnlyTheTrialsOfTheAskedTrialsBracket()
+    {
+        FrozenTrial[] history = [.. Enumerable.Range(0, 60).Select(n => Curve(n, TrialState.Complete, 1, 2, 3))];
+        foreach (int asked in new[] { 60, 61, 62, 63, 64, 65 })
+        {
+            int bracket = Max9.BracketOf(asked, 3);
+            IReadOnlyList<FrozenTrial> shown = Max9.SamplerHistory([StudyDirection.Minimize], asked, history);
+            shown.Select(t => t.Number).ShouldBe(history.Where(t => Max9.BracketOf(t.Number, 3) == bracket).Select(t => t.Number));
+            shown.Count.ShouldBeLessThan(history.Length);
+            shown.Count.ShouldBeGreaterThan(0);
+        }
+    }
+
+    [Fact]
+    public void SamplerHistory_AutoMaxResourceBeforeAnyCompleteTrial_KeepsEverything()
+    {
+        var auto = new HyperbandPruner();
+        FrozenTrial[] running = [.. Enumerable.Range(0, 10).Select(n => Curve(n, TrialState.Running, 1, 2))];
+        auto.SamplerHistory([StudyDirection.Minimize], 10, running).ShouldBe(running);
+
+        // Once one completes (3 steps, so max resource 3 and two brackets), the history is split.
+        FrozenTrial[] oneComplete = [Curve(0, TrialState.Complete, 1, 2, 3), .. running.Skip(1)];
+        auto.SamplerHistory([StudyDirection.Minimize], 10, oneComplete).Count.ShouldBeLessThan(10);
+    }
+
+    [Fact]
+    public void SamplerHistory_OtherPruners_KeepEverything()
+    {
+        FrozenTrial[] history = [.. Enumerable.Range(0, 20).Select(n => Curve(n, TrialState.Complete, 1, 2, 3))];
+        foreach (Pruner pruner in new Pruner[] { new NopPruner(), new MedianPruner(), new SuccessiveHalvingPruner(), new WilcoxonPruner() })
+        {
+            pruner.SamplerHistory([StudyDirection.Minimize], 20, history).ShouldBe(history);
+        }
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Ask_WithHyperband_SamplerSeesOnlyTheTrialsOfItsOwnBracket(bool declaredSpace)
+    {
+        var sampler = new HistoryRecordingSampler();
+        await using Study study = await Study.Builder("bohb").WithSeed(5).WithSampler(sampler).WithPruner(Max9).CreateAsync();
+        await RunCurvesAsync(study, declaredSpace);
+
+        sampler.Shown.Count.ShouldBe(30);
+        foreach (var (number, shown) in sampler.Shown)
+        {
+            int bracket = Max9.BracketOf(number, 3);
+            shown.ShouldAllBe(n => Max9.BracketOf(n, 3) == bracket);
+            shown.ShouldBe(Enumerable.Range(0, number).Where(n => Max9.BracketOf(n, 3) == bracket));
+        }
+
+        sampler.Shown.Values.Sum(s => s.Length).ShouldBeLessThan(30 * 29 / 2);
+    }
+
+    [Fact]
+    public async Task Ask_DeterministicParallelWithHyperband_SamplerSeesOnlyItsOwnBracket()
+    {
+        var sampler = new HistoryRecordingSampler();
+        await using Study study = await Study.Builder("bohb-deterministic").WithSeed(5).WithSampler(sampler).WithPruner(Max9)
+            .Configure(o => { o.MaxConcurrent = 3; o.DeterministicParallel = true; }).CreateAsync();
+        await RunCurvesAsync(study, declaredSpace: false);
+
+        sampler.Shown.Count.ShouldBe(30);
+        foreach (var (number, shown) in sampler.Shown)
+        {
+            int bracket = Max9.BracketOf(number, 3);
+            shown.ShouldBe(Enumerable.Range(0, number).Where(n => Max9.BracketOf(n, 3) == bracket));
+        }
+    }
+
+    [Fact]
+    public async Task Ask_WithDefaultPruner_SamplerSeesEveryTrial()
+    {
+        var sampler = new HistoryRecordingSampler();
+        await using Study study = await Study.Builder("all").WithSeed(5).WithSampler(sampler).WithPruner(new MedianPruner()).CreateAsync();
+        await RunCurvesAsync(study, declaredSpace: false);
+
+        foreach (var (number, shown) in sampler.Shown)
+        {
+            shown.ShouldBe(Enumerable.Range(0, number));
+        }
+    }
+
+    [Fact]
+    public async Task Ask_GridSamplerWithHyperband_SeesEveryTrialAndRepeatsNoPoint()
+    {
+        var grid = new GridSampler(new SearchSpace([new ParameterSpec("x", new IntDistribution(0, 11))]));
+        await using Study study = await Study.Builder("grid").WithSeed(5).WithSampler(grid).WithPruner(Max9).CreateAsync();
+        await study.OptimizeAsync(
+            trial =>
+            {
+                int x = trial.SuggestInt("x", 0, 11);
+                for (long step = 0; step < 9; step++)
+                {
+                    trial.Report(x + step, step);
+                }
+
+                return x;
+            },
+            new OptimizeOptions { NTrials = 12 });
+
+        IReadOnlyList<FrozenTrial> trials = await study.GetTrialsAsync();
+        trials.Select(t => Convert.ToInt64(t.Params["x"], System.Globalization.CultureInfo.InvariantCulture)).Distinct().Count().ShouldBe(12);
+    }
+
+    private static async Task RunCurvesAsync(Study study, bool declaredSpace)
+    {
+        await study.OptimizeAsync(
+            trial =>
+            {
+                double x = trial.SuggestFloat("x", 0, 1);
+                for (long step = 0; step < 9; step++)
+                {
+                    trial.Report(x + 1.0 / (step + 1), step);
+                }
+
+                return x;
+            },
+            new OptimizeOptions
+            {
+                NTrials = 30,
+                SearchSpace = declaredSpace ? new SearchSpace([new ParameterSpec("x", new FloatDistribution(0, 1))]) : null,
+            });
     }
 
     private static int FirstInBracket(int bracket, int from) =>

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using System.Text.Json;
 using Vernier.Pruners;
 using Vernier.Studies;
 using Vernier.Trials;
@@ -127,6 +129,78 @@ public class SuccessiveHalvingPrunerTests
     public void Prune_FirstTrialAlone_IsPromoted()
     {
         Eta4.Prune(Context(Running(0, (1, 123.0)), [])).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Prune_CalledAfterTheRungReport_StillJudgesTheRung()
+    {
+        // η = 3, rungs at 1, 3, 9. The trial reached rung 9 at step 10 but nobody asked then: the call at step 11 judges it.
+        var eta3 = new SuccessiveHalvingPruner(new SuccessiveHalvingPrunerOptions { MinResource = 1, ReductionFactor = 3 });
+        FrozenTrial[] history = [.. Enumerable.Range(0, 6).Select(i => Running(i, (1, 5.0), (3, 5.0), (9, i + 1.0)))];
+        FrozenTrial late = Running(50, (0, 0), (1, 0), (3, 0), (10, 4.5), (11, 0.0));
+        eta3.Prune(Context(late, history)).ShouldBeTrue();
+
+        // Its rung-9 value is the one at step 10 (the first report at or after 9), not the latest.
+        FrozenTrial good = Running(50, (0, 0), (1, 0), (3, 0), (10, 1.5), (11, 1e9));
+        eta3.Prune(Context(good, history)).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Prune_PromotedTrial_RecordsThePassedRungsAndIsNotJudgedThereAgain()
+    {
+        var eta3 = new SuccessiveHalvingPruner(new SuccessiveHalvingPrunerOptions { MinResource = 1, ReductionFactor = 3 });
+        FrozenTrial[] history = [.. Enumerable.Range(0, 6).Select(i => Running(i, (1, i + 1.0), (3, i + 1.0)))];
+        PrunerContext first = Context(Running(50, (0, 0), (1, 0.5), (3, 0.5), (4, 0.5)), history);
+        eta3.Prune(first).ShouldBeFalse();
+        first.DrainPendingSystemAttributes()[AshaRung.PassedRungsAttribute].GetInt32().ShouldBe(2);
+
+        // Later trials all beat it at rungs 1 and 3; its passed rungs are not judged again, and rung 9 is not reached yet.
+        FrozenTrial[] better = [.. history, .. Enumerable.Range(6, 10).Select(i => Running(i, (1, 0.1), (3, 0.1)))];
+        FrozenTrial passed = Running(50, (0, 0), (1, 0.5), (3, 0.5), (5, 0.5)) with
+        {
+            SystemAttributes = ImmutableDictionary<string, JsonElement>.Empty.Add(AshaRung.PassedRungsAttribute, JsonSerializer.SerializeToElement(2)),
+        };
+        PrunerContext later = Context(passed, better);
+        eta3.Prune(later).ShouldBeFalse();
+        later.DrainPendingSystemAttributes().ShouldBeEmpty();
+
+        // Without the record, the same call judges rung 1 afresh and prunes.
+        eta3.Prune(Context(passed with { SystemAttributes = ImmutableDictionary<string, JsonElement>.Empty }, better)).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Optimize_ShouldPruneOnlyEveryFiveSteps_StillPrunesAtTheRungsReachedBetweenCalls()
+    {
+        // η = 3, rungs at 1, 3, 9, 27; the objective asks at steps 5, 10, 15…, never at a rung step's report.
+        var pruner = new SuccessiveHalvingPruner(new SuccessiveHalvingPrunerOptions { MinResource = 1, ReductionFactor = 3 });
+        await using Study study = await Study.Builder("sparse-asks").WithSeed(1).WithPruner(pruner).CreateAsync();
+        foreach (double x in new[] { 0.2, 0.1, 0.0, 5.0 }) // each of the first three beats those before it
+        {
+            await study.EnqueueTrialAsync(new Dictionary<string, object?> { ["x"] = x });
+        }
+
+        await study.OptimizeAsync(
+            trial =>
+            {
+                double x = trial.SuggestFloat("x", 0, 10);
+                for (long step = 0; step < 30; step++)
+                {
+                    trial.Report(x + 1.0 / (step + 1), step);
+                    if (step > 0 && step % 5 == 0 && trial.ShouldPrune())
+                    {
+                        throw new TrialPrunedException();
+                    }
+                }
+
+                return x;
+            },
+            new OptimizeOptions { NTrials = 4 });
+
+        IReadOnlyList<FrozenTrial> trials = await study.GetTrialsAsync();
+        trials.Take(3).ShouldAllBe(t => t.State == TrialState.Complete);
+        trials[0].SystemAttributes[AshaRung.PassedRungsAttribute].GetInt32().ShouldBe(3); // rungs 1, 3, 9; its last ask (step 25) is before 27
+        trials[3].State.ShouldBe(TrialState.Pruned);
+        trials[3].LastIntermediateValue!.Value.Key.ShouldBe(5);
     }
 
     [Theory]
