@@ -19,6 +19,13 @@ public static class StudyComposition
     /// <summary>The pruner names this build knows, for config files and <c>--pruner</c>.</summary>
     public static IReadOnlyList<string> PrunerNames { get; } = [.. Catalog.Pruners.Keys];
 
+    /// <summary>Other names for samplers, each with the name it stands for (<c>bayesian</c> → <c>auto</c>).</summary>
+    public static IReadOnlyDictionary<string, string> SamplerAliases => Catalog.StrategyAliases;
+
+    /// <summary>A hint for a pruner name that is really a sampler's (e.g. <c>pbt</c>), ending in "; ", or empty.</summary>
+    /// <param name="name">The unknown pruner name.</param>
+    public static string PrunerNameHint(string name) => Catalog.PrunerNameHint(name);
+
     /// <summary>The canonical sampler name for a name or an alias (<c>bayesian</c> is <c>auto</c>), or null when this build has no such sampler.</summary>
     /// <param name="name">A name from a file or the command line.</param>
     public static string? ResolveSamplerName(string name) =>

@@ -126,12 +126,12 @@ internal static class SearchCommand
         if (sampler is not null)
         {
             sampler = StudyComposition.ResolveSamplerName(sampler)
-                ?? throw new CliException($"--sampler '{sampler}' is not a sampler; choose one of {string.Join(", ", StudyComposition.SamplerNames)} (bayesian is another name for auto).");
+                ?? throw new CliException($"--sampler '{sampler}' is not a sampler; choose one of {string.Join(", ", StudyComposition.SamplerNames)} ({string.Join(", ", StudyComposition.SamplerAliases.Select(a => $"{a.Key} is another name for {a.Value}"))}).");
         }
 
         if (pruner is not null && !StudyComposition.PrunerNames.Contains(pruner))
         {
-            throw new CliException($"--pruner '{pruner}' is not a pruner; choose one of {string.Join(", ", StudyComposition.PrunerNames)}.");
+            throw new CliException($"--pruner '{pruner}' is not a pruner; {StudyComposition.PrunerNameHint(pruner)}choose one of {string.Join(", ", StudyComposition.PrunerNames)}.");
         }
 
         if (trials is < 1 || timeout is <= 0 || maxConcurrent is < 1)

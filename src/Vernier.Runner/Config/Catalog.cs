@@ -20,6 +20,7 @@ internal static class Catalog
         ["auto"] = AutoStrategy.OptionKeys,
         ["population"] = PopulationStrategy.OptionKeys,
         ["bayesian"] = AutoStrategy.OptionKeys,
+        ["pbt"] = PopulationStrategy.OptionKeys,
     };
 
     /// <summary>Strategy options whose value is a list of scalars rather than one scalar.</summary>
@@ -29,7 +30,20 @@ internal static class Catalog
     public static readonly IReadOnlyDictionary<string, string> StrategyAliases = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["bayesian"] = "auto",
+        ["pbt"] = "population",
     };
+
+    /// <summary>
+    /// What to say when a pruner's name is really a strategy's: population based training chooses
+    /// parameters (and checkpoints), so it is a strategy, not a pruner. Empty for other names.
+    /// </summary>
+    public static string PrunerNameHint(string name) =>
+        ResolvesTo(name, "population")
+            ? "population based training chooses the parameters, so it is a strategy: write strategy: { name: population } (or --sampler population) and no pruner; "
+            : "";
+
+    private static bool ResolvesTo(string name, string strategy) =>
+        Strategies.ContainsKey(name) && CanonicalStrategy(name) == strategy;
 
     /// <summary>The canonical name of a strategy name or alias.</summary>
     public static string CanonicalStrategy(string name) => StrategyAliases.TryGetValue(name, out string? canonical) ? canonical : name;

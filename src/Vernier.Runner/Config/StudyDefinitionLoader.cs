@@ -217,6 +217,7 @@ public static class StudyDefinitionLoader
             throw context.Error(
                 nameNode!,
                 $"unknown {what} '{name}'",
+                (what == "pruner" ? Catalog.PrunerNameHint(name) : "") +
                 (KeySuggestions.Closest(name, catalog.Keys) is { } s ? $"did you mean '{s}'? " : "") + "allowed: " + string.Join(", ", catalog.Keys.Order(StringComparer.Ordinal)));
         }
 

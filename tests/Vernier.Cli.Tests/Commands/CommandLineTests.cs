@@ -50,7 +50,8 @@ public class CommandLineTests
     }
 
     [Theory]
-    [InlineData("--sampler", "bayes-magic", "--sampler 'bayes-magic' is not a sampler; choose one of random, grid, qmc, tpe, gp, cmaes, nsga2, auto, population (bayesian is another name for auto).")]
+    [InlineData("--sampler", "bayes-magic", "--sampler 'bayes-magic' is not a sampler; choose one of random, grid, qmc, tpe, gp, cmaes, nsga2, auto, population (bayesian is another name for auto, pbt is another name for population).")]
+    [InlineData("--pruner", "pbt", "--pruner 'pbt' is not a pruner; population based training chooses the parameters, so it is a strategy: write strategy: { name: population } (or --sampler population) and no pruner; choose one of none, median, percentile, patient, threshold, successive_halving, asha, hyperband, wilcoxon.")]
     [InlineData("--pruner", "medain", "--pruner 'medain' is not a pruner; choose one of none, median, percentile, patient, threshold, successive_halving, asha, hyperband, wilcoxon.")]
     [InlineData("--n-trials", "0", "--n-trials and --max-concurrent must be at least 1, and --timeout positive.")]
     [InlineData("--storage", "mysql://db", "unknown storage URL 'mysql://db'; use sqlite:///relative/path.db, sqlite:////absolute/path.db or memory:.")]

@@ -258,7 +258,7 @@ public sealed class MalformedStudyFileTests
         {
             "unknown strategy, with a suggestion",
             Space + Objective + "strategy: { name: randm, seed: 1 }\n",
-            "study.yaml:3:19: unknown strategy 'randm'; did you mean 'random'? allowed: auto, bayesian, cmaes, gp, grid, nsga2, population, qmc, random, tpe"
+            "study.yaml:3:19: unknown strategy 'randm'; did you mean 'random'? allowed: auto, bayesian, cmaes, gp, grid, nsga2, pbt, population, qmc, random, tpe"
         },
         {
             "negative seed",
@@ -266,9 +266,9 @@ public sealed class MalformedStudyFileTests
             "study.yaml:3:19: seed must be a non-negative integer, got '-1'"
         },
         {
-            "pruner this build lacks",
+            "population based training written as a pruner",
             Space + Objective + "pruner: { name: pbt }\n",
-            "study.yaml:3:17: unknown pruner 'pbt'; allowed: asha, hyperband, median, none, patient, percentile, successive_halving, threshold, wilcoxon"
+            "study.yaml:3:17: unknown pruner 'pbt'; population based training chooses the parameters, so it is a strategy: write strategy: { name: population } (or --sampler population) and no pruner; allowed: asha, hyperband, median, none, patient, percentile, successive_halving, threshold, wilcoxon"
         },
         {
             "pruner option misspelt",

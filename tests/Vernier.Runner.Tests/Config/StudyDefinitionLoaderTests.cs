@@ -278,7 +278,7 @@ public sealed class StudyDefinitionLoaderTests
             """;
 
         Should.Throw<ConfigException>(() => StudyDefinitionLoader.Parse(Yaml, "s.yaml"))
-            .Message.ShouldBe("s.yaml:9:11: unknown strategy 'grid_free_name_is_not_allowed_here'; allowed: auto, bayesian, cmaes, gp, grid, nsga2, population, qmc, random, tpe");
+            .Message.ShouldBe("s.yaml:9:11: unknown strategy 'grid_free_name_is_not_allowed_here'; allowed: auto, bayesian, cmaes, gp, grid, nsga2, pbt, population, qmc, random, tpe");
 
         StudyDefinition study = StudyDefinitionLoader.Parse(Yaml.Replace("grid_free_name_is_not_allowed_here", "random", StringComparison.Ordinal), "s.yaml");
 
@@ -363,6 +363,17 @@ public sealed class StudyDefinitionLoaderTests
 
         study.Strategy.Name.ShouldBe("auto");
         StudyComposition.CreateSampler(study.Strategy, study.Space).ShouldBeOfType<Vernier.Samplers.Auto.AutoSampler>();
+    }
+
+    [Fact]
+    public void Parse_PbtStrategy_IsThePopulationSampler()
+    {
+        StudyDefinition study = StudyDefinitionLoader.Parse(
+            "space: { x: { type: float, low: 0, high: 1 } }\nobjective: { callable: 'a.dll:T.M' }\nstrategy: { name: pbt, population_size: 4 }\n",
+            "s.yaml");
+
+        study.Strategy.Name.ShouldBe("population");
+        StudyComposition.CreateSampler(study.Strategy, study.Space).ShouldBeOfType<Vernier.Samplers.Population.PopulationSampler>();
     }
 
     [Fact]
