@@ -1,0 +1,226 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Vernier.Bench.Results;
+using Vernier.Examples.Digits;
+using Vernier.Examples.Quickstart;
+using Vernier.Pruners;
+using Vernier.Samplers.Auto;
+using Vernier.Studies;
+using Vernier.Trials;
+
+namespace Vernier.Bench.Quickstart;
+
+/// <summary>
+/// Whether pruning makes the README's quickstart cheaper: its study (the digits MLP objective, <see cref="AutoSampler"/>,
+/// 30 trials, validation accuracy reported after every epoch) run for several seeds with no pruner and with
+/// <see cref="SuccessiveHalvingPruner"/> variants, one trial at a time, counting the epochs trained and the objective's
+/// wall time, and keeping the best validation accuracy.
+/// </summary>
+internal static class QuickstartPruning
+{
+    /// <summary>The quickstart's own study seed; seeds run from it upwards.</summary>
+    public const ulong FirstSeed = 42;
+
+    /// <summary>The configurations run by default.</summary>
+    public static readonly string[] DefaultConfigurations = ["none", "asha", "asha-r2", "asha-eta3", "asha-r2-eta3"];
+
+    /// <summary>Target: at least this factor less total training time than no pruning...</summary>
+    public const double TargetSpeedup = 2.0;
+
+    /// <summary>...with the median best accuracy no more than this below no pruning's (0.5 percentage points).</summary>
+    public const double TargetAccuracyLoss = 0.005;
+
+    /// <summary>One study.</summary>
+    internal sealed record Run(ulong Seed, int Complete, int Pruned, int Failed, long Epochs, double TrainingSeconds, double WallSeconds, double BestAccuracy, int BestTrial);
+
+    /// <summary>One pruner configuration over all seeds.</summary>
+    internal sealed record Configuration(string Name, string Pruner, IReadOnlyList<Run> Runs)
+    {
+        public double TotalTrainingSeconds => Runs.Sum(r => r.TrainingSeconds);
+
+        public long TotalEpochs => Runs.Sum(r => r.Epochs);
+
+        public double MedianTrainingSeconds => Statistics.Quantile([.. Runs.Select(r => r.TrainingSeconds)], 0.5);
+
+        public double MedianEpochs => Statistics.Quantile([.. Runs.Select(r => (double)r.Epochs)], 0.5);
+
+        public double MedianBestAccuracy => Statistics.Quantile([.. Runs.Select(r => r.BestAccuracy)], 0.5);
+
+        public double MinBestAccuracy => Runs.Min(r => r.BestAccuracy);
+    }
+
+    /// <summary>The whole comparison; the first configuration is the baseline.</summary>
+    internal sealed record Report(MachineInfo Machine, string CommandLine, int Trials, int EpochsPerTrial, IReadOnlyList<ulong> Seeds, IReadOnlyList<Configuration> Configurations)
+    {
+        public Configuration Baseline => Configurations[0];
+
+        public double Speedup(Configuration c) => Baseline.TotalTrainingSeconds / c.TotalTrainingSeconds;
+
+        public double EpochRatio(Configuration c) => (double)Baseline.TotalEpochs / c.TotalEpochs;
+
+        public double AccuracyLoss(Configuration c) => Baseline.MedianBestAccuracy - c.MedianBestAccuracy;
+
+        public bool MeetsTarget(Configuration c) => c != Baseline && Speedup(c) >= TargetSpeedup && AccuracyLoss(c) <= TargetAccuracyLoss;
+
+        /// <summary>The configuration meeting the target with the best median accuracy (then the largest speedup), if any.</summary>
+        public Configuration? Recommended => Configurations.Where(MeetsTarget).OrderByDescending(c => c.MedianBestAccuracy).ThenByDescending(Speedup).FirstOrDefault();
+    }
+
+    /// <summary>
+    /// Parses a configuration name: <c>none</c>, or <c>asha</c> followed by any of <c>-r N</c> (min_resource; default
+    /// auto), <c>-eta N</c> (reduction_factor; default 4), <c>-s N</c> (min_early_stopping_rate; default 0) and
+    /// <c>-b N</c> (bootstrap_count; default 0), written without spaces: <c>asha-r2-eta3</c>.
+    /// </summary>
+    /// <returns>The pruner, or <see langword="null"/> for <c>none</c>.</returns>
+    /// <exception cref="ArgumentException">The name is neither.</exception>
+    public static SuccessiveHalvingPrunerOptions? Parse(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (name == "none")
+        {
+            return null;
+        }
+
+        string[] parts = name.Split('-');
+        if (parts[0] != "asha")
+        {
+            throw new ArgumentException($"unknown pruner configuration '{name}'; use none or asha[-rN][-etaN][-sN][-bN].");
+        }
+
+        var options = new SuccessiveHalvingPrunerOptions();
+        foreach (string part in parts.Skip(1))
+        {
+            string key = new([.. part.TakeWhile(char.IsAsciiLetter)]);
+            if (!int.TryParse(part.AsSpan(key.Length), NumberStyles.None, CultureInfo.InvariantCulture, out int value))
+            {
+                throw new ArgumentException($"'{part}' in pruner configuration '{name}' is not r, eta, s or b followed by a number.");
+            }
+
+            switch (key)
+            {
+                case "r": options.MinResource = value; break;
+                case "eta": options.ReductionFactor = value; break;
+                case "s": options.MinEarlyStoppingRate = value; break;
+                case "b": options.BootstrapCount = value; break;
+                default: throw new ArgumentException($"'{part}' in pruner configuration '{name}' is not r, eta, s or b followed by a number.");
+            }
+        }
+
+        _ = new SuccessiveHalvingPruner(options); // validates: a bad option fails before any run
+        return options;
+    }
+
+    /// <summary>How a configuration reads in the report.</summary>
+    public static string Describe(SuccessiveHalvingPrunerOptions? options) => options is null
+        ? "no pruner"
+        : $"SuccessiveHalvingPruner(min_resource={options.MinResource?.ToString(CultureInfo.InvariantCulture) ?? "auto"}, reduction_factor={options.ReductionFactor}" +
+          (options.MinEarlyStoppingRate == 0 ? "" : $", min_early_stopping_rate={options.MinEarlyStoppingRate}") +
+          (options.BootstrapCount == 0 ? "" : $", bootstrap_count={options.BootstrapCount}") + ")";
+
+    public static async Task<Report> RunAsync(
+        IReadOnlyList<string> configurations, IReadOnlyList<ulong> seeds, int trials, int parallel, string commandLine, Action<string> log, CancellationToken cancellationToken)
+    {
+        var trainer = new MlpTrainer(DigitsDataset.Load(DigitsDataset.DefaultPath));
+        trainer.Train(new MlpHyperparameters { Epochs = 2 }, cancellationToken: cancellationToken); // JIT and tiering settle before any timed trial
+        var objective = new DigitsObjective(trainer);
+        MachineInfo machine = Machine.Describe(TimeProvider.System, null, null);
+
+        var jobs = configurations.SelectMany(c => seeds.Select(s => (Configuration: c, Seed: s))).ToArray();
+        var runs = new ConcurrentDictionary<(string, ulong), Run>();
+        await Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = cancellationToken }, async (job, token) =>
+        {
+            Run run = await RunOnceAsync(objective, Parse(job.Configuration), job.Seed, trials, token);
+            runs[(job.Configuration, job.Seed)] = run;
+            log($"{job.Configuration} seed {job.Seed}: {run.Epochs} epochs, {run.TrainingSeconds:0.0} s training, best {run.BestAccuracy:P2} ({run.Complete} complete, {run.Pruned} pruned)");
+        });
+
+        return new Report(machine, commandLine, trials, DigitsObjective.Epochs, seeds,
+            [.. configurations.Select(c => new Configuration(c, Describe(Parse(c)), [.. seeds.Select(s => runs[(c, s)])]))]);
+    }
+
+    private static async Task<Run> RunOnceAsync(DigitsObjective objective, SuccessiveHalvingPrunerOptions? pruner, ulong seed, int trials, CancellationToken cancellationToken)
+    {
+        StudyBuilder builder = Study.Builder("quickstart-pruning").Maximize().WithSampler(new AutoSampler()).WithSeed(seed);
+        if (pruner is not null)
+        {
+            builder = builder.WithPruner(new SuccessiveHalvingPruner(pruner));
+        }
+
+        await using Study study = await builder.CreateAsync(cancellationToken);
+        var trainingTicks = new ConcurrentBag<long>();
+        long start = Stopwatch.GetTimestamp();
+        await study.OptimizeAsync(
+            (trial, token) => Task.Run(() =>
+            {
+                long started = Stopwatch.GetTimestamp();
+                try
+                {
+                    return objective.Evaluate(trial, token);
+                }
+                finally
+                {
+                    trainingTicks.Add(Stopwatch.GetTimestamp() - started);
+                }
+            }, token),
+            new OptimizeOptions { NTrials = trials, MaxConcurrency = 1 },
+            cancellationToken);
+        double wall = Stopwatch.GetElapsedTime(start).TotalSeconds;
+
+        IReadOnlyList<FrozenTrial> done = await study.GetTrialsAsync(cancellationToken: cancellationToken);
+        FrozenTrial? best = done.Where(t => t.State == TrialState.Complete).MaxBy(t => t.Values[0]);
+        return new Run(
+            seed,
+            done.Count(t => t.State == TrialState.Complete),
+            done.Count(t => t.State == TrialState.Pruned),
+            done.Count(t => t.State == TrialState.Failed),
+            done.Sum(t => (long)t.IntermediateValues.Count),
+            trainingTicks.Sum() / (double)Stopwatch.Frequency,
+            wall,
+            best?.Values[0] ?? double.NaN,
+            best?.Number ?? -1);
+    }
+
+    public static string Markdown(Report report)
+    {
+        var md = new StringBuilder();
+        md.AppendLine("## Does pruning make the quickstart cheaper?").AppendLine();
+        md.AppendLine($"`{report.CommandLine}`").AppendLine();
+        md.Append(Reports.MachineTable(report.Machine));
+        md.AppendLine(CultureInfo.InvariantCulture, $"The quickstart's study (examples/Quickstart: the digits MLP, `AutoSampler`, {report.Trials} trials of {report.EpochsPerTrial} epochs, validation accuracy reported after every epoch) with in-memory storage, one trial at a time, for study seeds {string.Join(", ", report.Seeds)}. Training time is the objective's wall time summed over all trials and seeds; epochs are the intermediate values reported. Best accuracy is the best complete trial's final validation accuracy, median (and minimum) over seeds. Target: ≥ {TargetSpeedup:0}× less training time than no pruning, median best accuracy within {TargetAccuracyLoss * 100:0.0} percentage points.").AppendLine();
+        md.AppendLine("| configuration | pruner | training time (s, total) | speedup | epochs (total) | epoch ratio | pruned trials (total) | best accuracy, median (min) | Δ vs none (pp) | meets target |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+        foreach (Configuration c in report.Configurations)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"| {c.Name} | {c.Pruner} | {c.TotalTrainingSeconds:0.0} | {report.Speedup(c):0.00}× | {c.TotalEpochs} | {report.EpochRatio(c):0.00}× | {c.Runs.Sum(r => r.Pruned)} | {c.MedianBestAccuracy * 100:0.00}% ({c.MinBestAccuracy * 100:0.00}%) | {-report.AccuracyLoss(c) * 100:+0.00;-0.00;0.00} | {(c == report.Baseline ? "baseline" : report.MeetsTarget(c) ? "**yes**" : "no")} |");
+        }
+
+        md.AppendLine();
+        md.AppendLine("Per seed (training seconds / epochs / best accuracy):").AppendLine();
+        md.AppendLine("| configuration | " + string.Join(" | ", report.Seeds.Select(s => $"seed {s}")) + " |");
+        md.AppendLine("|---|" + string.Concat(report.Seeds.Select(_ => "---|")));
+        foreach (Configuration c in report.Configurations)
+        {
+            md.AppendLine($"| {c.Name} | " + string.Join(" | ", c.Runs.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.TrainingSeconds:0.0} / {r.Epochs} / {r.BestAccuracy * 100:0.00}%"))) + " |");
+        }
+
+        md.AppendLine();
+        md.AppendLine(report.Recommended is { } chosen
+            ? $"Meets the target: **{chosen.Name}** ({chosen.Pruner}), {report.Speedup(chosen):0.00}× less training time, median best accuracy {-report.AccuracyLoss(chosen) * 100:+0.00;-0.00;0.00} pp."
+            : "No configuration meets the target.");
+        return md.ToString();
+    }
+
+    public static (string Json, string Markdown) Save(string directory, Report report, string markdown)
+    {
+        Directory.CreateDirectory(directory);
+        string json = Path.Combine(directory, "quickstart-pruning.json");
+        string md = Path.Combine(directory, "quickstart-pruning.md");
+        File.WriteAllText(json, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(md, markdown);
+        return (json, md);
+    }
+}
