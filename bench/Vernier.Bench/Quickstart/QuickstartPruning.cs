@@ -128,7 +128,8 @@ internal static class QuickstartPruning
         var objective = new DigitsObjective(trainer);
         MachineInfo machine = Machine.Describe(TimeProvider.System, null, null);
 
-        var jobs = configurations.SelectMany(c => seeds.Select(s => (Configuration: c, Seed: s))).ToArray();
+        // Seed by seed, every configuration in turn: a change in the machine's load then touches all configurations alike.
+        var jobs = seeds.SelectMany(s => configurations.Select(c => (Configuration: c, Seed: s))).ToArray();
         var runs = new ConcurrentDictionary<(string, ulong), Run>();
         await Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = cancellationToken }, async (job, token) =>
         {
