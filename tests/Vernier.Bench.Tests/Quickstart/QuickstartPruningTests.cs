@@ -48,7 +48,7 @@ public class QuickstartPruningTests
     public void Report_MeetsTarget_NeedsTwiceLessTimeAndAtMostHalfAPointLessAccuracy()
     {
         QuickstartPruning.Configuration Config(string name, double seconds, double accuracy) =>
-            new(name, name, 30, [new QuickstartPruning.Run(42, 30, 0, 0, 600, seconds, seconds, accuracy, 0)]);
+            new(name, name, 30, [new QuickstartPruning.Run(42, 30, 0, 0, 600, seconds, seconds, seconds, 20, accuracy, 0)]);
         var baseline = Config("none", 100, 0.980);
         var good = Config("asha", 40, 0.976);
         var slow = Config("asha-eta3", 60, 0.980);
