@@ -47,7 +47,8 @@ internal static class TrialDetail
 
         if (trial.FailReason is { } reason)
         {
-            lines.Add(("reason", reason.ReplaceLineEndings(Environment.NewLine + new string(' ', 2 + Width(lines)))));
+            // Continuation lines start under the first one.
+            lines.Add(("reason", reason.ReplaceLineEndings(Environment.NewLine + new string(' ', 2 + Math.Max(Width(lines), "reason".Length)))));
         }
 
         output.WriteLine($"trial {trial.Number} of study '{studyName}'");

@@ -1,5 +1,6 @@
 using Vernier.Cli.Commands;
 using Vernier.Cli.Tests.Support;
+using Vernier.Trials;
 
 namespace Vernier.Cli.Tests.Commands;
 
@@ -76,6 +77,28 @@ public class TrialsCommandTests
 
         exit.ShouldBe(2);
         error.Trim().ShouldBe("error: --trial shows one trial; it cannot be combined with --state or --last.");
+    }
+
+    [Fact]
+    public void Write_FailedTrialWithoutSteps_ShowsTheWholeReasonAligned()
+    {
+        var trial = new FrozenTrial { TrialId = 1, Number = 4, State = TrialState.Failed, FailReason = "exited with code 1; last lines of stderr:\n  boom" };
+        var output = new StringWriter();
+
+        TrialDetail.Write(output, "demo", multiObjective: false, trial);
+
+        output.ToString().ReplaceLineEndings("\n").ShouldBe("""
+            trial 4 of study 'demo'
+            state   failed
+            reason  exited with code 1; last lines of stderr:
+                      boom
+
+            parameters
+              (none)
+
+            intermediate values: none reported
+
+            """);
     }
 
     [Theory]
