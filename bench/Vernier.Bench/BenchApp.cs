@@ -24,6 +24,7 @@ internal static class BenchApp
         root.Subcommands.Add(ParallelCommand());
         root.Subcommands.Add(PruningCommand());
         root.Subcommands.Add(PopulationCommand());
+        root.Subcommands.Add(QuickstartPruningCommand());
         return root;
     }
 
@@ -172,6 +173,39 @@ internal static class BenchApp
             Console.WriteLine(markdown);
             Console.Error.WriteLine($"wrote {Path.Combine(directory, "population.json")} and {Path.Combine(directory, "population.md")}");
             return report.TargetMet ? 0 : 1;
+        });
+        return command;
+    }
+
+    private static Command QuickstartPruningCommand()
+    {
+        var configurations = new Option<string>("--configurations") { Description = "Comma-separated pruner configurations, the first the baseline: none, or asha[-rN][-etaN][-sN][-bN] (min_resource, reduction_factor, min_early_stopping_rate, bootstrap_count).", DefaultValueFactory = _ => string.Join(",", Quickstart.QuickstartPruning.DefaultConfigurations), HelpName = "A,B" };
+        var seeds = new Option<int>("--seeds") { Description = $"Study seeds {Quickstart.QuickstartPruning.FirstSeed} (the quickstart's) upwards.", DefaultValueFactory = _ => 5, HelpName = "N" };
+        var trials = new Option<int>("--trials") { Description = "Trials per study (the quickstart's default).", DefaultValueFactory = _ => 30, HelpName = "N" };
+        var parallel = new Option<int>("--parallel") { Description = "Studies at a time; each runs one trial at a time (more than one shares the cores and inflates every time alike).", DefaultValueFactory = _ => 1, HelpName = "N" };
+        var output = new Option<string?>("--out") { Description = "Where quickstart-pruning.json and .md go (default: bench/results).", HelpName = "DIR" };
+        var command = new Command("quickstart-pruning", "Training time and best accuracy of the quickstart's study without pruning and with successive-halving (ASHA) variants, over several seeds.");
+        foreach (Option option in new Option[] { configurations, seeds, trials, parallel, output })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            string[] names = [.. List(parsed.GetValue(configurations))!.Distinct()];
+            foreach (string name in names)
+            {
+                Quickstart.QuickstartPruning.Parse(name); // a bad name fails before any run
+            }
+
+            ulong[] seedList = [.. Enumerable.Range(0, Positive(parsed.GetValue(seeds), "--seeds")).Select(s => Quickstart.QuickstartPruning.FirstSeed + (ulong)s)];
+            var report = await Quickstart.QuickstartPruning.RunAsync(
+                names, seedList, Positive(parsed.GetValue(trials), "--trials"), Positive(parsed.GetValue(parallel), "--parallel"), CommandLine(), Console.Error.WriteLine, cancellationToken);
+            string markdown = Quickstart.QuickstartPruning.Markdown(report);
+            var (json, md) = Quickstart.QuickstartPruning.Save(parsed.GetValue(output) ?? RepoPaths.ResultsDirectory, report, markdown);
+            Console.WriteLine(markdown);
+            Console.Error.WriteLine($"wrote {json} and {md}");
+            return 0;
         });
         return command;
     }

@@ -7,7 +7,7 @@ using Vernier.Trials;
 
 namespace Vernier.Cli.Commands;
 
-/// <summary><c>vernier trials</c>: the study's trials as a table.</summary>
+/// <summary><c>vernier trials</c>: the study's trials as a table, or one trial in detail with <c>--trial N</c>.</summary>
 internal static class TrialsCommand
 {
     public static Command Create(CliConsole console)
@@ -17,11 +17,14 @@ internal static class TrialsCommand
         Option<string?> studyName = CommonOptions.StudyName();
         var state = new Option<string?>("--state") { Description = "Only trials in this state: waiting, running, complete, pruned, failed.", HelpName = "STATE" };
         var last = new Option<int?>("--last") { Description = "Only the last N trials.", HelpName = "N" };
-        var command = new Command("trials", "Show the study's trials as a table: number, state, value, parameters, last reported step, duration, failure reason.\n\n" +
+        var trialNumber = new Option<int?>("--trial", "--trial-number") { Description = "Show this trial in detail: state, values, parameters, attributes and every intermediate value.", HelpName = "N" };
+        var command = new Command("trials", "Show the study's trials as a table: number, state, value, parameters, last reported step and intermediate value, duration, failure reason. " +
+            "With --trial N, show one trial in detail, with its intermediate values step by step.\n\n" +
             "Examples:\n" +
             "  vernier trials --config study.yaml\n" +
-            "  vernier trials --storage sqlite:///vernier.db --study-name mlp --state failed");
-        foreach (Option option in new Option[] { config, storage, studyName, state, last })
+            "  vernier trials --storage sqlite:///vernier.db --study-name mlp --state failed\n" +
+            "  vernier trials --config study.yaml --trial 7");
+        foreach (Option option in new Option[] { config, storage, studyName, state, last, trialNumber })
         {
             command.Options.Add(option);
         }
@@ -29,6 +32,18 @@ internal static class TrialsCommand
         command.SetAction((parsed, cancellationToken) => VernierApp.GuardAsync(console, async () =>
         {
             StudyTarget target = StudyTarget.Resolve(parsed, config, storage, studyName);
+            if (parsed.GetValue(trialNumber) is int number)
+            {
+                if (parsed.GetValue(state) is not null || parsed.GetValue(last) is not null)
+                {
+                    throw new CliException("--trial shows one trial; it cannot be combined with --state or --last.");
+                }
+
+                await using Study one = await target.LoadAsync(cancellationToken);
+                TrialDetail.Write(console.Output, one.Name, one.IsMultiObjective, await FindAsync(one, number, cancellationToken));
+                return ExitCodes.Success;
+            }
+
             TrialState[]? states = parsed.GetValue(state) is { } s ? [ParseState(s)] : null;
             await using Study study = await target.LoadAsync(cancellationToken);
             IReadOnlyList<FrozenTrial> trials = await study.GetTrialsAsync(states, cancellationToken);
@@ -48,6 +63,7 @@ internal static class TrialsCommand
             }
 
             table.AddColumn("step");
+            table.AddColumn("intermediate");
             table.AddColumn("seconds");
             table.AddColumn("reason");
             foreach (FrozenTrial trial in trials)
@@ -59,6 +75,7 @@ internal static class TrialsCommand
                     string.Join(", ", trial.Values.Select(v => v.ToString("G6", CultureInfo.InvariantCulture))),
                     .. parameters.Select(p => trial.Parameters.TryGetValue(p, out TrialParameter? value) ? Markup.Escape(Format(value.Value)) : ""),
                     trial.LastIntermediateValue?.Key.ToString(CultureInfo.InvariantCulture) ?? "",
+                    trial.LastIntermediateValue?.Value.ToString("G6", CultureInfo.InvariantCulture) ?? "",
                     trial.Duration?.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) ?? "",
                     Markup.Escape(trial.FailReason?.Split('\n')[0] ?? ""),
                 ]);
@@ -69,6 +86,16 @@ internal static class TrialsCommand
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    private static async Task<FrozenTrial> FindAsync(Study study, int number, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<FrozenTrial> trials = await study.GetTrialsAsync(null, cancellationToken);
+        return trials.FirstOrDefault(t => t.Number == number) ?? throw new CliException(
+            trials.Count == 0
+                ? $"no trial {number} in study '{study.Name}': it has no trials yet."
+                : $"no trial {number} in study '{study.Name}': its trials are numbered {trials.Min(t => t.Number)} to {trials.Max(t => t.Number)}.",
+            ExitCodes.Failure);
     }
 
     internal static TrialState ParseState(string name)
@@ -83,5 +110,5 @@ internal static class TrialsCommand
         }
     }
 
-    private static string Format(object? value) => value is double d ? d.ToString("G6", CultureInfo.InvariantCulture) : CategoricalDistribution.FormatChoice(value);
+    internal static string Format(object? value) => value is double d ? d.ToString("G6", CultureInfo.InvariantCulture) : CategoricalDistribution.FormatChoice(value);
 }
