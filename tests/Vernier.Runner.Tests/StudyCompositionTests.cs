@@ -144,6 +144,18 @@ public sealed class StudyCompositionTests : IDisposable
             .ShouldBeOfType<SuccessiveHalvingPruner>().Name.ShouldBe("successive_halving");
         StudyComposition.CreatePruner(new PrunerDefinition { Name = "hyperband", Options = Options(("max_resource", 81L)) })
             .ShouldBeOfType<HyperbandPruner>().Name.ShouldBe("hyperband");
+        FrozenTrial[] completed = [.. Enumerable.Range(0, 30).Select(n => new FrozenTrial
+        {
+            TrialId = n + 1, Number = n, State = TrialState.Complete, Values = [1.0],
+            IntermediateValues = ImmutableSortedDictionary<long, double>.Empty.Add(80, 1.0),
+        })];
+        foreach (bool bracketHistory in new[] { true, false })
+        {
+            var hyperband = StudyComposition.CreatePruner(new PrunerDefinition { Name = "hyperband", Options = Options(("max_resource", 81L), ("bracket_history", bracketHistory)) })
+                .ShouldBeOfType<HyperbandPruner>();
+            (hyperband.SamplerHistory([StudyDirection.Minimize], 30, completed).Count < completed.Length).ShouldBe(bracketHistory);
+        }
+
         StudyComposition.CreatePruner(new PrunerDefinition { Name = "wilcoxon", Options = Options(("p_threshold", 0.05), ("n_startup_steps", 3L)) })
             .ShouldBeOfType<WilcoxonPruner>().Name.ShouldBe("wilcoxon");
         var patient = StudyComposition.CreatePruner(new PrunerDefinition { Name = "patient", Options = Options(("patience", 2L), ("wrapped", "median")) }).ShouldBeOfType<PatientPruner>();

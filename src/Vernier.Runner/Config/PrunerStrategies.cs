@@ -15,7 +15,7 @@ internal static class PrunerStrategies
 
     public static readonly string[] SuccessiveHalvingKeys = ["bootstrap_count", "min_early_stopping_rate", "min_resource", "reduction_factor"];
 
-    public static readonly string[] HyperbandKeys = ["max_resource", "min_resource", "reduction_factor"];
+    public static readonly string[] HyperbandKeys = ["bracket_history", "max_resource", "min_resource", "reduction_factor"];
 
     public static readonly string[] WilcoxonKeys = ["n_startup_steps", "p_threshold"];
 
@@ -37,6 +37,7 @@ internal static class PrunerStrategies
             MinResource = StrategyOptions.Int(options, "min_resource", (int)new HyperbandPrunerOptions().MinResource),
             MaxResource = Auto(options, "max_resource") ? null : StrategyOptions.NullableInt(options, "max_resource"),
             ReductionFactor = StrategyOptions.Int(options, "reduction_factor", new HyperbandPrunerOptions().ReductionFactor),
+            BracketHistory = StrategyOptions.Bool(options, "bracket_history", new HyperbandPrunerOptions().BracketHistory),
         }),
         "wilcoxon" => new WilcoxonPruner(new WilcoxonPrunerOptions
         {

@@ -15,11 +15,14 @@ namespace Vernier.Pruners;
 /// (a stable hash, weighted by each bracket's budget ⌈n·η^(n-1-i)/(n-i)⌉ as in Optuna), see
 /// <see cref="BracketOf"/>. With an automatic max resource, nothing is pruned until a trial
 /// completes (the bracket count is unknown until then).</para>
-/// <para>BOHB: the study shows its sampler only the trials of the asked trial's own bracket (see
-/// <see cref="SamplerHistory"/>), so TPE with this pruner learns one model per bracket, as Optuna's
-/// TPE does with <c>HyperbandPruner</c> (Falkner et al., "BOHB: Robust and Efficient Hyperparameter
-/// Optimization at Scale", ICML 2018). Every model-based sampler (TPE, GP, CMA-ES) sees the same
-/// per-bracket history; the grid sampler keeps seeing every trial, so that no grid point is repeated.</para>
+/// <para>Per-bracket models: the study shows its sampler only the trials of the asked trial's own
+/// bracket (see <see cref="SamplerHistory"/>), so TPE with this pruner learns one model per bracket,
+/// as Optuna's TPE does with <c>HyperbandPruner</c>. (BOHB itself, Falkner et al., "BOHB: Robust and
+/// Efficient Hyperparameter Optimization at Scale", ICML 2018, fits one model shared by every bracket,
+/// on the largest budget with enough observations.) Every model-based sampler (TPE, GP, CMA-ES) sees
+/// the same per-bracket history; the grid sampler keeps seeing every trial, so that no grid point is
+/// repeated. <see cref="HyperbandPrunerOptions.BracketHistory"/> = <see langword="false"/> shows every
+/// sampler every trial: each bracket's model then pays no startup of its own and learns from all trials.</para>
 /// </remarks>
 /// <example><code>var study = await Study.Builder("demo").WithPruner(new HyperbandPruner(new HyperbandPrunerOptions { MaxResource = 100 })).CreateAsync();</code></example>
 public sealed class HyperbandPruner : Pruner
@@ -27,6 +30,7 @@ public sealed class HyperbandPruner : Pruner
     private readonly long _minResource;
     private readonly long? _maxResource;
     private readonly int _reductionFactor;
+    private readonly bool _bracketHistory;
 
     /// <summary>Creates a pruner with the default options (min resource 1, auto max resource, η = 3).</summary>
     public HyperbandPruner()
@@ -44,6 +48,7 @@ public sealed class HyperbandPruner : Pruner
         _minResource = options.MinResource;
         _maxResource = options.MaxResource;
         _reductionFactor = options.ReductionFactor;
+        _bracketHistory = options.BracketHistory;
     }
 
     /// <inheritdoc />
@@ -68,8 +73,8 @@ public sealed class HyperbandPruner : Pruner
     /// <summary>
     /// Only the trials of <paramref name="trialNumber"/>'s own bracket (see <see cref="BracketOf"/>),
     /// so that a model-based sampler learns each bracket apart, as Optuna's TPE does with this
-    /// pruner (BOHB). The whole history while the bracket count is unknown (automatic max resource,
-    /// no complete trial yet).
+    /// pruner. The whole history while the bracket count is unknown (automatic max resource,
+    /// no complete trial yet), or when <see cref="HyperbandPrunerOptions.BracketHistory"/> is off.
     /// </summary>
     /// <param name="directions">One direction per objective.</param>
     /// <param name="trialNumber">The number of the trial being asked for.</param>
@@ -77,7 +82,7 @@ public sealed class HyperbandPruner : Pruner
     public override IReadOnlyList<FrozenTrial> SamplerHistory(IReadOnlyList<StudyDirection> directions, int trialNumber, IReadOnlyList<FrozenTrial> history)
     {
         ArgumentNullException.ThrowIfNull(history);
-        if (MaxResourceOf(history) is not { } max)
+        if (!_bracketHistory || MaxResourceOf(history) is not { } max)
         {
             return history;
         }
@@ -125,7 +130,7 @@ public sealed class HyperbandPruner : Pruner
     /// <summary>
     /// The bracket (0 = earliest first rung) of a trial, from its number alone: a stable hash of the
     /// number picks a slot in the total budget, and bracket i owns ⌈n·η^(n-1-i)/(n-i)⌉ slots. Samplers
-    /// can use it to model each bracket's trials separately (BOHB).
+    /// can use it to model each bracket's trials separately.
     /// </summary>
     /// <param name="trialNumber">The trial number.</param>
     /// <param name="bracketCount">The number of brackets (see <see cref="BracketCount"/>).</param>

@@ -127,6 +127,25 @@ public class HyperbandPrunerTests
     }
 
     [Fact]
+    public void SamplerHistory_BracketHistoryOff_KeepsEveryTrialButPrunesAsBefore()
+    {
+        var whole = new HyperbandPruner(new HyperbandPrunerOptions { MinResource = 1, MaxResource = 9, ReductionFactor = 3, BracketHistory = false });
+        FrozenTrial[] history = [.. Enumerable.Range(0, 60).Select(n => Curve(n, TrialState.Complete, 1, 2, 3))];
+        foreach (int asked in new[] { 60, 61, 62 })
+        {
+            whole.SamplerHistory([StudyDirection.Minimize], asked, history).ShouldBe(history);
+        }
+
+        // The pruning decisions still compare a trial with its own bracket only.
+        int current = FirstInBracket(0, from: 1000);
+        int[] same = [.. Enumerable.Range(0, 1000).Where(n => whole.BracketOf(n, 3) == 0).Take(3)];
+        int[] others = [.. Enumerable.Range(0, 1000).Where(n => whole.BracketOf(n, 3) != 0).Take(3)];
+        whole.Prune(Context(Running(current, (1, 5.0)), [.. others.Select(n => Running(n, (1, -100.0)))])).ShouldBeFalse();
+        whole.Prune(Context(Running(current, (1, 5.0)), [.. same.Select(n => Running(n, (1, -100.0)))])).ShouldBeTrue();
+        new HyperbandPrunerOptions().BracketHistory.ShouldBeTrue();
+    }
+
+    [Fact]
     public void SamplerHistory_OtherPruners_KeepEverything()
     {
         FrozenTrial[] history = [.. Enumerable.Range(0, 20).Select(n => Curve(n, TrialState.Complete, 1, 2, 3))];
