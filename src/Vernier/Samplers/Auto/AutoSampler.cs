@@ -16,7 +16,10 @@ namespace Vernier.Samplers.Auto;
 /// <item>several objectives: NSGA-II;</item>
 /// <item>conditional parameters (some trials lack a parameter others have): TPE, multivariate,
 /// with group decomposition;</item>
-/// <item>otherwise (one objective, a fixed space): Gaussian-process Bayesian optimization for
+/// <item>once a trial has been pruned: TPE, multivariate. GP and CMA-ES learn from complete
+/// trials only, and under a pruner most trials stop early; TPE also ranks pruned trials (by the
+/// step they reached, then their last value), so it keeps learning from them.</item>
+/// <item>otherwise (one objective, a fixed space, nothing pruned): Gaussian-process Bayesian optimization for
 /// the first <see cref="AutoSamplerOptions.GpTrials"/> complete trials, the most sample-efficient
 /// choice while trials are few (its kernel handles integers and categoricals too); after that,
 /// CMA-ES warm-started from those trials when every parameter is numeric, and multivariate TPE
@@ -99,10 +102,15 @@ public sealed class AutoSampler : Sampler
             return _nsga2;
         }
 
-        var (categorical, conditional, complete) = Describe(context.History);
+        var (categorical, conditional, complete, pruned) = Describe(context.History);
         if (conditional)
         {
             return _tpeGrouped;
+        }
+
+        if (pruned)
+        {
+            return _tpe;
         }
 
         if (complete < _options.GpTrials)
@@ -124,13 +132,14 @@ public sealed class AutoSampler : Sampler
         });
     }
 
-    private static (bool Categorical, bool Conditional, int Complete) Describe(IReadOnlyList<FrozenTrial> history)
+    private static (bool Categorical, bool Conditional, int Complete, bool Pruned) Describe(IReadOnlyList<FrozenTrial> history)
     {
-        bool categorical = false, conditional = false;
+        bool categorical = false, conditional = false, pruned = false;
         int complete = 0;
         HashSet<string>? names = null;
         foreach (FrozenTrial trial in history)
         {
+            pruned |= trial.State == TrialState.Pruned;
             if (trial.State != TrialState.Complete)
             {
                 continue;
@@ -152,7 +161,7 @@ public sealed class AutoSampler : Sampler
             }
         }
 
-        return (categorical, conditional, complete);
+        return (categorical, conditional, complete, pruned);
     }
 
     private static int? FirstChoice(IReadOnlyList<FrozenTrial> history, string sampler)

@@ -1,4 +1,5 @@
 using Vernier.Distributions;
+using Vernier.Pruners;
 using Vernier.Samplers;
 using Vernier.Samplers.Auto;
 using Vernier.SearchSpaces;
@@ -55,6 +56,31 @@ public class AutoSamplerTests
         IReadOnlyList<FrozenTrial> trials = await study.GetTrialsAsync();
         int firstConditional = trials.Where(t => t.Parameters.Count != trials[0].Parameters.Count).Min(t => t.Number);
         chosen[(firstConditional + 1)..].ShouldAllBe(c => c == "tpe");
+    }
+
+    [Fact]
+    public async Task PrunedTrial_HandsOverToTpe_WhichLearnsFromPrunedTrials()
+    {
+        await using Study study = await Study.Builder("pruned").WithSampler(new AutoSampler()).WithPruner(new ThresholdPruner(upper: 1.0)).WithSeed(5).CreateAsync();
+        await study.OptimizeAsync(
+            t =>
+            {
+                double x = t.SuggestFloat("x", 0, 4);
+                t.Report(x, 0);
+                if (t.ShouldPrune())
+                {
+                    throw new TrialPrunedException();
+                }
+
+                return x;
+            },
+            new OptimizeOptions { NTrials = 20 });
+
+        string[] chosen = await ChosenAsync(study);
+        IReadOnlyList<FrozenTrial> trials = await study.GetTrialsAsync();
+        int firstPruned = trials.Where(t => t.State == TrialState.Pruned).Min(t => t.Number);
+        chosen[..(firstPruned + 1)].ShouldAllBe(c => c == "gp");
+        chosen[(firstPruned + 1)..].ShouldAllBe(c => c == "tpe");
     }
 
     [Fact]
