@@ -1,8 +1,9 @@
-// The README's first command: dotnet run --project examples/Quickstart [-- --trials N] [--fresh] [--output DIR]
+// The README's first command: dotnet run --project examples/Quickstart [-- --trials N] [--fresh] [--output DIR] [--no-pruning]
 // Tunes a small neural network on the handwritten digits, stores every trial in SQLite, and writes
 // best.json, runs.csv and trials.jsonl. Running it again continues the same study.
 using Vernier.Examples.Digits;
 using Vernier.Examples.Quickstart;
+using Vernier.Pruners;
 using Vernier.Runner;
 using Vernier.Runner.Trackers;
 using Vernier.Runner.Workers;
@@ -12,6 +13,7 @@ using Vernier.Studies;
 
 int trials = 30;
 bool fresh = false;
+bool pruning = true;
 string output = Path.Combine("artifacts", "quickstart");
 for (int i = 0; i < args.Length; i++)
 {
@@ -27,9 +29,12 @@ for (int i = 0; i < args.Length; i++)
         case "--fresh":
             fresh = true;
             break;
+        case "--no-pruning":
+            pruning = false;
+            break;
         default:
             Console.Error.WriteLine($"unknown or incomplete option '{args[i]}'.");
-            Console.Error.WriteLine("usage: dotnet run --project examples/Quickstart [-- --trials N (default 30)] [--fresh (start the study over)] [--output DIR (default artifacts/quickstart)]");
+            Console.Error.WriteLine("usage: dotnet run --project examples/Quickstart [-- --trials N (default 30)] [--fresh (start the study over)] [--output DIR (default artifacts/quickstart)] [--no-pruning (train every trial to the end)]");
             return 2;
     }
 }
@@ -45,7 +50,11 @@ if (fresh)
 await using Study study = await Study.Builder("digits-mlp")
     .UseSqlite(database)
     .Maximize()
-    .WithSampler(new AutoSampler())      // GP Bayesian optimization after 10 random trials
+    .WithSampler(new AutoSampler())      // GP Bayesian optimization after 10 random trials; TPE once trials are pruned
+    // Asynchronous successive halving stops a network whose accuracy after an epoch is not in the top
+    // quarter of those that reached that epoch. Measured over 5 seeds (bench quickstart-pruning): about
+    // 3× less training for a best accuracy within 0.3 points of training every trial to the end.
+    .WithPruner(pruning ? new SuccessiveHalvingPruner() : new NopPruner())
     .WithSeed(42)
     .Configure(options =>
     {

@@ -34,14 +34,15 @@ internal static class QuickstartPruning
     public const double TargetAccuracyLoss = 0.005;
 
     /// <summary>One study.</summary>
-    /// <summary>AutoSampler's Gaussian process draws at random until this many trials have completed (pruned ones do not count).</summary>
+    /// <summary>The start-up trials of the samplers AutoSampler uses here: its Gaussian process draws at random until this many trials have completed, its TPE (once a trial is pruned) until this many have finished, complete or pruned.</summary>
     public const int ModelStartupTrials = 10;
 
     /// <summary>
     /// One study. <paramref name="TrainingSeconds"/> is the process CPU time spent in the objective (one trial at a time, so
     /// it is the training's, and other processes on the machine barely change it); <paramref name="TrainingWallSeconds"/>
-    /// its wall time; <paramref name="ModelTrials"/> the trials that started with at least <see cref="ModelStartupTrials"/>
-    /// complete ones before them, so that the sampler's model chose them.
+    /// its wall time; <paramref name="ModelTrials"/> the trials the sampler's model chose: those that started with at least
+    /// <see cref="ModelStartupTrials"/> trials before them that the chosen sampler learns from (complete ones for GP; complete
+    /// or pruned ones for TPE).
     /// </summary>
     internal sealed record Run(
         ulong Seed, int Complete, int Pruned, int Failed, long Epochs, double TrainingSeconds, double TrainingWallSeconds, double WallSeconds, int ModelTrials, double BestAccuracy, int BestTrial);
@@ -199,11 +200,13 @@ internal static class QuickstartPruning
 
         IReadOnlyList<FrozenTrial> done = await study.GetTrialsAsync(cancellationToken: cancellationToken);
         FrozenTrial? best = done.Where(t => t.State == TrialState.Complete).MaxBy(t => t.Values[0]);
-        int completeBefore = 0, modelTrials = 0;
+        int completeBefore = 0, finishedBefore = 0, modelTrials = 0;
         foreach (FrozenTrial trial in done.OrderBy(t => t.Number))
         {
-            modelTrials += completeBefore >= ModelStartupTrials ? 1 : 0;
+            bool tpe = trial.SystemAttributes.TryGetValue(AutoSampler.ChosenSamplerAttribute, out var chosen) && chosen.GetString() == "tpe";
+            modelTrials += (tpe ? finishedBefore : completeBefore) >= ModelStartupTrials ? 1 : 0;
             completeBefore += trial.State == TrialState.Complete ? 1 : 0;
+            finishedBefore += trial.State is TrialState.Complete or TrialState.Pruned ? 1 : 0;
         }
 
         return new Run(
@@ -226,7 +229,7 @@ internal static class QuickstartPruning
         md.AppendLine("## Does pruning make the quickstart cheaper?").AppendLine();
         md.AppendLine($"`{report.CommandLine}`").AppendLine();
         md.Append(Reports.MachineTable(report.Machine));
-        md.AppendLine(CultureInfo.InvariantCulture, $"The quickstart's study (examples/Quickstart: the digits MLP, `AutoSampler`, {report.Trials} trials of {report.EpochsPerTrial} epochs, validation accuracy reported after every epoch) with in-memory storage, one trial at a time, for study seeds {string.Join(", ", report.Seeds)}. Training time is the CPU time spent in the objective (one trial at a time), summed over all trials and seeds, and is what the speedup and the target use; its wall time, which the load of a shared machine inflates, is shown beside it. Epochs are the intermediate values reported. Model-chosen trials are those that started after {ModelStartupTrials} complete trials, when `AutoSampler`'s Gaussian process stops drawing at random (pruned trials do not count towards those {ModelStartupTrials}). Best accuracy is the best complete trial's final validation accuracy, median (and minimum) over seeds. Target: ≥ {TargetSpeedup:0}× less training time than no pruning, median best accuracy within {TargetAccuracyLoss * 100:0.0} percentage points, with as many trials (a configuration with another number of trials is shown for what the time saved buys, not judged).").AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"The quickstart's study (examples/Quickstart: the digits MLP, `AutoSampler`, {report.Trials} trials of {report.EpochsPerTrial} epochs, validation accuracy reported after every epoch) with in-memory storage, one trial at a time, for study seeds {string.Join(", ", report.Seeds)}. Training time is the CPU time spent in the objective (one trial at a time), summed over all trials and seeds, and is what the speedup and the target use; its wall time, which the load of a shared machine inflates, is shown beside it. Epochs are the intermediate values reported. Model-chosen trials are those the sampler's model chose: `AutoSampler` runs its Gaussian process until a trial is pruned, then TPE; the GP draws at random until {ModelStartupTrials} trials have completed, TPE until {ModelStartupTrials} have finished (complete or pruned). Best accuracy is the best complete trial's final validation accuracy, median (and minimum) over seeds. Target: ≥ {TargetSpeedup:0}× less training time than no pruning, median best accuracy within {TargetAccuracyLoss * 100:0.0} percentage points, with as many trials (a configuration with another number of trials is shown for what the time saved buys, not judged).").AppendLine();
         md.AppendLine("| configuration | pruner | trials | training CPU (s, total) | speedup | training wall (s) | epochs (total) | epoch ratio | pruned trials | model-chosen trials | best accuracy, median (min) | Δ vs none (pp) | meets target |");
         md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (Configuration c in report.Configurations)
