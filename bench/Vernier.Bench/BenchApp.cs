@@ -52,10 +52,9 @@ internal static class BenchApp
                 samplerName, catalog.Get(parsed.GetValue(function)!), Positive(parsed.GetValue(trials), "--trials"), Positive(parsed.GetValue(concurrency), "--max-concurrent"),
                 parsed.GetValue(median), parsed.GetValue(sigma), parsed.GetValue(seed), cancellationToken);
             string markdown = Concurrency.DeterministicThroughput.Markdown(report, CommandLine());
-            string directory = parsed.GetValue(output) ?? RepoPaths.ResultsDirectory;
-            Concurrency.DeterministicThroughput.Save(directory, report, markdown);
+            var (json, md) = Reports.SaveOwn(parsed.GetValue(output) ?? RepoPaths.ResultsDirectory, "parallel", report, markdown);
             Console.WriteLine(markdown);
-            Console.Error.WriteLine($"wrote {Path.Combine(directory, "parallel.json")} and {Path.Combine(directory, "parallel.md")}");
+            Console.Error.WriteLine($"wrote {json} and {md}");
             return report.DeterministicRunsAgree ? 0 : 1;
         });
         return command;
@@ -168,10 +167,9 @@ internal static class BenchApp
             var report = await Population.PopulationBenchmark.RunAsync(
                 Positive(parsed.GetValue(seeds), "--seeds"), Positive(parsed.GetValue(size), "--population"), Math.Max(1L, parsed.GetValue(interval)), cancellationToken);
             string markdown = Population.PopulationBenchmark.Markdown(report, CommandLine());
-            string directory = parsed.GetValue(output) ?? RepoPaths.ResultsDirectory;
-            Population.PopulationBenchmark.Save(directory, report, markdown);
+            var (json, md) = Reports.SaveOwn(parsed.GetValue(output) ?? RepoPaths.ResultsDirectory, "population", report, markdown);
             Console.WriteLine(markdown);
-            Console.Error.WriteLine($"wrote {Path.Combine(directory, "population.json")} and {Path.Combine(directory, "population.md")}");
+            Console.Error.WriteLine($"wrote {json} and {md}");
             return report.TargetMet ? 0 : 1;
         });
         return command;
@@ -202,7 +200,7 @@ internal static class BenchApp
             var report = await Quickstart.QuickstartPruning.RunAsync(
                 names, seedList, Positive(parsed.GetValue(trials), "--trials"), Positive(parsed.GetValue(parallel), "--parallel"), CommandLine(), Console.Error.WriteLine, cancellationToken);
             string markdown = Quickstart.QuickstartPruning.Markdown(report);
-            var (json, md) = Quickstart.QuickstartPruning.Save(parsed.GetValue(output) ?? RepoPaths.ResultsDirectory, report, markdown);
+            var (json, md) = Reports.SaveOwn(parsed.GetValue(output) ?? RepoPaths.ResultsDirectory, "quickstart-pruning", report, markdown);
             Console.WriteLine(markdown);
             Console.Error.WriteLine($"wrote {json} and {md}");
             return 0;

@@ -89,11 +89,4 @@ internal static class DeterministicThroughput
         md.AppendLine(CultureInfo.InvariantCulture, $"Free-mode throughput / deterministic-mode throughput: **{report.CostRatio:0.00}×**. Deterministic runs identical whatever the workers and durations: **{(report.DeterministicRunsAgree ? "yes" : "NO")}**.");
         return md.ToString();
     }
-
-    public static void Save(string directory, Report report, string markdown)
-    {
-        Directory.CreateDirectory(directory);
-        File.WriteAllText(Path.Combine(directory, "parallel.json"), JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
-        File.WriteAllText(Path.Combine(directory, "parallel.md"), markdown);
-    }
 }

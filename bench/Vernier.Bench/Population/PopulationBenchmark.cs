@@ -144,11 +144,4 @@ internal static class PopulationBenchmark
         md.AppendLine(CultureInfo.InvariantCulture, $"PBT's median / random search's median: **{report.Population.Median / report.Random.Median:0.00}×** (target: below 1). Target met: **{(report.TargetMet ? "yes" : "NO")}**.");
         return md.ToString();
     }
-
-    public static void Save(string directory, Report report, string markdown)
-    {
-        Directory.CreateDirectory(directory);
-        File.WriteAllText(Path.Combine(directory, "population.json"), JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
-        File.WriteAllText(Path.Combine(directory, "population.md"), markdown);
-    }
 }

@@ -253,14 +253,4 @@ internal static class QuickstartPruning
             : "No configuration meets the target.");
         return md.ToString();
     }
-
-    public static (string Json, string Markdown) Save(string directory, Report report, string markdown)
-    {
-        Directory.CreateDirectory(directory);
-        string json = Path.Combine(directory, "quickstart-pruning.json");
-        string md = Path.Combine(directory, "quickstart-pruning.md");
-        File.WriteAllText(json, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
-        File.WriteAllText(md, markdown);
-        return (json, md);
-    }
 }

@@ -161,13 +161,17 @@ internal static class Reports
     }
 
     /// <summary>Writes <c>pruning.json</c> and <c>pruning.md</c> (their own files: the pruner benchmark is not part of latest.*).</summary>
-    public static (string Json, string Markdown) SavePruning(string directory, PruningReport report)
+    public static (string Json, string Markdown) SavePruning(string directory, PruningReport report) =>
+        SaveOwn(directory, "pruning", report, "# Vernier benchmark: pruners\n\nWritten by `bench/Vernier.Bench`; see `bench/README.md` for what the columns mean.\n\n" + Pruning(report));
+
+    /// <summary>Writes a command's own result files, <c>NAME.json</c> (the report) and <c>NAME.md</c>, outside latest.*.</summary>
+    public static (string Json, string Markdown) SaveOwn<T>(string directory, string name, T report, string markdown)
     {
         Directory.CreateDirectory(directory);
-        string jsonPath = Path.Combine(directory, "pruning.json");
+        string jsonPath = Path.Combine(directory, name + ".json");
         File.WriteAllText(jsonPath, JsonSerializer.Serialize(report, ResultJson.Options) + "\n");
-        string mdPath = Path.Combine(directory, "pruning.md");
-        File.WriteAllText(mdPath, "# Vernier benchmark: pruners\n\nWritten by `bench/Vernier.Bench`; see `bench/README.md` for what the columns mean.\n\n" + Pruning(report));
+        string mdPath = Path.Combine(directory, name + ".md");
+        File.WriteAllText(mdPath, markdown);
         return (jsonPath, mdPath);
     }
 
