@@ -206,7 +206,7 @@ internal static partial class ObjectiveReader
             : null;
     }
 
-    private static string MetricName(ConfigContext context, YamlNode node)
+    internal static string MetricName(ConfigContext context, YamlNode node)
     {
         string name = context.NonEmptyText(node, "a metric name");
         if (name == "step")

@@ -39,6 +39,10 @@ namespace Vernier.Runner.Config;
 /// timeout: 3600                     # seconds for the whole study; optional
 /// </code>
 /// <para>
+/// A Weights &amp; Biases sweep file (top-level <c>method</c> and <c>parameters</c>, no <c>space</c>)
+/// is also accepted as is; see <c>docs/wandb-sweeps.md</c>.
+/// </para>
+/// <para>
 /// The space also takes the Ray Tune style, a map from name to specification:
 /// <c>{"lr": {"type": "loguniform", "min": 1e-5, "max": 1e-3}, "batch_size": {"type": "choice", "values": [4, 8, 16]}}</c>.
 /// Types: <c>float</c>, <c>int</c>, <c>categorical</c>, and <c>uniform</c>, <c>loguniform</c>,
@@ -101,6 +105,12 @@ public static class StudyDefinitionLoader
         ArgumentException.ThrowIfNullOrEmpty(fileName);
         var context = new ConfigContext(fileName);
         YamlNode rootNode = YamlSource.LoadRoot(context, text.TrimStart('\uFEFF'));
+        if (WandbSweepReader.IsSweep(rootNode))
+        {
+            // A Weights & Biases sweep file, taken as is (docs/wandb-sweeps.md).
+            return WandbSweepReader.Read(context, rootNode, DefaultName(fileName));
+        }
+
         MappingReader root = MappingReader.Open(context, rootNode, "the file", "at the top level", RootKeys, RootHint);
 
         string name = root.Text("name") is { } given ? given.Trim() : DefaultName(fileName);
