@@ -298,17 +298,18 @@ internal static partial class WandbSweepReader
                 RequirePositive(context, minNode, name, distribution, low2);
                 return new FloatDistribution(low2, high2, log: true);
             default:
-                // q_log_uniform and q_log_uniform_values: honoured as a log-scale integer when q is 1 on whole bounds.
+                // q_log_uniform and q_log_uniform_values: W&B rounds each draw to a multiple of q, so with q 1
+                // they are a log-scale integer between the rounded bounds (e^ln 32 = 32.000000000000004 is 32).
                 RequirePositive(context, minNode, name, distribution, low2);
-                if (q == 1 && low2 == Math.Round(low2) && high2 == Math.Round(high2))
+                if (q == 1 && Math.Round(low2) >= 1 && Math.Round(high2) <= long.MaxValue)
                 {
-                    return new IntDistribution((long)low2, (long)high2, log: true);
+                    return new IntDistribution((long)Math.Round(low2), (long)Math.Round(high2), log: true);
                 }
 
                 throw context.Error(
                     reader.Get("q") ?? value,
                     $"distribution '{distribution}' of parameter '{name}' with q {ParameterValues.Format(q)} cannot be honoured: Vernier has no quantised log-scale float",
-                    "use q: 1 with whole-number bounds (a log-scale integer), log_uniform_values (continuous), or values: [...]");
+                    "use q: 1 (a log-scale integer), log_uniform_values (continuous), or values: [...]");
         }
     }
 

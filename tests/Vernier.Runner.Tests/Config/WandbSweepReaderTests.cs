@@ -79,6 +79,7 @@ public sealed class WandbSweepReaderTests
         Assert.Equal(new FloatDistribution(1e-5, 1e-1, log: true), Param("  x: { distribution: inv_log_uniform_values, min: 0.00001, max: 0.1 }\n"));
         Assert.Equal(new IntDistribution(16, 256, log: true), Param("  x: { distribution: q_log_uniform_values, min: 16, max: 256 }\n"));
         Assert.Equal(new IntDistribution(1, 20, log: true), Param("  x: { distribution: q_log_uniform_values, min: 1, max: 20, q: 1 }\n"));
+        Assert.Equal(new IntDistribution(32, 256, log: true), Param("  x: { distribution: q_log_uniform, min: 3.4657359027997265, max: 5.545177444479562, q: 1 }\n"));
     }
 
     [Fact]
@@ -147,6 +148,23 @@ public sealed class WandbSweepReaderTests
     }
 
     [Fact]
+    public void TheExampleSweepFileLoads()
+    {
+        string dir = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(dir, "examples", "sweeps", "wandb-sweep.yaml")))
+        {
+            dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("examples/sweeps/wandb-sweep.yaml not found above the test folder");
+        }
+
+        StudyDefinition study = StudyDefinitionLoader.Load(Path.Combine(dir, "examples", "sweeps", "wandb-sweep.yaml"));
+
+        Assert.Equal("wandb-sweep-demo", study.Name);
+        Assert.Equal("hyperband", study.Pruner.Name);
+        Assert.Equal(new FloatDistribution(0.0001, 0.1, log: true), study.Space.Find("learning_rate")!.Distribution);
+        Assert.NotNull(study.Space.Find("optimizer.momentum"));
+    }
+
+    [Fact]
     public void AFileWithASpaceIsStillAVernierStudyFile() =>
         Assert.Equal("random", Parse("space: { x: { type: int, low: 0, high: 3 } }\nobjective: { command: [a], metric: m }\nstrategy: random\n").Strategy.Name);
 
@@ -205,7 +223,7 @@ public sealed class WandbSweepReaderTests
         {
             "quantised log float",
             Head + "parameters:\n  x: { distribution: q_log_uniform_values, min: 0.001, max: 1, q: 0.001 }\n",
-            "sweep.yaml:5:67: distribution 'q_log_uniform_values' of parameter 'x' with q 0.001 cannot be honoured: Vernier has no quantised log-scale float; use q: 1 with whole-number bounds (a log-scale integer), log_uniform_values (continuous), or values: [...]"
+            "sweep.yaml:5:67: distribution 'q_log_uniform_values' of parameter 'x' with q 0.001 cannot be honoured: Vernier has no quantised log-scale float; use q: 1 (a log-scale integer), log_uniform_values (continuous), or values: [...]"
         },
         {
             "grid over a continuous range",
