@@ -39,7 +39,7 @@ namespace Vernier.Runner.Config;
 /// timeout: 3600                     # seconds for the whole study; optional
 /// </code>
 /// <para>
-/// A Weights &amp; Biases sweep file (top-level <c>method</c> and <c>parameters</c>, no <c>space</c>)
+/// A Weights &amp; Biases sweep file (top-level <c>method</c> and <c>parameters</c>, no <c>space</c> or <c>objective</c>)
 /// is also accepted as is; see <c>docs/wandb-sweeps.md</c>.
 /// </para>
 /// <para>

@@ -59,10 +59,14 @@ internal static partial class WandbSweepReader
 
     private static readonly string[] ArgumentMacros = ["args", "args_no_hyphens", "args_no_boolean_flags", "args_json", "args_json_file"];
 
-    /// <summary>Whether a file's root is a W&amp;B sweep: a mapping with <c>method</c> and <c>parameters</c> and neither <c>space</c> nor <c>search_space</c>.</summary>
+    /// <summary>
+    /// Whether a file's root is a W&amp;B sweep: a mapping with <c>parameters</c> and none of Vernier's
+    /// <c>space</c>, <c>search_space</c> or <c>objective</c>. A sweep always has <c>method</c> too; one that
+    /// forgets it is still read as a sweep, so that the message names the missing key.
+    /// </summary>
     public static bool IsSweep(YamlNode root) =>
-        root is YamlMappingNode map && MappingReader.Peek(map, "method") is not null && MappingReader.Peek(map, "parameters") is not null
-        && MappingReader.Peek(map, "space") is null && MappingReader.Peek(map, "search_space") is null;
+        root is YamlMappingNode map && MappingReader.Peek(map, "parameters") is not null
+        && MappingReader.Peek(map, "space") is null && MappingReader.Peek(map, "search_space") is null && MappingReader.Peek(map, "objective") is null;
 
     /// <summary>Reads and validates a sweep file's root mapping.</summary>
     public static StudyDefinition Read(ConfigContext context, YamlNode rootNode, string defaultName)

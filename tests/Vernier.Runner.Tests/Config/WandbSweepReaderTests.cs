@@ -251,6 +251,11 @@ public sealed class WandbSweepReaderTests
             "sweep.yaml:5:18: early_terminate needs 'min_iter', or 'max_iter' with 's'; write e.g. { type: hyperband, min_iter: 3, eta: 3 }"
         },
         {
+            "no method",
+            "program: t.py\nmetric: { name: m }\nparameters: { x: { value: 1 } }\n",
+            "sweep.yaml:1:1: missing required key 'method' of a W&B sweep file; a W&B sweep file has 'method', 'metric', 'parameters' and 'program' (or 'command')"
+        },
+        {
             "no program",
             "method: random\nmetric: { name: m }\nparameters: { x: { value: 1 } }\n",
             "sweep.yaml:1:1: missing required key 'program' of a W&B sweep file; name the training script: program: train.py (or give a 'command')"
