@@ -179,12 +179,23 @@ public sealed partial class Study
     private async Task<FrozenTrial> RunTrialAsync(
         Trial trial, Func<Trial, CancellationToken, Task<IReadOnlyList<double>>> objective, TimeSpan? trialTimeout, CancellationToken cancellationToken)
     {
-        using var timeoutSource = trialTimeout is { } limit ? new CancellationTokenSource(limit, Options.TimeProvider) : new CancellationTokenSource();
+        using var timeoutSource = new CancellationTokenSource(Timeout.InfiniteTimeSpan, Options.TimeProvider);
         using var trialSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
         TrialOutcome outcome;
         bool interrupted = false;
         try
         {
+            // A retry waits out its backoff before its objective starts; the trial timeout counts from then.
+            if (trial.RetryNotBefore is { } notBefore && notBefore - Now is { Ticks: > 0 } wait)
+            {
+                await Task.Delay(wait, Options.TimeProvider, cancellationToken);
+            }
+
+            if (trialTimeout is { } limit)
+            {
+                timeoutSource.CancelAfter(limit);
+            }
+
             outcome = OutcomeFor(await objective(trial, trialSource.Token));
         }
         catch (TrialPrunedException)
@@ -214,13 +225,14 @@ public sealed partial class Study
         if (interrupted)
         {
             await Storage.SetTrialAttributeAsync(trial.TrialId, AttributeScope.System, SystemAttributes.Interrupted, JsonSerializer.SerializeToElement(true), CancellationToken.None);
+            await Storage.SetTrialAttributeAsync(trial.TrialId, AttributeScope.System, SystemAttributes.FailureClass, JsonSerializer.SerializeToElement("interrupted"), CancellationToken.None);
         }
 
         try
         {
             // Recording the outcome must not be skipped because the run is being cancelled: that is how nothing is lost.
             FrozenTrial finished = await FinishAsync(trial.TrialId, outcome, CancellationToken.None);
-            if (interrupted)
+            if (interrupted || (finished.State == TrialState.Failed && Options.RetryFailed?.Invoke(finished) == true))
             {
                 await RetryIfAllowedAsync(finished, CancellationToken.None);
             }
