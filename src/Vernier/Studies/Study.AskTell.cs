@@ -330,12 +330,18 @@ public sealed partial class Study
             cancellationToken);
     }
 
-    private async Task RetryIfAllowedAsync(FrozenTrial failed, CancellationToken cancellationToken)
+    /// <summary>Enqueues a linked copy of a failed trial within <see cref="StudyOptions.MaxRetries"/>; true when it did.</summary>
+    private async Task<bool> RetryIfAllowedAsync(FrozenTrial failed, CancellationToken cancellationToken)
     {
         int previousRetries = failed.SystemAttributes.TryGetValue(SystemAttributes.RetryCount, out JsonElement count) ? count.GetInt32() : 0;
         if (previousRetries >= Options.MaxRetries)
         {
-            return;
+            return false;
+        }
+
+        if (!failed.SystemAttributes.ContainsKey(SystemAttributes.Interrupted))
+        {
+            await Storage.SetTrialAttributeAsync(failed.TrialId, AttributeScope.System, SystemAttributes.Retried, JsonSerializer.SerializeToElement(true), cancellationToken);
         }
 
         int original = failed.SystemAttributes.TryGetValue(SystemAttributes.RetryOf, out JsonElement of) ? of.GetInt32() : failed.Number;
@@ -349,6 +355,7 @@ public sealed partial class Study
         }
 
         await EnqueueCoreAsync(failed.Params, null, attributes, cancellationToken);
+        return true;
     }
 
     /// <summary>The wait before retry number <paramref name="retry"/> (1 for the first): the backoff doubled per earlier retry, capped.</summary>

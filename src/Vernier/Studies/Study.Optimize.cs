@@ -132,6 +132,11 @@ public sealed partial class Study
                 running[trial.TrialId] = 0;
                 await Storage.RecordHeartbeatAsync(trial.TrialId, Now, CancellationToken.None);
                 FrozenTrial finished = await RunTrialAsync(trial, objective, options.TrialTimeout, cancellationToken);
+                if (finished.SystemAttributes.ContainsKey(SystemAttributes.Retried))
+                {
+                    Interlocked.Decrement(ref started); // its retry runs in its place
+                }
+
                 running.TryRemove(trial.TrialId, out _);
                 try
                 {
@@ -232,9 +237,14 @@ public sealed partial class Study
         {
             // Recording the outcome must not be skipped because the run is being cancelled: that is how nothing is lost.
             FrozenTrial finished = await FinishAsync(trial.TrialId, outcome, CancellationToken.None);
-            if (interrupted || (finished.State == TrialState.Failed && Options.RetryFailed?.Invoke(finished) == true))
+            if (interrupted)
             {
                 await RetryIfAllowedAsync(finished, CancellationToken.None);
+            }
+            else if (finished.State == TrialState.Failed && Options.RetryFailed?.Invoke(finished) == true && await RetryIfAllowedAsync(finished, CancellationToken.None))
+            {
+                // The retry takes this trial's place in the budget.
+                return await Storage.GetTrialAsync(trial.TrialId, CancellationToken.None);
             }
 
             return finished;

@@ -18,6 +18,9 @@ public static class SystemAttributes
     /// <summary>Trial: how many retries precede it (1 for the first retry).</summary>
     public const string RetryCount = "retry_count";
 
+    /// <summary>Trial: true on a failed trial that was retried; like an interrupted trial it does not use up the trial budget (its retry does).</summary>
+    public const string Retried = "retried";
+
     /// <summary>
     /// Trial: a retry waiting for its backoff; the optimize loop starts its objective no earlier than this
     /// time (a JSON date-time string).
