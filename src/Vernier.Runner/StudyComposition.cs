@@ -94,8 +94,29 @@ public static class StudyComposition
                 options.DeterministicParallel = definition.Resource.Deterministic;
                 options.Worker = LocalWorker.Current;
                 options.WorkerLiveness = LocalWorker.Liveness;
+                options.MaxRetries = definition.Objective.MaxRetries;
+                options.RetryBackoff = definition.Objective.RetryBackoff;
+                options.RetryFailed = RetryPolicy(definition.Objective);
             });
         return definition.Strategy.Seed is ulong seed ? builder.WithSeed(seed) : builder;
+    }
+
+    /// <summary>
+    /// Which failed trials the objective's <c>retry_on</c> retries: for a command, those whose <c>failure_class</c> is listed;
+    /// null (interrupted trials only) for a callable or when nothing is retried.
+    /// </summary>
+    /// <param name="objective">The objective.</param>
+    public static Func<FrozenTrial, bool>? RetryPolicy(ObjectiveDefinition objective)
+    {
+        ArgumentNullException.ThrowIfNull(objective);
+        if (objective.Command is null || objective.MaxRetries == 0 || objective.RetryOn.IsEmpty)
+        {
+            return null;
+        }
+
+        HashSet<string> names = [.. objective.RetryOn.Select(CommandFailureClasses.Name)];
+        return trial => trial.SystemAttributes.TryGetValue(SystemAttributes.FailureClass, out System.Text.Json.JsonElement value)
+            && value.ValueKind == System.Text.Json.JsonValueKind.String && names.Contains(value.GetString()!);
     }
 
     /// <summary>The command runner for a command objective, or null for a callable.</summary>

@@ -49,6 +49,26 @@ public sealed record ObjectiveDefinition
     /// <remarks>The default value is <see langword="null"/>: the runner's default of 5 seconds. A command only; positive when set.</remarks>
     public TimeSpan? GracePeriod { get; init; }
 
+    /// <summary>
+    /// How many times a failed trial is run again with the same parameters (<c>max_retries</c>), each retry a new
+    /// trial linked to the first (<c>retry_of</c>, <c>retry_count</c>). Interrupted trials are retried, and for
+    /// a command so are failures of a class in <see cref="RetryOn"/>.
+    /// </summary>
+    /// <remarks>The default value is 0: no retries.</remarks>
+    public int MaxRetries { get; init; }
+
+    /// <summary>The failure classes of a command worth retrying (<c>retry_on</c>).</summary>
+    /// <remarks>
+    /// The default value is <see cref="CommandFailureClasses.DefaultRetryOn"/>: oom_killed, signal, timeout — failures that
+    /// often depend on the machine's state rather than the parameters. out_of_memory, exit_code and no_metric usually
+    /// repeat with the same parameters, so they are retried only when listed. A command only.
+    /// </remarks>
+    public ImmutableArray<CommandFailureClass> RetryOn { get; init; } = [.. CommandFailureClasses.DefaultRetryOn];
+
+    /// <summary>How long the first retry waits after the failure (<c>retry_backoff</c>, seconds); it doubles per retry, capped at 300 s.</summary>
+    /// <remarks>The default value is 5 seconds; 0 retries at once.</remarks>
+    public TimeSpan RetryBackoff { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Environment variables set for every trial's process on top of the inherited ones; a null value removes a variable.</summary>
     /// <remarks>The default value is empty. Commands only.</remarks>
     public ImmutableSortedDictionary<string, string?> Environment { get; init; } = ImmutableSortedDictionary<string, string?>.Empty.WithComparers(StringComparer.Ordinal);

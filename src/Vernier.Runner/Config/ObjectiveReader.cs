@@ -15,10 +15,10 @@ internal static partial class ObjectiveReader
     private static readonly KeySpec[] Keys =
     [
         new("command"), new("callable"), new("metric"), new("metrics"), new("constraints"), new("grace_period"), new("maximize"), new("direction"), new("directions"),
-        new("timeout"), new("env"), new("working_directory"), new("pass_parameters"),
+        new("timeout"), new("env"), new("working_directory"), new("pass_parameters"), new("max_retries"), new("retry_on"), new("retry_backoff"),
     ];
 
-    private static readonly string[] CommandOnly = ["env", "working_directory", "pass_parameters"];
+    private static readonly string[] CommandOnly = ["env", "working_directory", "pass_parameters", "retry_on"];
 
     private static readonly Dictionary<string, CommandArgumentStyle> Passing = new(StringComparer.Ordinal)
     {
@@ -71,7 +71,56 @@ internal static partial class ObjectiveReader
             throw context.Error(reader.Key("grace_period"), "'grace_period' is for a command", "a callable is stopped through its CancellationToken");
         }
 
+        objective = ReadRetries(context, reader, objective);
         return (objective with { Metrics = metrics, Constraints = constraints, Timeout = reader.Seconds("timeout"), GracePeriod = reader.Seconds("grace_period") }, ReadDirections(context, reader, metrics.Length));
+    }
+
+    private static ObjectiveDefinition ReadRetries(ConfigContext context, MappingReader reader, ObjectiveDefinition objective)
+    {
+        if (reader.Get("max_retries") is { } maxNode)
+        {
+            long max = context.Integer(maxNode, "'max_retries'");
+            if (max is < 0 or > 100)
+            {
+                throw context.Error(maxNode, $"'max_retries' must be between 0 and 100, got {max}", "the number of times a failed trial is run again with the same parameters");
+            }
+
+            objective = objective with { MaxRetries = (int)max };
+        }
+
+        if (reader.Get("retry_backoff") is { } backoffNode)
+        {
+            double seconds = context.Number(backoffNode, "'retry_backoff' (in seconds)");
+            if (!(seconds >= 0) || seconds > StudyOptions.MaxRetryBackoff.TotalSeconds)
+            {
+                throw context.Error(backoffNode, $"'retry_backoff' must be between 0 and {StudyOptions.MaxRetryBackoff.TotalSeconds:0} seconds, got {context.Describe(backoffNode)}", "the wait before the first retry; it doubles per retry, capped at 300 s");
+            }
+
+            objective = objective with { RetryBackoff = TimeSpan.FromSeconds(seconds) };
+        }
+
+        if (reader.Get("retry_on") is { } list)
+        {
+            string allowed = $"allowed: {string.Join(", ", CommandFailureClasses.AllNames.Where(n => n != "interrupted"))}";
+            var classes = new List<CommandFailureClass>();
+            foreach (YamlNode node in context.Sequence(list, "'retry_on'", $"write e.g. retry_on: [oom_killed, signal, timeout]; {allowed}"))
+            {
+                string name = context.Text(node, "a failure class");
+                if (!CommandFailureClasses.TryParse(name, out CommandFailureClass failureClass) || failureClass == CommandFailureClass.Interrupted)
+                {
+                    throw context.Error(node, $"'{name}' is not a failure class 'retry_on' accepts", name == "interrupted" ? "interrupted trials are always retried within max_retries" : allowed);
+                }
+
+                if (!classes.Contains(failureClass))
+                {
+                    classes.Add(failureClass);
+                }
+            }
+
+            objective = objective with { RetryOn = [.. classes] };
+        }
+
+        return objective;
     }
 
     private static ImmutableArray<string> ReadConstraints(ConfigContext context, MappingReader reader, bool isCommand, ImmutableArray<string> metrics)

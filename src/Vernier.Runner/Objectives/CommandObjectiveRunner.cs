@@ -81,6 +81,9 @@ public sealed class CommandObjectiveRunner
     private readonly int _tailLines;
     private readonly TimeProvider _timeProvider;
 
+    /// <summary>Reads the cgroup's oom_kill count (memory evidence for a SIGKILL); replaceable in tests.</summary>
+    internal Func<long?> OomKillCounter { get; set; } = MemoryEvents.ReadOomKills;
+
     /// <summary>Creates a runner; the options are validated and copied.</summary>
     /// <param name="options">The command, the metric and how to run it.</param>
     /// <param name="timeProvider">The clock for durations, timeouts and grace periods. The default is <see cref="TimeProvider.System"/>.</param>
@@ -234,6 +237,7 @@ public sealed class CommandObjectiveRunner
 
         await using var stdoutLog = OpenLog(trialDirectory, StdoutFileName);
         await using var stderrLog = OpenLog(trialDirectory, StderrFileName);
+        long? oomKillsBefore = OomKillCounter();
         long startedAt = _timeProvider.GetTimestamp();
         ProcessTree tree;
         try
@@ -250,7 +254,7 @@ public sealed class CommandObjectiveRunner
             try
             {
                 request.OnStarted?.Invoke(tree.Id);
-                return await SuperviseAsync(tree, trialDirectory, stdoutLog, stderrLog, startedAt, onIntermediate, cancellationToken);
+                return await SuperviseAsync(tree, trialDirectory, stdoutLog, stderrLog, startedAt, oomKillsBefore, onIntermediate, cancellationToken);
             }
             finally
             {
@@ -269,6 +273,7 @@ public sealed class CommandObjectiveRunner
         Stream stdoutLog,
         Stream stderrLog,
         long startedAt,
+        long? oomKillsBefore,
         Func<IntermediateReport, CancellationToken, ValueTask>? onIntermediate,
         CancellationToken cancellationToken)
     {
@@ -333,7 +338,10 @@ public sealed class CommandObjectiveRunner
         stdout.CallbackFailure?.Throw();
 
         int? exitCode = exited ? tree.ExitCode : null;
-        return BuildResult(new Ending(cause, killed, exitCode, duration), stdout, stderr, warnings, trialDirectory);
+        // The OOM killer's evidence: the cgroup's oom_kill count rose while the trial ran (read only when it matters).
+        bool oomKill = exitCode is { } ended && SignalNames.FromExitCode(ended) == NativeMethods.SIGKILL && !killed
+            && oomKillsBefore is { } before && OomKillCounter() is { } after && after > before;
+        return BuildResult(new Ending(cause, killed, exitCode, duration, oomKill), stdout, stderr, warnings, trialDirectory);
     }
 
     // SIGTERM to the tree, up to the grace period for every member to exit, then SIGKILL. True when SIGKILL was needed.
@@ -409,7 +417,7 @@ public sealed class CommandObjectiveRunner
                 break;
 
             default:
-                (status, reason, values) = Judge(ending.ExitCode, signal, stdout, tail, outOfMemory);
+                (status, reason, values) = Judge(ending.ExitCode, signal, stdout, tail, outOfMemory, ending.OomKill);
                 break;
         }
 
@@ -418,9 +426,17 @@ public sealed class CommandObjectiveRunner
             reason += $"; the output mentions {outOfMemory}";
         }
 
+        CommandFailureClass failureClass = status switch
+        {
+            CommandTrialStatus.Completed => CommandFailureClass.None,
+            CommandTrialStatus.Stopped => CommandFailureClass.Interrupted,
+            _ => Classify(ending, signal, outOfMemory),
+        };
+
         return new CommandTrialResult
         {
             Status = status,
+            FailureClass = failureClass,
             ObjectiveValues = values,
             ObjectiveValue = stdout.Metrics.TryGetValue(_metric, out double objective) ? objective : null,
             Metrics = stdout.Metrics,
@@ -438,7 +454,7 @@ public sealed class CommandObjectiveRunner
     }
 
     private (CommandTrialStatus Status, string? Reason, IReadOnlyList<double> Values) Judge(
-        int? exitCode, int? signal, StdoutCollector stdout, IReadOnlyList<string> tail, string? outOfMemory)
+        int? exitCode, int? signal, StdoutCollector stdout, IReadOnlyList<string> tail, string? outOfMemory, bool oomKill)
     {
         if (exitCode is not { } code)
         {
@@ -448,7 +464,8 @@ public sealed class CommandObjectiveRunner
         if (code != 0)
         {
             string what = signal is { } s
-                ? $"killed by signal {s} ({SignalNames.Name(s)})" + (s == NativeMethods.SIGKILL && outOfMemory is null ? ", possibly by the kernel's out-of-memory killer" : "")
+                ? $"killed by signal {s} ({SignalNames.Name(s)})" + (s == NativeMethods.SIGKILL && outOfMemory is null
+                    ? oomKill ? " from the kernel's out-of-memory killer (the cgroup's oom_kill count rose during the trial)" : ", possibly by the kernel's out-of-memory killer" : "")
                 : $"exited with code {code}" + code switch { 126 => " (command not executable)", 127 => " (command not found)", _ => "" };
             string reason = (outOfMemory is null ? what : $"{outOfMemory}; {what}") + StderrSummary(tail);
             return (CommandTrialStatus.Failed, reason, []);
@@ -492,6 +509,15 @@ public sealed class CommandObjectiveRunner
 
         return (CommandTrialStatus.Completed, null, values);
     }
+
+    // The root cause first: an out-of-memory message explains an exit code, a signal or even a hang.
+    private static CommandFailureClass Classify(Ending ending, int? signal, string? outOfMemory) =>
+        outOfMemory is not null ? CommandFailureClass.OutOfMemory
+        : ending.Cause == StopCause.Timeout ? CommandFailureClass.Timeout
+        : ending.OomKill ? CommandFailureClass.OomKilled
+        : signal is not null || ending.ExitCode is null ? CommandFailureClass.Signal
+        : ending.ExitCode != 0 ? CommandFailureClass.ExitCode
+        : CommandFailureClass.NoMetric;
 
     private string TerminationText(bool killed) =>
         !killed ? "process tree terminated (SIGTERM)"
@@ -625,6 +651,7 @@ public sealed class CommandObjectiveRunner
     private static CommandTrialResult NotStarted(string trialDirectory, string reason) => new()
     {
         Status = CommandTrialStatus.Failed,
+        FailureClass = CommandFailureClass.ExitCode,
         FailureReason = reason,
         TrialDirectory = trialDirectory,
     };
@@ -637,5 +664,5 @@ public sealed class CommandObjectiveRunner
         CallbackFailed,
     }
 
-    private readonly record struct Ending(StopCause Cause, bool Killed, int? ExitCode, TimeSpan Duration);
+    private readonly record struct Ending(StopCause Cause, bool Killed, int? ExitCode, TimeSpan Duration, bool OomKill);
 }

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Vernier.Runner.Outputs;
 using Vernier.Runner.Workers;
 using Vernier.Samplers.Population;
+using Vernier.Studies;
 using Vernier.Trials;
 
 namespace Vernier.Runner.Objectives;
@@ -91,10 +92,16 @@ public sealed class CommandStudyObjective(CommandObjectiveRunner runner, string 
             string[] missing = [.. constraintMetrics.Where(c => !result.Metrics.ContainsKey(c))];
             if (missing.Length > 0)
             {
+                trial.SetSystemAttribute(SystemAttributes.FailureClass, CommandFailureClasses.Name(CommandFailureClass.NoMetric));
                 throw new TrialFailedException($"the command did not print the constraint metric(s) {string.Join(", ", missing)} (METRIC {missing[0]}=<value>, feasible when ≤ 0).");
             }
 
             trial.ReportConstraints([.. constraintMetrics.Select(c => result.Metrics[c])]);
+        }
+
+        if (result.FailureClass != CommandFailureClass.None && !(result.Status == CommandTrialStatus.Stopped && pruned))
+        {
+            trial.SetSystemAttribute(SystemAttributes.FailureClass, CommandFailureClasses.Name(result.FailureClass));
         }
 
         return result.Status switch

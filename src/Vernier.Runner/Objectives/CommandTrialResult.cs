@@ -34,7 +34,7 @@ public sealed record CommandTrialResult
     /// <summary>True when the trial ran longer than <see cref="CommandObjectiveOptions.Timeout"/> and its process tree was terminated.</summary>
     public bool TimedOut { get; init; }
 
-    /// <summary>True when "out of memory" (for example PyTorch's "CUDA out of memory") appeared in the output.</summary>
+    /// <summary>True when "out of memory" (for example PyTorch's "CUDA out of memory", ROCm's "HIP out of memory", DirectML's "not enough GPU video memory") appeared in the output.</summary>
     public bool OutOfMemory { get; init; }
 
     /// <summary>From launch until the process exited and its output was read.</summary>
@@ -42,6 +42,12 @@ public sealed record CommandTrialResult
 
     /// <summary>The last lines of standard error (at most <see cref="CommandObjectiveOptions.StderrTailLines"/>).</summary>
     public IReadOnlyList<string> StderrTail { get; init; } = [];
+
+    /// <summary>
+    /// The class of the failure (out of memory, OOM-killed, timeout, signal, exit code, no metric;
+    /// interrupted when stopped); <see cref="CommandFailureClass.None"/> when <see cref="CommandTrialStatus.Completed"/>.
+    /// </summary>
+    public CommandFailureClass FailureClass { get; init; }
 
     /// <summary>Why the trial failed or was stopped, in words a user can act on; null when <see cref="CommandTrialStatus.Completed"/>.</summary>
     public string? FailureReason { get; init; }

@@ -127,6 +127,7 @@ public sealed partial class Study
         foreach (var (trial, reason) in abandoned.Values.OrderBy(a => a.Trial.Number))
         {
             await Storage.SetTrialAttributeAsync(trial.TrialId, AttributeScope.System, SystemAttributes.Interrupted, JsonSerializer.SerializeToElement(true), cancellationToken);
+            await Storage.SetTrialAttributeAsync(trial.TrialId, AttributeScope.System, SystemAttributes.FailureClass, JsonSerializer.SerializeToElement("interrupted"), cancellationToken);
             if (await Storage.FinishTrialAsync(trial.TrialId, TrialOutcome.Failed(reason, now), cancellationToken))
             {
                 FrozenTrial finished = await Storage.GetTrialAsync(trial.TrialId, cancellationToken);
@@ -329,22 +330,39 @@ public sealed partial class Study
             cancellationToken);
     }
 
-    private async Task RetryIfAllowedAsync(FrozenTrial failed, CancellationToken cancellationToken)
+    /// <summary>Enqueues a linked copy of a failed trial within <see cref="StudyOptions.MaxRetries"/>; true when it did.</summary>
+    private async Task<bool> RetryIfAllowedAsync(FrozenTrial failed, CancellationToken cancellationToken)
     {
         int previousRetries = failed.SystemAttributes.TryGetValue(SystemAttributes.RetryCount, out JsonElement count) ? count.GetInt32() : 0;
         if (previousRetries >= Options.MaxRetries)
         {
-            return;
+            return false;
+        }
+
+        if (!failed.SystemAttributes.ContainsKey(SystemAttributes.Interrupted))
+        {
+            await Storage.SetTrialAttributeAsync(failed.TrialId, AttributeScope.System, SystemAttributes.Retried, JsonSerializer.SerializeToElement(true), cancellationToken);
         }
 
         int original = failed.SystemAttributes.TryGetValue(SystemAttributes.RetryOf, out JsonElement of) ? of.GetInt32() : failed.Number;
-        await EnqueueCoreAsync(
-            failed.Params,
-            null,
-            ImmutableDictionary<string, JsonElement>.Empty
-                .Add(SystemAttributes.RetryOf, JsonSerializer.SerializeToElement(original))
-                .Add(SystemAttributes.RetryCount, JsonSerializer.SerializeToElement(previousRetries + 1)),
-            cancellationToken);
+        ImmutableDictionary<string, JsonElement> attributes = ImmutableDictionary<string, JsonElement>.Empty
+            .Add(SystemAttributes.RetryOf, JsonSerializer.SerializeToElement(original))
+            .Add(SystemAttributes.RetryCount, JsonSerializer.SerializeToElement(previousRetries + 1));
+        TimeSpan backoff = RetryBackoff(Options.RetryBackoff, previousRetries + 1);
+        if (backoff > TimeSpan.Zero)
+        {
+            attributes = attributes.Add(SystemAttributes.RetryNotBefore, JsonSerializer.SerializeToElement(Now + backoff));
+        }
+
+        await EnqueueCoreAsync(failed.Params, null, attributes, cancellationToken);
+        return true;
+    }
+
+    /// <summary>The wait before retry number <paramref name="retry"/> (1 for the first): the backoff doubled per earlier retry, capped.</summary>
+    internal static TimeSpan RetryBackoff(TimeSpan first, int retry)
+    {
+        double seconds = first.TotalSeconds * Math.Pow(2, Math.Min(retry - 1, 30));
+        return TimeSpan.FromSeconds(Math.Min(seconds, StudyOptions.MaxRetryBackoff.TotalSeconds));
     }
 
     private static IReadOnlyDictionary<string, object?> FixedParametersOf(FrozenTrial trial)

@@ -132,6 +132,11 @@ public sealed partial class Study
                 running[trial.TrialId] = 0;
                 await Storage.RecordHeartbeatAsync(trial.TrialId, Now, CancellationToken.None);
                 FrozenTrial finished = await RunTrialAsync(trial, objective, options.TrialTimeout, cancellationToken);
+                if (finished.SystemAttributes.ContainsKey(SystemAttributes.Retried))
+                {
+                    Interlocked.Decrement(ref started); // its retry runs in its place
+                }
+
                 running.TryRemove(trial.TrialId, out _);
                 try
                 {
@@ -179,12 +184,23 @@ public sealed partial class Study
     private async Task<FrozenTrial> RunTrialAsync(
         Trial trial, Func<Trial, CancellationToken, Task<IReadOnlyList<double>>> objective, TimeSpan? trialTimeout, CancellationToken cancellationToken)
     {
-        using var timeoutSource = trialTimeout is { } limit ? new CancellationTokenSource(limit, Options.TimeProvider) : new CancellationTokenSource();
+        using var timeoutSource = new CancellationTokenSource(Timeout.InfiniteTimeSpan, Options.TimeProvider);
         using var trialSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
         TrialOutcome outcome;
         bool interrupted = false;
         try
         {
+            // A retry waits out its backoff before its objective starts; the trial timeout counts from then.
+            if (trial.RetryNotBefore is { } notBefore && notBefore - Now is { Ticks: > 0 } wait)
+            {
+                await Task.Delay(wait, Options.TimeProvider, cancellationToken);
+            }
+
+            if (trialTimeout is { } limit)
+            {
+                timeoutSource.CancelAfter(limit);
+            }
+
             outcome = OutcomeFor(await objective(trial, trialSource.Token));
         }
         catch (TrialPrunedException)
@@ -214,6 +230,7 @@ public sealed partial class Study
         if (interrupted)
         {
             await Storage.SetTrialAttributeAsync(trial.TrialId, AttributeScope.System, SystemAttributes.Interrupted, JsonSerializer.SerializeToElement(true), CancellationToken.None);
+            await Storage.SetTrialAttributeAsync(trial.TrialId, AttributeScope.System, SystemAttributes.FailureClass, JsonSerializer.SerializeToElement("interrupted"), CancellationToken.None);
         }
 
         try
@@ -223,6 +240,11 @@ public sealed partial class Study
             if (interrupted)
             {
                 await RetryIfAllowedAsync(finished, CancellationToken.None);
+            }
+            else if (finished.State == TrialState.Failed && Options.RetryFailed?.Invoke(finished) == true && await RetryIfAllowedAsync(finished, CancellationToken.None))
+            {
+                // The retry takes this trial's place in the budget.
+                return await Storage.GetTrialAsync(trial.TrialId, CancellationToken.None);
             }
 
             return finished;

@@ -1,3 +1,5 @@
+using Vernier.Trials;
+
 namespace Vernier.Studies;
 
 /// <summary>How a study runs trials and looks after them. Every option has a documented default.</summary>
@@ -20,10 +22,29 @@ public sealed class StudyOptions
     public TimeSpan StaleAfter { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// How many times a trial that failed because its worker died or was interrupted is retried
-    /// with the same parameters (as a new, linked trial). The default value is 0.
+    /// How many times a trial that failed because its worker died or was interrupted (or, when
+    /// <see cref="RetryFailed"/> says so, for another reason) is retried with the same parameters, as a
+    /// new trial linked to the first through <see cref="SystemAttributes.RetryOf"/> and
+    /// <see cref="SystemAttributes.RetryCount"/>. The default value is 0.
     /// </summary>
     public int MaxRetries { get; set; }
+
+    /// <summary>
+    /// Decides whether a trial that failed for a reason other than an interruption is retried
+    /// (within <see cref="MaxRetries"/>); it sees the finished trial, including its
+    /// <see cref="SystemAttributes.FailureClass"/>. The default value is null: only interrupted trials are retried.
+    /// </summary>
+    public Func<FrozenTrial, bool>? RetryFailed { get; set; }
+
+    /// <summary>
+    /// How long after a failure its first retry may start; each further retry of the same trial waits
+    /// twice as long as the one before, up to <see cref="MaxRetryBackoff"/>. The optimize loop that
+    /// picks a retry up waits until then (the trial shows as running meanwhile). The default value is zero (no wait).
+    /// </summary>
+    public TimeSpan RetryBackoff { get; set; }
+
+    /// <summary>The longest backoff before a retry, however many retries precede it: 5 minutes.</summary>
+    public static readonly TimeSpan MaxRetryBackoff = TimeSpan.FromMinutes(5);
 
     /// <summary>The process running trials, recorded on each trial. The default value is null (not recorded).</summary>
     public WorkerIdentity? Worker { get; set; }
@@ -77,6 +98,11 @@ public sealed class StudyOptions
         if (HeartbeatInterval <= TimeSpan.Zero || StaleAfter <= HeartbeatInterval)
         {
             throw new ArgumentException($"HeartbeatInterval ({HeartbeatInterval}) must be positive and shorter than StaleAfter ({StaleAfter}).");
+        }
+
+        if (RetryBackoff < TimeSpan.Zero || RetryBackoff > MaxRetryBackoff)
+        {
+            throw new ArgumentException($"RetryBackoff must be between 0 and {MaxRetryBackoff.TotalSeconds:0} s, got {RetryBackoff}.");
         }
 
         if (MaxRetries < 0 || MaxConstraintAttempts < 1)

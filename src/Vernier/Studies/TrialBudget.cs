@@ -7,7 +7,7 @@ public static class TrialBudget
 {
     /// <summary>
     /// True for trials that are running or finished, except those that failed only because their
-    /// worker was interrupted or went stale (they are retried, not charged). Waiting trials are not
+    /// worker was interrupted or went stale, and those that were retried (the retry is charged instead). Waiting trials are not
     /// counted until they run.
     /// </summary>
     /// <param name="trial">The trial.</param>
@@ -17,7 +17,7 @@ public static class TrialBudget
         return trial.State switch
         {
             TrialState.Waiting => false,
-            TrialState.Failed => !trial.SystemAttributes.ContainsKey(SystemAttributes.Interrupted),
+            TrialState.Failed => !trial.SystemAttributes.ContainsKey(SystemAttributes.Interrupted) && !trial.SystemAttributes.ContainsKey(SystemAttributes.Retried),
             _ => true,
         };
     }

@@ -33,7 +33,12 @@ public sealed class Trial
         TrialId = snapshot.TrialId;
         Number = snapshot.Number;
         Population = PopulationSegment.FromAttributes(snapshot.SystemAttributes);
+        RetryNotBefore = snapshot.SystemAttributes.TryGetValue(Studies.SystemAttributes.RetryNotBefore, out JsonElement notBefore)
+            && notBefore.ValueKind == JsonValueKind.String && notBefore.TryGetDateTimeOffset(out DateTimeOffset at) ? at : null;
     }
+
+    /// <summary>For a retry waiting for its backoff, the earliest time its objective may start.</summary>
+    internal DateTimeOffset? RetryNotBefore { get; }
 
     /// <summary>The trial's number within its study.</summary>
     public int Number { get; }
