@@ -26,6 +26,7 @@ namespace Vernier.Runner.Config;
 ///   - { forbid: { opt: sgd, lr: { gt: 0.05 } } }   # or { when: { opt: sgd }, forbid: { lr: { gt: 0.05 } } }
 /// strategy: { name: random, seed: 42 }   # optional; random (default) or grid; or just strategy: grid
 /// pruner: none                                   # optional; the pruners this build has (none)
+/// trackers: [console, "jsonl:path=events.jsonl"] # optional; where the run's events are recorded (docs/trackers.md)
 /// objective:                        # required
 ///   command: [python3, train.py]    # or a string split like a POSIX shell; or callable: "A.dll:Ns.Type.Method"
 ///   metric: val_loss                # required for a command; or metrics: [loss, latency] with directions: [minimize, minimize]
