@@ -4,7 +4,7 @@ namespace Vernier.Runner.Trackers;
 
 /// <summary>
 /// A tracker named in <c>--tracker NAME[:key=value,...]</c> or a study file's <c>trackers:</c> list:
-/// <c>console</c>, <c>jsonl:path=FILE</c>, <c>csv:path=FILE</c>.
+/// <c>console</c>, <c>jsonl:path=FILE</c>, <c>csv:path=FILE</c>, <c>mlflow:experiment=NAME[,uri=URL]</c>.
 /// </summary>
 /// <param name="Name">The tracker's name.</param>
 /// <param name="Options">Its options, by key.</param>
@@ -16,7 +16,11 @@ public sealed record TrackerSpec(string Name, ImmutableSortedDictionary<string, 
             ["console"] = ([], []),
             ["jsonl"] = (["path"], []),
             ["csv"] = (["path"], []),
+            ["mlflow"] = (["experiment"], ["uri"]),
         }.ToImmutableSortedDictionary(StringComparer.Ordinal);
+
+    /// <summary>The MLflow server used when <c>mlflow</c> has no <c>uri</c>.</summary>
+    public const string DefaultMlflowUri = "http://localhost:5000";
 
     /// <summary>The trackers this build has.</summary>
     public static IReadOnlyList<string> Names { get; } = [.. Known.Keys];
@@ -82,6 +86,12 @@ public sealed record TrackerSpec(string Name, ImmutableSortedDictionary<string, 
             }
         }
 
+        if (name == "mlflow" && options.TryGetValue("uri", out string? uri) &&
+            !(Uri.TryCreate(uri, UriKind.Absolute, out Uri? parsed) && (parsed.Scheme == Uri.UriSchemeHttp || parsed.Scheme == Uri.UriSchemeHttps)))
+        {
+            throw new FormatException($"tracker 'mlflow': uri '{uri}' is not an http(s) URL, e.g. {DefaultMlflowUri}.");
+        }
+
         return new TrackerSpec(name, options.ToImmutableSortedDictionary(StringComparer.Ordinal));
     }
 
@@ -97,6 +107,7 @@ public sealed record TrackerSpec(string Name, ImmutableSortedDictionary<string, 
             "console" => new ConsoleTracker(console),
             "jsonl" => new JsonlTracker(resolvePath(Options["path"])),
             "csv" => new CsvTracker(resolvePath(Options["path"])),
+            "mlflow" => new MlflowTracker(Options["experiment"], new Uri(Options.GetValueOrDefault("uri", DefaultMlflowUri), UriKind.Absolute)),
             _ => throw new InvalidOperationException($"unknown tracker '{Name}'."),
         };
     }

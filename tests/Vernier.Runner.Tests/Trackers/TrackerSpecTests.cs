@@ -21,7 +21,7 @@ public sealed class TrackerSpecTests
     [Fact]
     public void Parse_UnknownTracker_NamesTheAllowedOnes() =>
         Should.Throw<FormatException>(() => TrackerSpec.Parse("tensorboard:dir=x")).Message
-            .ShouldBe("unknown tracker 'tensorboard'; choose one of console, csv, jsonl.");
+            .ShouldBe("unknown tracker 'tensorboard'; choose one of console, csv, jsonl, mlflow.");
 
     [Fact]
     public void Parse_MissingRequiredKey_NamesIt() =>
@@ -63,7 +63,7 @@ public sealed class TrackerSpecTests
     [Fact]
     public void Loader_UnknownTracker_IsAConfigErrorNamingTheAllowedOnes() =>
         Should.Throw<ConfigException>(() => StudyDefinitionLoader.Parse(Study + "\ntrackers: [mlfow]\n", "study.yaml")).Message
-            .ShouldContain("unknown tracker 'mlfow'; choose one of console, csv, jsonl");
+            .ShouldContain("unknown tracker 'mlfow'; choose one of console, csv, jsonl, mlflow");
 
     [Fact]
     public void Loader_MappingWithoutName_IsAConfigError() =>
