@@ -50,7 +50,7 @@ internal static class SearchCommand
             StudyTarget target = StudyTarget.Resolve(parsed, config, storage, studyName);
             StudyDefinition definition = Override(target.Definition!, parsed.GetValue(sampler), parsed.GetValue(pruner), parsed.GetValue(seed), parsed.GetValue(nTrials), parsed.GetValue(timeout), parsed.GetValue(maxConcurrent));
             string name = target.StudyName;
-            List<ITrialTracker> trackers = BuildTrackers(console, definition, parsed.GetValue(tracker) ?? []);
+            List<(TrackerSpec Spec, Func<string, string> ResolvePath)> trackers = ReadTrackers(definition, parsed.GetValue(tracker) ?? []);
 
             if (parsed.GetValue(dryRun) && (parsed.GetValue(fresh) || parsed.GetValue(resume) is not null))
             {
@@ -117,9 +117,9 @@ internal static class SearchCommand
                 Reporter = new ConsoleReporter(console.Rich),
                 TrackerLog = console.Error,
             };
-            foreach (ITrialTracker t in trackers)
+            foreach (var (spec, resolvePath) in trackers)
             {
-                runnerOptions.Trackers.Add(t);
+                runnerOptions.Trackers.Add(spec.Build(resolvePath, console.Error));
             }
 
             var runner = new StudyRunner(study, runnerOptions);
@@ -130,10 +130,10 @@ internal static class SearchCommand
         return command;
     }
 
-    /// <summary>The file's trackers (paths relative to the file), then the command line's (paths relative to the working folder).</summary>
-    private static List<ITrialTracker> BuildTrackers(CliConsole console, StudyDefinition definition, string[] specs)
+    /// <summary>The file's trackers (paths relative to the file), then the command line's (paths relative to the working folder); checked before anything runs, built only for a real run.</summary>
+    private static List<(TrackerSpec Spec, Func<string, string> ResolvePath)> ReadTrackers(StudyDefinition definition, string[] specs)
     {
-        var trackers = definition.Trackers.Select(spec => spec.Build(definition.ResolvePath, console.Error)).ToList();
+        List<(TrackerSpec Spec, Func<string, string> ResolvePath)> trackers = [.. definition.Trackers.Select(spec => (spec, (Func<string, string>)definition.ResolvePath))];
         foreach (string text in specs)
         {
             TrackerSpec spec;
@@ -146,7 +146,7 @@ internal static class SearchCommand
                 throw new CliException($"--tracker: {e.Message}");
             }
 
-            trackers.Add(spec.Build(Path.GetFullPath, console.Error));
+            trackers.Add((spec, Path.GetFullPath));
         }
 
         return trackers;
