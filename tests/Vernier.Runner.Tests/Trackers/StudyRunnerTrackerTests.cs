@@ -111,6 +111,32 @@ public sealed class StudyRunnerTrackerTests : IDisposable
     }
 
     [Fact]
+    public async Task JsonlTracker_ParallelTrials_EveryLineIsWholeAndEveryTrialStartsBeforeItFinishes()
+    {
+        await using Study study = await NewStudy();
+        string path = _temp.Combine("parallel.jsonl");
+        var options = new StudyRunnerOptions { TotalTrials = 12, MaxConcurrent = 4 };
+        options.Trackers.Add(new JsonlTracker(path));
+
+        await new StudyRunner(study, options).RunAsync(async (trial, token) =>
+        {
+            await Task.Yield();
+            trial.SuggestFloat("x", 0, 1);
+            return [trial.Number];
+        });
+
+        JsonObject[] lines = [.. (await File.ReadAllLinesAsync(path)).Select(l => JsonNode.Parse(l)!.AsObject())];
+        lines.Length.ShouldBe(1 + 12 + 12 + 1);
+        for (int number = 0; number < 12; number++)
+        {
+            int started = Array.FindIndex(lines, l => l["event"]!.GetValue<string>() == "trial_started" && l["number"]!.GetValue<int>() == number);
+            int finished = Array.FindIndex(lines, l => l["event"]!.GetValue<string>() == "trial_finished" && l["number"]!.GetValue<int>() == number);
+            started.ShouldBeGreaterThan(0);
+            finished.ShouldBeGreaterThan(started);
+        }
+    }
+
+    [Fact]
     public async Task CsvTracker_WritesOneRowPerFinishedTrial_AndAppendsWithoutASecondHeader()
     {
         string path = _temp.Combine("trials.csv");
