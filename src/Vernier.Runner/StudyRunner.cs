@@ -23,6 +23,7 @@ public sealed class StudyRunner(Study study, StudyRunnerOptions options)
     // This run's view of progress, kept up to date from each finished trial instead of re-reading every trial each time.
     private FrozenTrial? _best;
     private int _finishedCounted;
+    private readonly TrackerSet _trackers = new(options.Trackers, options.TrackerLog ?? Console.Error);
 
     /// <summary>Runs trials until the budget, the timeout, the sampler's end, or cancellation.</summary>
     /// <param name="objective">Evaluates one trial; returns one value per objective.</param>
@@ -48,9 +49,17 @@ public sealed class StudyRunner(Study study, StudyRunnerOptions options)
         _best = study.IsMultiObjective ? null : ParetoFront.Of(before, study.Directions).FirstOrDefault();
         _finishedCounted = before.Count(t => t.State.IsFinished() && TrialBudget.Counts(t));
         var start = new RunStart(study.Name, study.Directions, options.TotalTrials, before.Count(TrialBudget.Counts), _best);
+        _trackers.Send(t => t.StudyStarted(new StudyStartedEvent(
+            study.Name, study.Directions, options.SearchSpace, options.MetricNames, options.ConfigHash, options.TotalTrials, Now())), "study_started");
+        Func<Trial, CancellationToken, Task<IReadOnlyList<double>>> tracked = _trackers.IsEmpty ? objective : (trial, token) =>
+        {
+            _trackers.Send(t => t.TrialStarted(new TrialStartedEvent(trial.Number, trial.Params, Now())), "trial_started");
+            return objective(trial, token);
+        };
+        string status = "failed";
         try
         {
-            async Task Run() => result = await study.OptimizeAsync(objective, optimize, cancellationToken);
+            async Task Run() => result = await study.OptimizeAsync(tracked, optimize, cancellationToken);
             if (options.Reporter is { } reporter)
             {
                 await reporter.RunAsync(start, Run);
@@ -59,11 +68,25 @@ public sealed class StudyRunner(Study study, StudyRunnerOptions options)
             {
                 await Run();
             }
+
+            status = "finished";
+        }
+        catch (OperationCanceledException)
+        {
+            status = "cancelled";
+            throw;
         }
         finally
         {
             // Whatever ended the run, the files reflect every recorded trial.
             await WriteOutputsAsync(force: true);
+            FrozenTrial? best;
+            lock (_progressGate)
+            {
+                best = _best;
+            }
+
+            _trackers.Send(t => t.StudyFinished(new StudyFinishedEvent(study.Name, status, result?.StopReason, result?.TrialsStarted ?? 0, best, Now())), "study_finished");
         }
 
         return result!;
@@ -92,8 +115,21 @@ public sealed class StudyRunner(Study study, StudyRunnerOptions options)
         }
 
         options.Reporter?.TrialFinished(trial, best, counted);
+        if (!_trackers.IsEmpty)
+        {
+            // Intermediate values are reported to storage inside the objective; trackers get them here, in step order, before the trial's end.
+            foreach (var (step, value) in trial.IntermediateValues)
+            {
+                _trackers.Send(t => t.IntermediateValue(new IntermediateValueEvent(trial.Number, step, value)), "intermediate_value");
+            }
+
+            _trackers.Send(t => t.TrialFinished(new TrialFinishedEvent(trial, Now())), "trial_finished");
+        }
+
         Task.Run(() => WriteOutputsAsync(force: false)).GetAwaiter().GetResult();
     }
+
+    private DateTimeOffset Now() => study.Options.TimeProvider.GetUtcNow();
 
     private async Task WriteOutputsAsync(bool force)
     {

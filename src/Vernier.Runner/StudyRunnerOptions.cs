@@ -44,4 +44,10 @@ public sealed class StudyRunnerOptions
 
     /// <summary>Shows progress. The default value is null (silent).</summary>
     public IRunReporter? Reporter { get; set; }
+
+    /// <summary>Record the run's events (see <see cref="ITrialTracker"/>). The default value is empty (none).</summary>
+    public IList<ITrialTracker> Trackers { get; } = [];
+
+    /// <summary>Where a failing tracker is reported (once, before it is disabled). The default value is null (standard error).</summary>
+    public TextWriter? TrackerLog { get; set; }
 }

@@ -31,6 +31,7 @@ internal static class SearchCommand
         var pruner = new Option<string?>("--pruner") { Description = $"Override the file's pruner: {string.Join(", ", StudyComposition.PrunerNames)} (with its default options).", HelpName = "NAME" };
         var seed = new Option<ulong?>("--seed") { Description = "Override the strategy's seed (a new study only: a study keeps its seed).", HelpName = "N" };
         var maxConcurrent = new Option<int?>("--max-concurrent") { Description = "Override resource.max_concurrent.", HelpName = "N" };
+        var tracker = new Option<string[]>("--tracker") { Description = $"Record the run's events, in addition to the file's trackers (repeatable): {string.Join(", ", TrackerSpec.Names)}; e.g. jsonl:path=events.jsonl. See docs/trackers.md.", HelpName = "NAME[:key=value,...]" };
         var fresh = new Option<bool>("--fresh") { Description = "Delete the study's earlier trials and start over (default: continue)." };
 
         var command = new Command("search", "Run the study a config file describes, or continue it where it stopped.\n\n" +
@@ -39,7 +40,7 @@ internal static class SearchCommand
             "  vernier search --config study.yaml --n-trials 50 --checkpoint study.ckpt.json\n" +
             "  vernier search --config study.yaml --resume study.ckpt.json --storage sqlite:///other.db\n" +
             "  vernier search --config study.yaml --dry-run");
-        foreach (Option option in new Option[] { config, storage, studyName, nTrials, timeout, checkpoint, resume, output, outputDir, dryRun, sampler, pruner, seed, maxConcurrent, fresh })
+        foreach (Option option in new Option[] { config, storage, studyName, nTrials, timeout, checkpoint, resume, output, outputDir, dryRun, sampler, pruner, seed, maxConcurrent, tracker, fresh })
         {
             command.Options.Add(option);
         }
@@ -49,6 +50,7 @@ internal static class SearchCommand
             StudyTarget target = StudyTarget.Resolve(parsed, config, storage, studyName);
             StudyDefinition definition = Override(target.Definition!, parsed.GetValue(sampler), parsed.GetValue(pruner), parsed.GetValue(seed), parsed.GetValue(nTrials), parsed.GetValue(timeout), parsed.GetValue(maxConcurrent));
             string name = target.StudyName;
+            List<(TrackerSpec Spec, Func<string, string> ResolvePath)> trackers = ReadTrackers(definition, parsed.GetValue(tracker) ?? []);
 
             if (parsed.GetValue(dryRun) && (parsed.GetValue(fresh) || parsed.GetValue(resume) is not null))
             {
@@ -98,7 +100,7 @@ internal static class SearchCommand
                 console.Error.WriteLine("note: no max_trials or timeout: trials run until you press Ctrl-C.");
             }
 
-            var runner = new StudyRunner(study, new StudyRunnerOptions
+            var runnerOptions = new StudyRunnerOptions
             {
                 TotalTrials = definition.MaxTrials,
                 Timeout = definition.Timeout,
@@ -113,12 +115,41 @@ internal static class SearchCommand
                 ConfigHash = definition.ContentHash,
                 MetricNames = definition.Objective.Metrics,
                 Reporter = new ConsoleReporter(console.Rich),
-            });
+                TrackerLog = console.Error,
+            };
+            foreach (var (spec, resolvePath) in trackers)
+            {
+                runnerOptions.Trackers.Add(spec.Build(resolvePath, console.Error));
+            }
+
+            var runner = new StudyRunner(study, runnerOptions);
             OptimizeResult result = await runner.RunAsync(StudyComposition.CreateObjective(definition, Path.Combine(folder, "trials")), cancellationToken);
             await PrintSummaryAsync(console, study, result, folder, parsed.GetValue(output)?.FullName, cancellationToken);
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>The file's trackers (paths relative to the file), then the command line's (paths relative to the working folder); checked before anything runs, built only for a real run.</summary>
+    private static List<(TrackerSpec Spec, Func<string, string> ResolvePath)> ReadTrackers(StudyDefinition definition, string[] specs)
+    {
+        List<(TrackerSpec Spec, Func<string, string> ResolvePath)> trackers = [.. definition.Trackers.Select(spec => (spec, (Func<string, string>)definition.ResolvePath))];
+        foreach (string text in specs)
+        {
+            TrackerSpec spec;
+            try
+            {
+                spec = TrackerSpec.Parse(text);
+            }
+            catch (FormatException e)
+            {
+                throw new CliException($"--tracker: {e.Message}");
+            }
+
+            trackers.Add((spec, Path.GetFullPath));
+        }
+
+        return trackers;
     }
 
     private static StudyDefinition Override(StudyDefinition definition, string? sampler, string? pruner, ulong? seed, int? trials, double? timeout, int? maxConcurrent)

@@ -60,6 +60,10 @@ public sealed record StudyDefinition
     /// <remarks>The default value is <see langword="null"/>: no limit. Written in seconds in the file; positive when set.</remarks>
     public TimeSpan? Timeout { get; init; }
 
+    /// <summary>Where the run's events are recorded (<c>trackers:</c>); see <see cref="Trackers.TrackerSpec"/>. Not part of <see cref="ContentHash"/>: trackers do not change results.</summary>
+    /// <remarks>The default value is empty: no trackers.</remarks>
+    public ImmutableArray<Trackers.TrackerSpec> Trackers { get; init; } = [];
+
     /// <summary>The full path of the file the definition was read from, against which relative paths resolve.</summary>
     /// <remarks>The default value is <see langword="null"/> (parsed from text): relative paths resolve against the current directory.</remarks>
     public string? SourcePath { get; init; }

@@ -26,6 +26,7 @@ namespace Vernier.Runner.Config;
 ///   - { forbid: { opt: sgd, lr: { gt: 0.05 } } }   # or { when: { opt: sgd }, forbid: { lr: { gt: 0.05 } } }
 /// strategy: { name: random, seed: 42 }   # optional; random (default) or grid; or just strategy: grid
 /// pruner: none                                   # optional; the pruners this build has (none)
+/// trackers: [console, "jsonl:path=events.jsonl"] # optional; where the run's events are recorded (docs/trackers.md)
 /// objective:                        # required
 ///   command: [python3, train.py]    # or a string split like a POSIX shell; or callable: "A.dll:Ns.Type.Method"
 ///   metric: val_loss                # required for a command; or metrics: [loss, latency] with directions: [minimize, minimize]
@@ -76,7 +77,7 @@ public static class StudyDefinitionLoader
     private static readonly KeySpec[] RootKeys =
     [
         new("name"), new("storage"), new("space", "search_space"), new("constraints"), new("strategy"), new("pruner"),
-        new("objective"), new("resource"), new("max_trials"), new("timeout"),
+        new("objective"), new("resource"), new("max_trials"), new("timeout"), new("trackers"),
     ];
 
     private static readonly KeySpec[] ResourceKeys = [new("max_concurrent"), new("min_interval_ms"), new("deterministic")];
@@ -143,7 +144,51 @@ public static class StudyDefinitionLoader
             Resource = root.Get("resource") is { } resourceNode ? ReadResource(context, resourceNode) : new ResourceDefinition(),
             MaxTrials = root.Get("max_trials") is { } maxTrials ? PositiveInt(context, maxTrials, "max_trials") : null,
             Timeout = root.Seconds("timeout"),
+            Trackers = root.Get("trackers") is { } trackersNode ? ReadTrackers(context, trackersNode) : [],
         };
+    }
+
+    /// <summary>Reads <c>trackers</c>: a list of spec strings (<c>jsonl:path=events.jsonl</c>) or mappings (<c>{name: jsonl, path: events.jsonl}</c>).</summary>
+    private static ImmutableArray<Trackers.TrackerSpec> ReadTrackers(ConfigContext context, YamlNode node)
+    {
+        const string Hint = "write e.g. trackers: [console, \"jsonl:path=events.jsonl\"] or a list of mappings with 'name' and the tracker's keys";
+        var specs = ImmutableArray.CreateBuilder<Trackers.TrackerSpec>();
+        foreach (YamlNode item in context.Sequence(node, "'trackers'", Hint))
+        {
+            try
+            {
+                if (item is YamlMappingNode map)
+                {
+                    string? name = null;
+                    var options = new Dictionary<string, string>(StringComparer.Ordinal);
+                    foreach (var (key, value) in map.Children)
+                    {
+                        string keyText = context.Text(key, "a tracker key");
+                        string valueText = context.Text(value, $"tracker key '{keyText}'");
+                        if (keyText == "name")
+                        {
+                            name = valueText;
+                        }
+                        else
+                        {
+                            options[keyText] = valueText;
+                        }
+                    }
+
+                    specs.Add(Trackers.TrackerSpec.Create(name ?? throw context.Error(item, "a tracker mapping needs 'name'", Hint), options));
+                }
+                else
+                {
+                    specs.Add(Trackers.TrackerSpec.Parse(context.NonEmptyText(item, "a tracker")));
+                }
+            }
+            catch (FormatException e)
+            {
+                throw context.Error(item, e.Message.TrimEnd('.'), Hint);
+            }
+        }
+
+        return specs.ToImmutable();
     }
 
     private static string DefaultName(string fileName)
