@@ -38,11 +38,7 @@ internal static class BenchApp
         var sigma = new Option<double>("--sigma") { Description = "Spread of the log-normal durations (0: all equal).", DefaultValueFactory = _ => 1.0, HelpName = "S" };
         var seed = new Option<ulong>("--seed") { Description = "The study seed.", DefaultValueFactory = _ => 0UL };
         var output = Output();
-        var command = new Command("parallel", "Throughput of deterministic-parallel mode against the free mode on trials of uneven duration, and whether its studies repeat exactly.");
-        foreach (Option option in new Option[] { sampler, function, trials, concurrency, median, sigma, seed, output })
-        {
-            command.Options.Add(option);
-        }
+        var command = NewCommand("parallel", "Throughput of deterministic-parallel mode against the free mode on trials of uneven duration, and whether its studies repeat exactly.", sampler, function, trials, concurrency, median, sigma, seed, output);
 
         command.SetAction(async (parsed, cancellationToken) =>
         {
@@ -72,11 +68,7 @@ internal static class BenchApp
         var optuna = OptunaMode();
         var python = Python();
         var output = Output();
-        var command = new Command("pruning", "Steps consumed and best final value of each pruner on pruning_curve (TPE, hpo_surrogate space), side by side with Optuna's same pruner.");
-        foreach (Option option in new Option[] { pruners, sampler, seeds, trials, maxResource, noSameTrials, parallel, optuna, python, output })
-        {
-            command.Options.Add(option);
-        }
+        var command = NewCommand("pruning", "Steps consumed and best final value of each pruner on pruning_curve (TPE, hpo_surrogate space), side by side with Optuna's same pruner.", pruners, sampler, seeds, trials, maxResource, noSameTrials, parallel, optuna, python, output);
 
         command.SetAction(async (parsed, cancellationToken) =>
         {
@@ -156,11 +148,7 @@ internal static class BenchApp
         var size = new Option<int>("--population") { Description = "Population size (and the number of random-search runs: the same total steps).", DefaultValueFactory = _ => 8, HelpName = "N" };
         var interval = new Option<long>("--interval") { Description = "PBT's perturbation interval in steps; must divide the 200 training steps.", DefaultValueFactory = _ => 10L, HelpName = "STEPS" };
         var output = Output();
-        var command = new Command("population", "Population based training against random search with the same total steps, on a toy whose best learning rate falls during training.");
-        foreach (Option option in new Option[] { seeds, size, interval, output })
-        {
-            command.Options.Add(option);
-        }
+        var command = NewCommand("population", "Population based training against random search with the same total steps, on a toy whose best learning rate falls during training.", seeds, size, interval, output);
 
         command.SetAction(async (parsed, cancellationToken) =>
         {
@@ -182,11 +170,7 @@ internal static class BenchApp
         var trials = new Option<int>("--trials") { Description = "Trials per study (the quickstart's default).", DefaultValueFactory = _ => 30, HelpName = "N" };
         var parallel = new Option<int>("--parallel") { Description = "Studies at a time; each runs one trial at a time (more than one shares the cores and inflates every time alike).", DefaultValueFactory = _ => 1, HelpName = "N" };
         var output = new Option<string?>("--out") { Description = "Where quickstart-pruning.json and .md go (default: bench/results).", HelpName = "DIR" };
-        var command = new Command("quickstart-pruning", "Training time and best accuracy of the quickstart's study without pruning and with successive-halving (ASHA) variants, over several seeds.");
-        foreach (Option option in new Option[] { configurations, seeds, trials, parallel, output })
-        {
-            command.Options.Add(option);
-        }
+        var command = NewCommand("quickstart-pruning", "Training time and best accuracy of the quickstart's study without pruning and with successive-halving (ASHA) variants, over several seeds.", configurations, seeds, trials, parallel, output);
 
         command.SetAction(async (parsed, cancellationToken) =>
         {
@@ -219,11 +203,7 @@ internal static class BenchApp
         var optunaSamplers = new Option<string?>("--optuna-samplers") { Description = $"Optuna samplers (default: {string.Join(",", OptunaBridge.SamplerNames)}).", HelpName = "A,B" };
         var python = Python();
         var output = Output();
-        var command = new Command("regret", "Median and IQR of regret (best − f*) per (sampler, function) at each budget over the seeds.");
-        foreach (Option option in new Option[] { samplers, functions, seeds, budgets, parallel, optuna, optunaSamplers, python, output })
-        {
-            command.Options.Add(option);
-        }
+        var command = NewCommand("regret", "Median and IQR of regret (best − f*) per (sampler, function) at each budget over the seeds.", samplers, functions, seeds, budgets, parallel, optuna, optunaSamplers, python, output);
 
         command.SetAction(async (parsed, cancellationToken) =>
         {
@@ -273,11 +253,7 @@ internal static class BenchApp
         var timingTrials = new Option<int?>("--timing-trials") { Description = "Stop Optuna's runs after N trials (its 4,901–5,000 range is slow); ranges beyond N are reported as not run.", HelpName = "N" };
         var python = Python();
         var output = Output();
-        var command = new Command("timing", "Sampler time per trial (the ask call) averaged over ranges of trial numbers, one study at a time.");
-        foreach (Option option in new Option[] { samplers, functions, ranges, seed, optuna, optunaSamplers, timingTrials, python, output })
-        {
-            command.Options.Add(option);
-        }
+        var command = NewCommand("timing", "Sampler time per trial (the ask call) averaged over ranges of trial numbers, one study at a time.", samplers, functions, ranges, seed, optuna, optunaSamplers, timingTrials, python, output);
 
         command.SetAction(async (parsed, cancellationToken) =>
         {
@@ -365,6 +341,17 @@ internal static class BenchApp
 
         Console.Error.WriteLine($"optuna {version} found ({bridge.Python})");
         return (version, null);
+    }
+
+    private static Command NewCommand(string name, string description, params Option[] options)
+    {
+        var command = new Command(name, description);
+        foreach (Option option in options)
+        {
+            command.Options.Add(option);
+        }
+
+        return command;
     }
 
     private static Option<int> Parallel() => new("--parallel")

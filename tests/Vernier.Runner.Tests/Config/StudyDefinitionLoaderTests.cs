@@ -354,26 +354,17 @@ public sealed class StudyDefinitionLoaderTests
         study.Timeout.ShouldBe(TimeSpan.FromSeconds(90.5));
     }
 
-    [Fact]
-    public void Parse_BayesianStrategy_IsTheAutoSampler()
+    [Theory]
+    [InlineData("{ name: bayesian, gp_trials: 40 }", "auto", typeof(Vernier.Samplers.Auto.AutoSampler))]
+    [InlineData("{ name: pbt, population_size: 4 }", "population", typeof(Vernier.Samplers.Population.PopulationSampler))]
+    public void Parse_StrategyAlias_IsTheSamplerItStandsFor(string strategy, string canonical, Type sampler)
     {
         StudyDefinition study = StudyDefinitionLoader.Parse(
-            "space: { x: { type: int, low: 0, high: 1 } }\nobjective: { callable: 'a.dll:T.M' }\nstrategy: { name: bayesian, gp_trials: 40 }\n",
+            $"space: {{ x: {{ type: float, low: 0, high: 1 }} }}\nobjective: {{ callable: 'a.dll:T.M' }}\nstrategy: {strategy}\n",
             "s.yaml");
 
-        study.Strategy.Name.ShouldBe("auto");
-        StudyComposition.CreateSampler(study.Strategy, study.Space).ShouldBeOfType<Vernier.Samplers.Auto.AutoSampler>();
-    }
-
-    [Fact]
-    public void Parse_PbtStrategy_IsThePopulationSampler()
-    {
-        StudyDefinition study = StudyDefinitionLoader.Parse(
-            "space: { x: { type: float, low: 0, high: 1 } }\nobjective: { callable: 'a.dll:T.M' }\nstrategy: { name: pbt, population_size: 4 }\n",
-            "s.yaml");
-
-        study.Strategy.Name.ShouldBe("population");
-        StudyComposition.CreateSampler(study.Strategy, study.Space).ShouldBeOfType<Vernier.Samplers.Population.PopulationSampler>();
+        study.Strategy.Name.ShouldBe(canonical);
+        StudyComposition.CreateSampler(study.Strategy, study.Space).ShouldBeOfType(sampler);
     }
 
     [Fact]

@@ -59,32 +59,14 @@ public sealed class PopulationSampler : Sampler
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        _options = new PopulationSamplerOptions
-        {
-            PopulationSize = options.PopulationSize,
-            PerturbationInterval = options.PerturbationInterval,
-            MaxSteps = options.MaxSteps,
-            QuantileFraction = options.QuantileFraction,
-            ResampleProbability = options.ResampleProbability,
-            PerturbationFactors = [.. options.PerturbationFactors],
-            Mutations = options.Mutations is null ? null : [.. options.Mutations],
-        };
+        _options = options.Copy();
     }
 
     /// <inheritdoc />
     public override string Name => "population";
 
     /// <summary>The options in use (a copy of those given).</summary>
-    public PopulationSamplerOptions Options => new()
-    {
-        PopulationSize = _options.PopulationSize,
-        PerturbationInterval = _options.PerturbationInterval,
-        MaxSteps = _options.MaxSteps,
-        QuantileFraction = _options.QuantileFraction,
-        ResampleProbability = _options.ResampleProbability,
-        PerturbationFactors = [.. _options.PerturbationFactors],
-        Mutations = _options.Mutations is null ? null : [.. _options.Mutations],
-    };
+    public PopulationSamplerOptions Options => _options.Copy();
 
     /// <summary>Chooses the trial's member and segment and stores them as <c>population:</c> system attributes.</summary>
     /// <param name="context">The trial's context.</param>

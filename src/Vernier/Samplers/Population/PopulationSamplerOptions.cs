@@ -50,6 +50,18 @@ public sealed class PopulationSamplerOptions
     /// </summary>
     public IReadOnlyList<string>? Mutations { get; set; }
 
+    /// <summary>A copy whose lists are copied too, so later changes to either side do not reach the other.</summary>
+    internal PopulationSamplerOptions Copy() => new()
+    {
+        PopulationSize = PopulationSize,
+        PerturbationInterval = PerturbationInterval,
+        MaxSteps = MaxSteps,
+        QuantileFraction = QuantileFraction,
+        ResampleProbability = ResampleProbability,
+        PerturbationFactors = [.. PerturbationFactors],
+        Mutations = Mutations is null ? null : [.. Mutations],
+    };
+
     internal void Validate()
     {
         if (PopulationSize < 2)
