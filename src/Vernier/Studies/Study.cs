@@ -151,9 +151,23 @@ public sealed partial class Study : IAsyncDisposable
             return false;
         }
 
-        FrozenTrial trial = await Storage.GetTrialAsync(trialId, cancellationToken);
+        // One read of the study gives both the trial and the others it is compared with.
         IReadOnlyList<FrozenTrial> all = await GetTrialsAsync(null, cancellationToken);
-        var context = new PrunerContext(Directions, trial, [.. all.Where(t => t.TrialId != trialId)]);
+        FrozenTrial? trial = null;
+        var others = new List<FrozenTrial>(Math.Max(0, all.Count - 1));
+        foreach (FrozenTrial t in all)
+        {
+            if (t.TrialId == trialId)
+            {
+                trial = t;
+            }
+            else
+            {
+                others.Add(t);
+            }
+        }
+
+        var context = new PrunerContext(Directions, trial ?? await Storage.GetTrialAsync(trialId, cancellationToken), others);
         bool prune = Pruner.Prune(context);
         foreach (var (key, value) in context.DrainPendingSystemAttributes())
         {
