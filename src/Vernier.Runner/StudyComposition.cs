@@ -139,6 +139,7 @@ public static class StudyComposition
             WorkingDirectory = definition.ResolvePath(objective.WorkingDirectory ?? "."),
             Environment = objective.Environment,
             Timeout = objective.Timeout,
+            BaseConfig = objective.BaseConfig,
         };
         if (objective.GracePeriod is { } grace)
         {

@@ -143,7 +143,8 @@ internal sealed partial class ConfigContext(string fileName)
     private (ScalarKind Kind, object? Value) Scalar(YamlNode node) =>
         node is YamlScalarNode scalar ? Resolve(scalar) : (ScalarKind.String, null);
 
-    private static (ScalarKind Kind, object? Value) ResolvePlain(string text)
+    /// <summary>What an untagged plain scalar is, by the YAML 1.2 core schema.</summary>
+    internal static (ScalarKind Kind, object? Value) ResolvePlain(string text)
     {
         switch (text)
         {

@@ -11,8 +11,8 @@ namespace Vernier.Runner.Config;
 /// The fingerprint of a study's configuration: the SHA-256 of a canonical JSON form of the
 /// <em>parsed</em> definition. Comments, whitespace, quoting, key spelling (<c>min</c> or
 /// <c>low</c>), YAML or JSON, list or map form of the space: none of them change it; a changed
-/// bound, choice, condition, metric, direction, seed or command does. The parts of a condition
-/// may come in any order.
+/// bound, choice, condition, metric, direction, seed or command does, and so does the content of a
+/// base config (<c>base_config</c>). The parts of a condition may come in any order.
 /// </summary>
 /// <remarks>
 /// It covers what gives the stored trials their meaning: the space (parameters in order, with
@@ -76,6 +76,18 @@ public static class ConfigHash
         if (!objective.Constraints.IsEmpty)
         {
             root["objective"]!["constraints"] = new JsonArray([.. objective.Constraints.Select(c => (JsonNode)c)]);
+        }
+
+        // The base config's content, not its path: moving the file keeps the study, editing it makes another.
+        if (objective.BaseConfig is { } baseConfig)
+        {
+            root["objective"]!["base_config"] = new JsonObject
+            {
+                ["sha256"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(baseConfig.Content))),
+                ["format"] = baseConfig.EffectiveFormat.ToString(),
+                ["allow_new_keys"] = baseConfig.AllowNewKeys,
+                ["overrides"] = new JsonObject(baseConfig.Overrides.Select(o => KeyValuePair.Create(o.Key, (JsonNode?)o.Value))),
+            };
         }
 
         return root.ToJsonString();

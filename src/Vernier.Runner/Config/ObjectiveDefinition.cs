@@ -81,7 +81,18 @@ public sealed record ObjectiveDefinition
     /// </remarks>
     public string? WorkingDirectory { get; init; }
 
-    /// <summary>How parameters reach the command line (<c>pass_parameters</c>: <c>flags</c>, <c>key_value</c> or <c>none</c>).</summary>
-    /// <remarks>The default value is <see cref="CommandArgumentStyle.Flags"/> (<c>--name=value</c>). Commands only.</remarks>
+    /// <summary>How parameters reach the command line (<c>pass_parameters</c>: <c>flags</c>, <c>key_value</c>, <c>hydra</c> or <c>none</c>).</summary>
+    /// <remarks>
+    /// The default value is <see cref="CommandArgumentStyle.Flags"/> (<c>--name=value</c>); a study file with a
+    /// <c>base_config</c> defaults to <see cref="CommandArgumentStyle.None"/>, as the merged config carries the parameters. Commands only.
+    /// </remarks>
     public CommandArgumentStyle PassParameters { get; init; } = CommandArgumentStyle.Flags;
+
+    /// <summary>
+    /// The configuration file each trial gets a merged copy of (<c>base_config</c>, with <c>config_format</c>,
+    /// <c>allow_new_keys</c> and <c>overrides</c>): the trial's parameters are set at their dotted paths, and the copy's path
+    /// reaches the command as <c>VERNIER_CONFIG_FILE</c> and <c>{config}</c>. Its content is part of <see cref="ConfigHash"/>.
+    /// </summary>
+    /// <remarks>The default value is <see langword="null"/>: no base config. Commands only.</remarks>
+    public BaseConfig? BaseConfig { get; init; }
 }

@@ -16,15 +16,16 @@ internal static partial class ObjectiveReader
     [
         new("command"), new("callable"), new("metric"), new("metrics"), new("constraints"), new("grace_period"), new("maximize"), new("direction"), new("directions"),
         new("timeout"), new("env"), new("working_directory"), new("pass_parameters"), new("max_retries"), new("retry_on"), new("retry_backoff"),
+        new("base_config"), new("config_format"), new("allow_new_keys"), new("overrides"),
     ];
 
-    private static readonly string[] CommandOnly = ["env", "working_directory", "pass_parameters", "retry_on"];
+    private static readonly string[] CommandOnly = ["env", "working_directory", "pass_parameters", "retry_on", .. BaseConfigReader.Keys];
 
     private static readonly Dictionary<string, CommandArgumentStyle> Passing = new(StringComparer.Ordinal)
     {
         ["flags"] = CommandArgumentStyle.Flags,
         ["key_value"] = CommandArgumentStyle.KeyValue,
-        ["hydra"] = CommandArgumentStyle.KeyValue,
+        ["hydra"] = CommandArgumentStyle.Hydra,
         ["none"] = CommandArgumentStyle.None,
     };
 
@@ -189,7 +190,7 @@ internal static partial class ObjectiveReader
             node,
             $"unknown pass_parameters '{text}'",
             (KeySuggestions.Closest(text, Passing.Keys) is { } s ? $"did you mean '{s}'? " : "") +
-            "allowed: flags (--name=value), key_value or hydra (name=value), none (placeholders or VERNIER_PARAMS_FILE only)");
+            "allowed: flags (--name=value), key_value (name=value), hydra (name=value in Hydra's override syntax), none (placeholders, VERNIER_PARAMS_FILE or the merged base config only)");
     }
 
     private static ImmutableSortedDictionary<string, string?> ReadEnvironment(ConfigContext context, YamlNode node)

@@ -34,7 +34,8 @@ namespace Vernier.Runner.Config;
 ///   timeout: 600                    # seconds per trial; optional
 ///   env: { OMP_NUM_THREADS: 1 }     # optional, commands only
 ///   working_directory: .            # optional, commands only; default: the file's directory
-///   pass_parameters: flags          # flags (--name=value, default), key_value (name=value), none
+///   pass_parameters: flags          # flags (--name=value, default), key_value (name=value), hydra, none
+///   base_config: configs/base.yaml  # optional: each trial gets a copy with its parameters merged in (VERNIER_CONFIG_FILE, {config})
 /// resource: { max_concurrent: 1, min_interval_ms: 0, deterministic: false }   # optional; these are the defaults
 /// max_trials: 12                    # optional
 /// timeout: 3600                     # seconds for the whole study; optional
@@ -123,6 +124,7 @@ public static class StudyDefinitionLoader
 
         (ObjectiveDefinition objective, ImmutableArray<StudyDirection> directions) =
             ObjectiveReader.Read(context, root.Required("objective", RootHint));
+        objective = BaseConfigReader.Read(context, root.Required("objective"), objective, declared);
 
         StrategyDefinition strategy = root.Get("strategy") is { } strategyNode ? ReadStrategy(context, strategyNode, declared) : new StrategyDefinition();
         PrunerDefinition pruner = new();

@@ -10,9 +10,17 @@ public enum CommandArgumentStyle
     /// <summary>Append <c>--name=value</c> for each parameter (argparse, click, System.CommandLine).</summary>
     Flags = 0,
 
-    /// <summary>Append <c>name=value</c> for each parameter (Hydra overrides such as <c>optimizer.lr=0.01</c>).</summary>
+    /// <summary>Append <c>name=value</c> for each parameter, the value as <see cref="Flags"/> writes it.</summary>
     KeyValue = 1,
 
     /// <summary>Append nothing: the command takes its parameters from placeholders, <c>VERNIER_PARAMS_FILE</c> or both.</summary>
     None = 2,
+
+    /// <summary>
+    /// Append Hydra overrides, <c>name=value</c> in Hydra's override grammar (<c>optimizer.lr=0.01</c>): strings that
+    /// Hydra would read as another type or that hold special characters are quoted (<c>tag='4'</c>, <c>note='a b'</c>),
+    /// infinities are <c>inf</c>/<c>-inf</c>, NaN is <c>nan</c>; with a <see cref="BaseConfig"/>, a key the base config
+    /// lacks gets Hydra's <c>+</c> (<c>+trainer.new_key=1</c>).
+    /// </summary>
+    Hydra = 3,
 }

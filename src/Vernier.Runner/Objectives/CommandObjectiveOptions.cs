@@ -32,6 +32,14 @@ public sealed class CommandObjectiveOptions
     /// </remarks>
     public IReadOnlyList<string> ExtraMetrics { get; set; } = [];
 
+    /// <summary>
+    /// A configuration file each trial gets a merged copy of (<c>config.yaml</c> or <c>config.json</c> in its folder),
+    /// passed as <c>VERNIER_CONFIG_FILE</c> and the <c>{config}</c> placeholder; see <see cref="Objectives.BaseConfig"/>.
+    /// With it, appended arguments name each parameter's config path.
+    /// </summary>
+    /// <remarks>The default value is <see langword="null"/>: no merged config, and <c>{config}</c> is an error.</remarks>
+    public BaseConfig? BaseConfig { get; set; }
+
     /// <summary>How parameters not consumed by placeholders are appended to the command.</summary>
     /// <remarks>The default value is <see cref="CommandArgumentStyle.Flags"/> (<c>--name=value</c>).</remarks>
     public CommandArgumentStyle ArgumentStyle { get; set; } = CommandArgumentStyle.Flags;
@@ -44,7 +52,7 @@ public sealed class CommandObjectiveOptions
     /// <remarks>
     /// The default value is empty. <c>PYTHONUNBUFFERED=1</c> is set unless already present, so that a
     /// Python program's METRIC lines arrive while it runs; set it here to override.
-    /// <c>VERNIER_TRIAL_NUMBER</c>, <c>VERNIER_PARAMS_FILE</c> and <c>VERNIER_TRIAL_DIR</c> always win.
+    /// <c>VERNIER_TRIAL_NUMBER</c>, <c>VERNIER_PARAMS_FILE</c>, <c>VERNIER_TRIAL_DIR</c> and <c>VERNIER_CONFIG_FILE</c> always win.
     /// </remarks>
     public IReadOnlyDictionary<string, string?> Environment { get; set; } = new Dictionary<string, string?>();
 

@@ -10,10 +10,12 @@ namespace Vernier.Runner.Objectives;
 /// <para>For each trial, <see cref="RunAsync"/>:</para>
 /// <list type="number">
 /// <item>creates the trial folder and writes <c>params.json</c> there atomically (temporary file, then rename);</item>
+/// <item>with a <see cref="CommandObjectiveOptions.BaseConfig"/>, writes the merged config (<c>config.yaml</c> or <c>config.json</c>) there too;</item>
 /// <item>builds the argument vector: placeholders substituted, remaining parameters appended in the
 /// <see cref="CommandObjectiveOptions.ArgumentStyle"/>; it is launched directly, never through a shell;</item>
 /// <item>creates the trial's <c>checkpoint/</c> folder;</item>
-/// <item>sets <c>VERNIER_TRIAL_NUMBER</c>, <c>VERNIER_PARAMS_FILE</c>, <c>VERNIER_TRIAL_DIR</c> and <c>VERNIER_CHECKPOINT_DIR</c>
+/// <item>sets <c>VERNIER_TRIAL_NUMBER</c>, <c>VERNIER_PARAMS_FILE</c>, <c>VERNIER_TRIAL_DIR</c>, <c>VERNIER_CHECKPOINT_DIR</c>
+/// and with a base config <c>VERNIER_CONFIG_FILE</c>
 /// (and, in a population study, <c>VERNIER_START_STEP</c>, <c>VERNIER_END_STEP</c> and for a continuation
 /// <c>VERNIER_RESTORE_FROM</c>; outside one they are removed), closes standard input,
 /// and starts the process in a process group of its own (on Linux) so its whole tree can be signalled;</item>
@@ -80,6 +82,7 @@ public sealed class CommandObjectiveRunner
     private readonly TimeSpan _grace;
     private readonly int _tailLines;
     private readonly TimeProvider _timeProvider;
+    private readonly ConfigMerger? _merger;
 
     /// <summary>Reads the cgroup's oom_kill count (memory evidence for a SIGKILL); replaceable in tests.</summary>
     internal Func<long?> OomKillCounter { get; set; } = MemoryEvents.ReadOomKills;
@@ -125,7 +128,7 @@ public sealed class CommandObjectiveRunner
 
         if (!Enum.IsDefined(options.ArgumentStyle))
         {
-            throw new ArgumentException($"ArgumentStyle {options.ArgumentStyle} is not one of Flags, KeyValue, None.", nameof(options));
+            throw new ArgumentException($"ArgumentStyle {options.ArgumentStyle} is not one of Flags, KeyValue, None, Hydra.", nameof(options));
         }
 
         if (options.Timeout is { } timeout && timeout <= TimeSpan.Zero)
@@ -147,6 +150,12 @@ public sealed class CommandObjectiveRunner
         ValidateEnvironment(environment, "Environment");
 
         _template = CommandTemplate.Parse([.. options.Command]);
+        _merger = options.BaseConfig is { } baseConfig ? new ConfigMerger(baseConfig) : null;
+        if (_merger is null && _template.Uses(CommandTemplate.Config))
+        {
+            throw new ArgumentException("Command uses {config}, which is the merged base config, but BaseConfig is not set.", nameof(options));
+        }
+
         _metric = options.Metric;
         _extraMetrics = extra;
         _style = options.ArgumentStyle;
@@ -173,7 +182,7 @@ public sealed class CommandObjectiveRunner
     public IReadOnlyList<string> RenderCommand(CommandTrialRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return _template.Render(request.TrialNumber, Path.GetFullPath(request.TrialDirectory), NormaliseParameters(request.Parameters), _style, BuiltInsOf(request));
+        return _template.Render(request.TrialNumber, Path.GetFullPath(request.TrialDirectory), NormaliseParameters(request.Parameters), _style, BuiltInsOf(request), ArgumentName);
     }
 
     /// <summary>Runs one trial as a process and waits for it to end.</summary>
@@ -189,7 +198,7 @@ public sealed class CommandObjectiveRunner
     /// <see cref="CommandTrialStatus.Stopped"/>. Already cancelled before launch: <see cref="OperationCanceledException"/>.
     /// </param>
     /// <returns>How the trial ended; failures of the trial are results, not exceptions.</returns>
-    /// <exception cref="CommandObjectiveException">A placeholder has no value, or the working directory does not exist.</exception>
+    /// <exception cref="CommandObjectiveException">A placeholder has no value, the working directory does not exist, or a parameter cannot be merged into the base config.</exception>
     /// <exception cref="ArgumentException">A parameter has an empty or repeated name, or an unsupported value type.</exception>
     /// <exception cref="OperationCanceledException">Cancelled before the process was launched.</exception>
     public async Task<CommandTrialResult> RunAsync(
@@ -214,7 +223,7 @@ public sealed class CommandObjectiveRunner
 
         List<KeyValuePair<string, object?>> parameters = NormaliseParameters(request.Parameters);
         string trialDirectory = Path.GetFullPath(request.TrialDirectory);
-        List<string> argv = _template.Render(request.TrialNumber, trialDirectory, parameters, _style, BuiltInsOf(request));
+        List<string> argv = _template.Render(request.TrialNumber, trialDirectory, parameters, _style, BuiltInsOf(request), ArgumentName);
 
         string workingDirectory = Path.GetFullPath(_workingDirectory ?? Environment.CurrentDirectory);
         if (!Directory.Exists(workingDirectory))
@@ -226,6 +235,10 @@ public sealed class CommandObjectiveRunner
         Directory.CreateDirectory(request.CheckpointDirectory);
         string paramsFile = Path.Combine(trialDirectory, ParamsFileName);
         await ParameterValues.WriteAtomicallyAsync(paramsFile, ParameterValues.ToJson(parameters), cancellationToken);
+        if (_merger is not null)
+        {
+            await ParameterValues.WriteAtomicallyAsync(Path.Combine(trialDirectory, _merger.FileName), _merger.Render(parameters), cancellationToken);
+        }
 
         Dictionary<string, string> environment = BuildEnvironment(requestEnvironment, request, trialDirectory, paramsFile);
         string? program = ExecutableLocator.Find(argv[0], workingDirectory, environment.GetValueOrDefault("PATH"));
@@ -567,6 +580,9 @@ public sealed class CommandObjectiveRunner
         return string.Join(' ', parts);
     }
 
+    // With a base config, appended arguments name the config path (Hydra's '+' for a new key); otherwise the parameter.
+    private string ArgumentName(string parameter) => _merger?.ArgumentName(parameter, _style) ?? parameter;
+
     private static List<KeyValuePair<string, object?>> NormaliseParameters(IReadOnlyList<KeyValuePair<string, object?>>? parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
@@ -613,13 +629,19 @@ public sealed class CommandObjectiveRunner
         environment["VERNIER_RESTORE_FROM"] = builtIns.GetValueOrDefault(CommandTemplate.RestoreFrom);
         environment["VERNIER_START_STEP"] = builtIns.GetValueOrDefault(CommandTemplate.StartStep);
         environment["VERNIER_END_STEP"] = builtIns.GetValueOrDefault(CommandTemplate.EndStep);
+        environment["VERNIER_CONFIG_FILE"] = builtIns.GetValueOrDefault(CommandTemplate.Config);
         return environment.Where(e => e.Value is not null).ToDictionary(e => e.Key, e => e.Value!, StringComparer.Ordinal);
     }
 
-    /// <summary>The values of the placeholders beyond the trial number and folder; the population ones only in a population study.</summary>
-    private static Dictionary<string, string> BuiltInsOf(CommandTrialRequest request)
+    /// <summary>The values of the placeholders beyond the trial number and folder; the population ones only in a population study, <c>config</c> only with a base config.</summary>
+    private Dictionary<string, string> BuiltInsOf(CommandTrialRequest request)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal) { [CommandTemplate.CheckpointDir] = request.CheckpointDirectory };
+        if (_merger is not null)
+        {
+            values[CommandTemplate.Config] = Path.Combine(Path.GetFullPath(request.TrialDirectory), _merger.FileName);
+        }
+
         if (request.Population is { } segment)
         {
             values[CommandTemplate.StartStep] = segment.StartStep.ToString(CultureInfo.InvariantCulture);

@@ -17,9 +17,13 @@ internal sealed class CommandTemplate
     public const string RestoreFrom = "restore_from";
     public const string StartStep = "start_step";
     public const string EndStep = "end_step";
+    public const string Config = "config";
 
-    /// <summary>The placeholders Vernier fills itself; the last three are empty outside population studies (and <c>restore_from</c> for a start from scratch).</summary>
-    public static readonly IReadOnlyList<string> BuiltIns = [TrialNumber, TrialDir, CheckpointDir, RestoreFrom, StartStep, EndStep];
+    /// <summary>
+    /// The placeholders Vernier fills itself; <c>restore_from</c>, <c>start_step</c> and <c>end_step</c> are empty outside
+    /// population studies (and <c>restore_from</c> for a start from scratch); <c>config</c> needs a base config.
+    /// </summary>
+    public static readonly IReadOnlyList<string> BuiltIns = [TrialNumber, TrialDir, CheckpointDir, RestoreFrom, StartStep, EndStep, Config];
 
     private readonly List<Segment>[] _elements;
 
@@ -31,6 +35,9 @@ internal sealed class CommandTemplate
 
     /// <summary>The names used in placeholders other than the built-in ones, distinct, in order of appearance.</summary>
     public IReadOnlyList<string> ParameterPlaceholders { get; }
+
+    /// <summary>Whether any element of the command holds the placeholder <c>{name}</c>.</summary>
+    public bool Uses(string name) => _elements.Any(e => e.Any(s => s.Placeholder == name));
 
     public static CommandTemplate Parse(IReadOnlyList<string> command)
     {
@@ -56,10 +63,16 @@ internal sealed class CommandTemplate
     /// <param name="trialDirectory">The trial folder's absolute path.</param>
     /// <param name="parameters">Normalised parameter values, in order, names distinct.</param>
     /// <param name="style">How to append the parameters no placeholder used.</param>
-    /// <param name="builtIns">Values of the other built-in placeholders (<c>checkpoint_dir</c>, <c>restore_from</c>, <c>start_step</c>, <c>end_step</c>); missing ones render empty.</param>
+    /// <param name="builtIns">Values of the other built-in placeholders (<c>checkpoint_dir</c>, <c>restore_from</c>, <c>start_step</c>, <c>end_step</c>, <c>config</c>); missing ones render empty.</param>
+    /// <param name="argumentName">The key an appended argument names for a parameter (its config path with a base config), or null for the parameter's name.</param>
     /// <exception cref="CommandObjectiveException">A placeholder has no value, or names both a parameter and a built-in.</exception>
     public List<string> Render(
-        int trialNumber, string trialDirectory, IReadOnlyList<KeyValuePair<string, object?>> parameters, CommandArgumentStyle style, IReadOnlyDictionary<string, string>? builtIns = null)
+        int trialNumber,
+        string trialDirectory,
+        IReadOnlyList<KeyValuePair<string, object?>> parameters,
+        CommandArgumentStyle style,
+        IReadOnlyDictionary<string, string>? builtIns = null,
+        Func<string, string>? argumentName = null)
     {
         var byName = new Dictionary<string, object?>(StringComparer.Ordinal);
         foreach ((string name, object? value) in parameters)
@@ -118,8 +131,13 @@ internal sealed class CommandTemplate
             {
                 if (!used.Contains(name))
                 {
-                    string formatted = ParameterValues.Format(value);
-                    argv.Add(style == CommandArgumentStyle.Flags ? $"--{name}={formatted}" : $"{name}={formatted}");
+                    string key = argumentName?.Invoke(name) ?? name;
+                    argv.Add(style switch
+                    {
+                        CommandArgumentStyle.Flags => $"--{key}={ParameterValues.Format(value)}",
+                        CommandArgumentStyle.Hydra => $"{key}={ParameterValues.FormatHydra(value)}",
+                        _ => $"{key}={ParameterValues.Format(value)}",
+                    });
                 }
             }
         }

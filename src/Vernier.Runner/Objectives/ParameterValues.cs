@@ -1,12 +1,17 @@
 using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Vernier.Runner.Objectives;
 
 /// <summary>Turns parameter values into command-line text and into <c>params.json</c>.</summary>
-internal static class ParameterValues
+internal static partial class ParameterValues
 {
+    // Words Hydra reads as a boolean, null or float in any case.
+    private static readonly HashSet<string> HydraKeywords = new(StringComparer.OrdinalIgnoreCase) { "true", "false", "null", "nan", "inf" };
+
     private static readonly JsonWriterOptions JsonOptions = new()
     {
         Indented = true,
@@ -44,6 +49,49 @@ internal static class ParameterValues
         string s => s,
         _ => throw new ArgumentException($"unexpected parameter value type {value.GetType().Name}."),
     };
+
+    /// <summary>
+    /// The right-hand side of a Hydra override (<c>key=value</c>) that Hydra reads back as the same value and type:
+    /// numbers, <c>true</c>/<c>false</c> and <c>null</c> bare; <c>nan</c>, <c>inf</c>, <c>-inf</c>; a string bare when
+    /// Hydra reads it as that string (<c>adam</c>, <c>resnet-50</c>, <c>data/train</c>), otherwise quoted, with quotes,
+    /// a final backslash and <c>${</c> escaped as Hydra's grammar requires (<c>'4'</c>, <c>'true'</c>, <c>'a,b'</c>, <c>''</c>).
+    /// </summary>
+    public static string FormatHydra(object? value) => value switch
+    {
+        double d when double.IsNaN(d) => "nan",
+        double d when double.IsInfinity(d) => d > 0 ? "inf" : "-inf",
+        string s => HydraString(s),
+        _ => Format(value),
+    };
+
+    private static string HydraString(string s)
+    {
+        if (HydraBare().IsMatch(s) && !HydraKeywords.Contains(s))
+        {
+            return s;
+        }
+
+        // Hydra halves a run of backslashes before a quote, a '$' or the end of the string, and reads \' and \${ as escapes.
+        char quote = !s.Contains('\'') || s.Contains('"') ? '\'' : '"';
+        var text = new StringBuilder().Append(quote);
+        int backslashes = 0;
+        for (int i = 0; i < s.Length; i++)
+        {
+            char c = s[i];
+            if (c == '\\')
+            {
+                backslashes++;
+                continue;
+            }
+
+            bool escaped = c == quote || (c == '$' && i + 1 < s.Length && s[i + 1] == '{');
+            int run = c == quote || c == '$' ? 2 * backslashes : backslashes;
+            text.Append('\\', escaped ? run + 1 : run).Append(c);
+            backslashes = 0;
+        }
+
+        return text.Append('\\', 2 * backslashes).Append(quote).ToString();
+    }
 
     /// <summary>
     /// The shortest text that parses back to the same double, with a lower-case exponent, and with
@@ -126,4 +174,8 @@ internal static class ParameterValues
             throw;
         }
     }
+
+    // Strings Hydra reads bare as the same string: an identifier, then letters, digits and _ - . /.
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_\-./]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex HydraBare();
 }
