@@ -253,7 +253,7 @@ internal sealed partial class ConfigMerger
         string[] siblings = [.. parent.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value ?? "")];
         string where = parentPath.Length == 0 ? "the top-level keys are" : $"the keys under '{parentPath}' are";
         string known = closest is not null ? $"did you mean '{closest}'?" : siblings.Length > 0 ? $"{where} {string.Join(", ", siblings)}" : $"'{parentPath}' is empty";
-        return $"{known}; or allow new keys with allow_new_keys: true";
+        return $"{known} (or allow new keys with allow_new_keys: true)";
     }
 
     private static void Set(YamlMappingNode root, string[] segments, YamlScalarNode value)

@@ -23,7 +23,7 @@ public sealed class MalformedStudyFileTests
         {
             "unknown key without a close match",
             Space + "objective: { command: [a], metric: loss, retries: 3 }\n",
-            "study.yaml:2:42: unknown key 'retries' in 'objective'; allowed keys: command, callable, metric, metrics, constraints, grace_period, maximize, direction, directions, timeout, env, working_directory, pass_parameters, max_retries, retry_on, retry_backoff"
+            "study.yaml:2:42: unknown key 'retries' in 'objective'; allowed keys: command, callable, metric, metrics, constraints, grace_period, maximize, direction, directions, timeout, env, working_directory, pass_parameters, max_retries, retry_on, retry_backoff, base_config, config_format, allow_new_keys, overrides"
         },
         {
             "bound is not a number",
@@ -223,7 +223,7 @@ public sealed class MalformedStudyFileTests
         {
             "unknown pass_parameters",
             Space + "objective: { command: [a], metric: loss, pass_parameters: flag }\n",
-            "study.yaml:2:59: unknown pass_parameters 'flag'; did you mean 'flags'? allowed: flags (--name=value), key_value or hydra (name=value), none (placeholders or VERNIER_PARAMS_FILE only)"
+            "study.yaml:2:59: unknown pass_parameters 'flag'; did you mean 'flags'? allowed: flags (--name=value), key_value (name=value), hydra (name=value in Hydra's override syntax), none (placeholders, VERNIER_PARAMS_FILE or the merged base config only)"
         },
         {
             "max_concurrent zero",

@@ -287,7 +287,7 @@ public sealed class StudyDefinitionLoaderTests
         study.Directions.ShouldBe([StudyDirection.Minimize, StudyDirection.Maximize]);
         study.Objective.Environment.ShouldBe(new Dictionary<string, string?> { ["CUDA_LAUNCH_BLOCKING"] = null, ["MODE"] = "fast", ["OMP_NUM_THREADS"] = "4" });
         study.Objective.WorkingDirectory.ShouldBe("../work");
-        study.Objective.PassParameters.ShouldBe(CommandArgumentStyle.KeyValue);
+        study.Objective.PassParameters.ShouldBe(CommandArgumentStyle.Hydra);
     }
 
     [Fact]

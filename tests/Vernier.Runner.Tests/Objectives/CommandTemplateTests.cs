@@ -18,10 +18,27 @@ public class CommandTemplateTests
     }
 
     [Fact]
-    public void Render_KeyValue_AppendsHydraOverrides()
+    public void Render_KeyValue_AppendsNameEqualsValue()
     {
         Render(["python3", "train.py"], CommandArgumentStyle.KeyValue).ShouldBe(
             ["python3", "train.py", "lr=0.01", "optimizer=adam", "layers=3", "use_bn=false", "model.depth=2.0"]);
+    }
+
+    [Fact]
+    public void Render_Hydra_AppendsOverridesInHydraSyntax()
+    {
+        List<KeyValuePair<string, object?>> parameters =
+            [new("model.depth", 2.0), new("opt", "adam"), new("tag", "4"), new("note", "a, b"), new("flag", "true"), new("lr", double.PositiveInfinity), new("none", null)];
+
+        CommandTemplate.Parse(["python3", "train.py"]).Render(0, "/t", parameters, CommandArgumentStyle.Hydra).ShouldBe(
+            ["python3", "train.py", "model.depth=2.0", "opt=adam", "tag='4'", "note='a, b'", "flag='true'", "lr=inf", "none=null"]);
+    }
+
+    [Fact]
+    public void Render_ArgumentName_RenamesAppendedArgumentsButNotPlaceholders()
+    {
+        CommandTemplate.Parse(["train", "{lr}"]).Render(0, "/t", Params, CommandArgumentStyle.Hydra, null, name => name == "layers" ? "+model.layers" : "cfg." + name).ShouldBe(
+            ["train", "0.01", "cfg.optimizer=adam", "+model.layers=3", "cfg.use_bn=false", "cfg.model.depth=2.0"]);
     }
 
     [Fact]

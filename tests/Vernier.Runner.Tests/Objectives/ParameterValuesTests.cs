@@ -21,6 +21,52 @@ public class ParameterValuesTests
         ParameterValues.FormatDouble(value).ShouldBe(expected);
     }
 
+    [Theory]
+    [InlineData("adam", "adam")]
+    [InlineData("resnet-50", "resnet-50")]
+    [InlineData("data/train.v2", "data/train.v2")]
+    [InlineData("4", "'4'")]
+    [InlineData("1e-3", "'1e-3'")]
+    [InlineData("True", "'True'")]
+    [InlineData("null", "'null'")]
+    [InlineData("nan", "'nan'")]
+    [InlineData("inf", "'inf'")]
+    [InlineData("", "''")]
+    [InlineData("a b", "'a b'")]
+    [InlineData("a,b", "'a,b'")]
+    [InlineData("[1,2]", "'[1,2]'")]
+    [InlineData("{a: 1}", "'{a: 1}'")]
+    [InlineData("x=y", "'x=y'")]
+    [InlineData("it's", "\"it's\"")]
+    [InlineData("it's \"quoted\"", "'it\\'s \"quoted\"'")]
+    [InlineData("C:\\dir\\", "'C:\\dir\\\\'")]
+    [InlineData("${oc.env:HOME}", "'\\${oc.env:HOME}'")]
+    [InlineData("naïve", "'naïve'")]
+    public void FormatHydra_String_IsBareOnlyWhenHydraReadsItBackAsThatString(string value, string expected)
+    {
+        ParameterValues.FormatHydra(value).ShouldBe(expected);
+    }
+
+    [Theory]
+    [InlineData(0.01, "0.01")]
+    [InlineData(3.0, "3.0")]
+    [InlineData(1e-5, "1e-05")]
+    [InlineData(double.NaN, "nan")]
+    [InlineData(double.PositiveInfinity, "inf")]
+    [InlineData(double.NegativeInfinity, "-inf")]
+    public void FormatHydra_Double_UsesHydraFloatSyntax(double value, string expected)
+    {
+        ParameterValues.FormatHydra(value).ShouldBe(expected);
+    }
+
+    [Fact]
+    public void FormatHydra_OtherValues_AreBare()
+    {
+        ParameterValues.FormatHydra(true).ShouldBe("true");
+        ParameterValues.FormatHydra(-3L).ShouldBe("-3");
+        ParameterValues.FormatHydra(null).ShouldBe("null");
+    }
+
     [Fact]
     public void FormatDouble_RoundTripsThroughParse()
     {
