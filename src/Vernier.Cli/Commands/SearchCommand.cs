@@ -6,6 +6,7 @@ using Vernier.Runner.Checkpoints;
 using Vernier.Runner.Config;
 using Vernier.Runner.Objectives;
 using Vernier.Runner.Trackers;
+using Vernier.SearchSpaces;
 using Vernier.Storage;
 using Vernier.Studies;
 using Vernier.Trials;
@@ -98,6 +99,11 @@ internal static class SearchCommand
             if (definition.MaxTrials is null && definition.Timeout is null && definition.Strategy.Name != "grid")
             {
                 console.Error.WriteLine("note: no max_trials or timeout: trials run until you press Ctrl-C.");
+            }
+
+            if (GridSize(definition) is { } grid)
+            {
+                console.Output.WriteLine($"grid: {grid}");
             }
 
             var runnerOptions = new StudyRunnerOptions
@@ -210,6 +216,7 @@ internal static class SearchCommand
         o.WriteLine($"budget     {(definition.MaxTrials is { } max ? $"{max} trials ({Math.Max(0, max - existing)} to run)" : "no trial limit")}" +
                     (definition.Timeout is { } t ? $", timeout {t.TotalSeconds:0} s" : "") + $", max_concurrent {definition.Resource.MaxConcurrent}");
         o.WriteLine($"outputs    {folder}");
+        WriteGridAndBaseConfig(o, definition);
 
         int toShow = Math.Min(Shown, definition.MaxTrials is { } limit ? Math.Max(0, limit - existing) : Shown);
         for (int i = 0; i < toShow; i++)
@@ -230,6 +237,43 @@ internal static class SearchCommand
                 : $"trial {trial.Number}: {string.Join(" ", runner!.RenderCommand(objective.RequestFor(trial.Number, trial.Params)).Select(Quote))}");
             await study.TellAsync(trial, [.. definition.Directions.Select(_ => 0.0)], cancellationToken);
         }
+    }
+
+    /// <summary>The dry run's lines on the grid's size and the base config, for the studies that have them.</summary>
+    private static void WriteGridAndBaseConfig(TextWriter o, StudyDefinition definition)
+    {
+        if (GridSize(definition) is { } grid)
+        {
+            o.WriteLine($"grid       {grid}");
+        }
+
+        if (definition.Objective.BaseConfig is { } baseConfig)
+        {
+            o.WriteLine($"config     {baseConfig.Path}, merged with each trial's parameters into its {(baseConfig.EffectiveFormat == ConfigFileFormat.Json ? "config.json" : "config.yaml")}");
+        }
+    }
+
+    /// <summary>"24 points (6 forbidden combinations left out, 3 merged by 'set')" for a grid study, or null for another sampler.</summary>
+    internal static string? GridSize(StudyDefinition definition)
+    {
+        if (definition.Strategy.Name != "grid")
+        {
+            return null;
+        }
+
+        GridEnumeration grid = definition.Space.EnumerateGrid();
+        var notes = new List<string>();
+        if (grid.ForbiddenCount > 0)
+        {
+            notes.Add($"{grid.ForbiddenCount} forbidden combination{(grid.ForbiddenCount == 1 ? "" : "s")} left out");
+        }
+
+        if (grid.RewrittenCount > 0)
+        {
+            notes.Add($"{grid.RewrittenCount} merged by 'set'");
+        }
+
+        return $"{grid.Points.Length} point{(grid.Points.Length == 1 ? "" : "s")}" + (notes.Count > 0 ? $" ({string.Join(", ", notes)})" : "");
     }
 
     private static string Quote(string argument) =>
