@@ -110,7 +110,7 @@ public class CommandLineTests
         string storage = $"sqlite:///{dir.Path}/s.db";
         (int exit, _, string error) = await RunAsync(dir.Path, "search", "-c", config, "--storage", storage, "--output-dir", Path.Combine(dir.Path, "runs"));
         exit.ShouldBe(1);
-        error.Trim().ShouldBe("error: the command uses {y}, which is not a parameter; the parameters are x (plus the built-in {trial_number}, {trial_dir}, {checkpoint_dir}, {restore_from}, {start_step}, {end_step}).");
+        error.Trim().ShouldBe("error: the command uses {y}, which is not a parameter; the parameters are x (plus the built-in {trial_number}, {trial_dir}, {checkpoint_dir}, {restore_from}, {start_step}, {end_step}, {config}).");
         (await RunAsync(dir.Path, "trials", "-c", config, "--storage", storage)).Output.ShouldContain("0 trial(s)");
     }
 
