@@ -78,6 +78,20 @@ public static class ConfigHash
             root["objective"]!["constraints"] = new JsonArray([.. objective.Constraints.Select(c => (JsonNode)c)]);
         }
 
+        if (objective.Steps is { } steps)
+        {
+            root["objective"]!["steps"] = new JsonArray([.. steps.Select(step => new JsonObject
+            {
+                ["name"] = step.Name,
+                ["command"] = new JsonArray([.. step.Command.Select(a => (JsonNode)a)]),
+                ["outputs"] = new JsonArray([.. step.Outputs.Select(a => (JsonNode)a)]),
+                ["inputs"] = new JsonArray([.. step.Inputs.Select(a => (JsonNode)a)]),
+                ["env"] = new JsonObject(step.Environment.Select(e => KeyValuePair.Create(e.Key, (JsonNode?)e.Value))),
+                ["timeout_seconds"] = step.Timeout?.TotalSeconds,
+                ["pass_parameters"] = step.PassParameters.ToString(),
+            })]);
+        }
+
         return root.ToJsonString();
     }
 
