@@ -17,7 +17,8 @@ namespace Vernier.Runner.Config;
 /// <remarks>
 /// It covers what gives the stored trials their meaning: the space (parameters in order, with
 /// their distributions and conditions, and the constraints), the directions, the objective, the
-/// strategy and the pruner. It leaves out the study's name and storage (which identify the study
+/// strategy and the pruner (a pipeline's steps are added to the objective only when present, so that
+/// other hashes stay as they were). It leaves out the study's name and storage (which identify the study
 /// rather than describe it) and the budgets and limits (<c>max_trials</c>, <c>timeout</c>,
 /// <c>resource</c>), so that a study can be resumed with more trials, more time or more
 /// concurrency. Parameter order is part of the hash because samplers draw in that order.
