@@ -11,9 +11,9 @@ using Vernier.Trials;
 namespace Vernier.Runner.Objectives;
 
 /// <summary>
-/// Runs a study's trials as processes: each trial's parameters go to a <see cref="CommandObjectiveRunner"/>,
-/// its per-step METRIC lines become intermediate values (and pruning decisions), and its outcome
-/// becomes the trial's state.
+/// Runs a study's trials as processes: each trial's parameters go to a <see cref="CommandObjectiveRunner"/>
+/// (or, for a pipeline objective, a <see cref="PipelineRunner"/> that runs its steps), its per-step METRIC lines
+/// become intermediate values (and pruning decisions), and its outcome becomes the trial's state.
 /// </summary>
 public sealed class CommandStudyObjective
 {
