@@ -1,6 +1,7 @@
 using Vernier.Pruners;
 using Vernier.Runner.Config;
 using Vernier.Runner.Objectives;
+using Vernier.Runner.Objectives.Pipelines;
 using Vernier.Runner.Workers;
 using Vernier.Samplers;
 using Vernier.SearchSpaces;
@@ -109,7 +110,7 @@ public static class StudyComposition
     public static Func<FrozenTrial, bool>? RetryPolicy(ObjectiveDefinition objective)
     {
         ArgumentNullException.ThrowIfNull(objective);
-        if (objective.Command is null || objective.MaxRetries == 0 || objective.RetryOn.IsEmpty)
+        if ((objective.Command is null && objective.Steps is null) || objective.MaxRetries == 0 || objective.RetryOn.IsEmpty)
         {
             return null;
         }
@@ -149,19 +150,63 @@ public static class StudyComposition
         return new CommandObjectiveRunner(options);
     }
 
+    /// <summary>The runner of a pipeline objective (<c>objective.steps</c>), or null for a single command or a callable.</summary>
+    /// <param name="definition">The definition.</param>
+    public static PipelineRunner? CreatePipelineRunner(StudyDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ObjectiveDefinition objective = definition.Objective;
+        if (objective.Steps is not { } steps)
+        {
+            return null;
+        }
+
+        string workingDirectory = definition.ResolvePath(objective.WorkingDirectory ?? ".");
+        var compiled = new List<PipelineStep>(steps.Length);
+        foreach (PipelineStepDefinition step in steps)
+        {
+            var environment = new Dictionary<string, string?>(objective.Environment, StringComparer.Ordinal);
+            foreach ((string name, string? value) in step.Environment)
+            {
+                environment[name] = value;
+            }
+
+            var options = new CommandObjectiveOptions
+            {
+                Command = step.Command,
+                Metric = objective.Metrics[0],
+                ArgumentStyle = step.PassParameters,
+                WorkingDirectory = workingDirectory,
+                Environment = environment,
+                Timeout = step.Timeout,
+                MetricsRequired = false,
+            };
+            if (objective.GracePeriod is { } grace)
+            {
+                options.TerminationGracePeriod = grace;
+            }
+
+            compiled.Add(new PipelineStep(step.Name, new CommandObjectiveRunner(options), environment, step.Outputs, step.Inputs));
+        }
+
+        return new PipelineRunner(compiled, objective.Metrics[0], [.. objective.Metrics.Skip(1)], workingDirectory, objective.Timeout);
+    }
+
     /// <summary>The objective a definition names: one process per trial, or a .NET method in this process.</summary>
     /// <param name="definition">The definition.</param>
     /// <param name="trialsDirectory">Where command trials get their folders.</param>
     public static Func<Trial, CancellationToken, Task<IReadOnlyList<double>>> CreateObjective(StudyDefinition definition, string trialsDirectory)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        if (CreateCommandRunner(definition) is { } runner)
+        CommandObjectiveRunner? runner = CreateCommandRunner(definition);
+        PipelineRunner? pipeline = CreatePipelineRunner(definition);
+        if (runner is not null || pipeline is not null)
         {
-            string[] unknown = [.. runner.PlaceholderNames.Where(name => definition.Space.Find(name) is null)];
+            string[] unknown = [.. (runner?.PlaceholderNames ?? pipeline!.PlaceholderNames).Where(name => definition.Space.Find(name) is null)];
             if (unknown.Length > 0)
             {
                 throw new VernierException(
-                    $"the command uses {string.Join(", ", unknown.Select(n => $"{{{n}}}"))}, which {(unknown.Length == 1 ? "is not a parameter" : "are not parameters")}; " +
+                    $"the {(pipeline is null ? "command" : "pipeline")} uses {string.Join(", ", unknown.Select(n => $"{{{n}}}"))}, which {(unknown.Length == 1 ? "is not a parameter" : "are not parameters")}; " +
                     $"the parameters are {string.Join(", ", definition.Space.Parameters.Select(p => p.Name))} (plus the built-in {string.Join(", ", CommandTemplate.BuiltIns.Select(n => $"{{{n}}}"))}).");
             }
 
@@ -171,7 +216,10 @@ public static class StudyComposition
                 throw new VernierException($"the objective's working directory {workingDirectory} does not exist.");
             }
 
-            var command = new CommandStudyObjective(runner, trialsDirectory, [.. definition.Space.Parameters.Select(p => p.Name)], definition.Objective.Constraints);
+            string[] order = [.. definition.Space.Parameters.Select(p => p.Name)];
+            var command = pipeline is null
+                ? new CommandStudyObjective(runner!, trialsDirectory, order, definition.Objective.Constraints)
+                : new CommandStudyObjective(pipeline, trialsDirectory, order, definition.Objective.Constraints);
             return command.EvaluateAsync;
         }
 

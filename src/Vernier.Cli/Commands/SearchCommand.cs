@@ -5,6 +5,7 @@ using Vernier.Runner;
 using Vernier.Runner.Checkpoints;
 using Vernier.Runner.Config;
 using Vernier.Runner.Objectives;
+using Vernier.Runner.Objectives.Pipelines;
 using Vernier.Runner.Trackers;
 using Vernier.SearchSpaces;
 using Vernier.Storage;
@@ -206,11 +207,13 @@ internal static class SearchCommand
         await using Study study = await StudyComposition.CreateBuilder(definition, scratch, name).Configure(o => o.MaxConcurrent = null).CreateOrLoadAsync(cancellationToken);
         CommandObjectiveRunner? runner = StudyComposition.CreateCommandRunner(definition);
         var objective = runner is null ? null : new CommandStudyObjective(runner, Path.Combine(folder, "trials"), [.. definition.Space.Parameters.Select(p => p.Name)], definition.Objective.Constraints);
+        PipelineRunner? pipeline = StudyComposition.CreatePipelineRunner(definition);
+        var steps = pipeline is null ? null : new CommandStudyObjective(pipeline, Path.Combine(folder, "trials"), [.. definition.Space.Parameters.Select(p => p.Name)]);
 
         TextWriter o = console.Output;
         o.WriteLine($"dry run: nothing is executed and nothing is written.");
         o.WriteLine($"study      {name} in {url} ({(existing > 0 ? $"{existing} trial(s) done" : "new")})");
-        o.WriteLine($"objective  {(runner is null ? $"callable {definition.Objective.Callable}" : "command")}, {string.Join(", ", definition.Objective.Metrics.Zip(definition.Directions, (m, d) => $"{d.ToWireName()} {m}"))}");
+        o.WriteLine($"objective  {(pipeline is not null ? $"pipeline {string.Join(" → ", pipeline.StepNames)}" : runner is null ? $"callable {definition.Objective.Callable}" : "command")}, {string.Join(", ", definition.Objective.Metrics.Zip(definition.Directions, (m, d) => $"{d.ToWireName()} {m}"))}");
         bool seedKnown = definition.Strategy.Seed is not null || existing > 0;
         o.WriteLine($"sampler    {definition.Strategy.Name}, seed {(seedKnown ? study.Seed.ToString(CultureInfo.InvariantCulture) : "not set: a new study draws one, so the trials below only illustrate the space")}");
         o.WriteLine($"budget     {(definition.MaxTrials is { } max ? $"{max} trials ({Math.Max(0, max - existing)} to run)" : "no trial limit")}" +
@@ -235,6 +238,14 @@ internal static class SearchCommand
             o.WriteLine(objective is null
                 ? $"trial {trial.Number}: {parameters}"
                 : $"trial {trial.Number}: {string.Join(" ", runner!.RenderCommand(objective.RequestFor(trial.Number, trial.Params)).Select(Quote))}");
+            if (pipeline is not null && i == 0)
+            {
+                foreach ((string step, IReadOnlyList<string> argv) in pipeline.RenderSteps(steps!.RequestFor(trial.Number, trial.Params)))
+                {
+                    o.WriteLine($"  step {step}: {string.Join(" ", argv.Select(Quote))}");
+                }
+            }
+
             await study.TellAsync(trial, [.. definition.Directions.Select(_ => 0.0)], cancellationToken);
         }
     }

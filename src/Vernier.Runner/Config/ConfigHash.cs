@@ -17,7 +17,8 @@ namespace Vernier.Runner.Config;
 /// <remarks>
 /// It covers what gives the stored trials their meaning: the space (parameters in order, with
 /// their distributions and conditions, and the constraints), the directions, the objective, the
-/// strategy and the pruner. It leaves out the study's name and storage (which identify the study
+/// strategy and the pruner (a pipeline's steps are added to the objective only when present, so that
+/// other hashes stay as they were). It leaves out the study's name and storage (which identify the study
 /// rather than describe it) and the budgets and limits (<c>max_trials</c>, <c>timeout</c>,
 /// <c>resource</c>), so that a study can be resumed with more trials, more time or more
 /// concurrency. Parameter order is part of the hash because samplers draw in that order.
@@ -88,6 +89,20 @@ public static class ConfigHash
                 ["allow_new_keys"] = baseConfig.AllowNewKeys,
                 ["overrides"] = new JsonObject(baseConfig.Overrides.Select(o => KeyValuePair.Create(o.Key, (JsonNode?)o.Value))),
             };
+        }
+
+        if (objective.Steps is { } steps)
+        {
+            root["objective"]!["steps"] = new JsonArray([.. steps.Select(step => new JsonObject
+            {
+                ["name"] = step.Name,
+                ["command"] = new JsonArray([.. step.Command.Select(a => (JsonNode)a)]),
+                ["outputs"] = new JsonArray([.. step.Outputs.Select(a => (JsonNode)a)]),
+                ["inputs"] = new JsonArray([.. step.Inputs.Select(a => (JsonNode)a)]),
+                ["env"] = new JsonObject(step.Environment.Select(e => KeyValuePair.Create(e.Key, (JsonNode?)e.Value))),
+                ["timeout_seconds"] = step.Timeout?.TotalSeconds,
+                ["pass_parameters"] = step.PassParameters.ToString(),
+            })]);
         }
 
         return root.ToJsonString();

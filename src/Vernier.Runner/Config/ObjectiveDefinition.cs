@@ -5,7 +5,8 @@ namespace Vernier.Runner.Config;
 
 /// <summary>
 /// What a trial runs: exactly one of <see cref="Command"/> (a process per trial that reports
-/// <c>METRIC name=value</c> lines) or <see cref="Callable"/> (a method called in-process), and the
+/// <c>METRIC name=value</c> lines), <see cref="Steps"/> (a pipeline of such commands) or <see cref="Callable"/>
+/// (a method called in-process), and the
 /// metrics it reports. The directions live in <see cref="StudyDefinition.Directions"/>, one per metric.
 /// </summary>
 public sealed record ObjectiveDefinition
@@ -16,6 +17,13 @@ public sealed record ObjectiveDefinition
     /// string split like a POSIX shell would split it, honouring quotes and backslashes (<c>"python3 train.py --tag 'a b'"</c>).
     /// </remarks>
     public ImmutableArray<string>? Command { get; init; }
+
+    /// <summary>
+    /// The steps of a pipeline objective (<c>steps</c>), run in order for each trial (prepare → train → eval), or null.
+    /// A pipeline is a command objective whose metric comes from the step that prints it; see <see cref="PipelineStepDefinition"/>.
+    /// </summary>
+    /// <remarks>The default value is <see langword="null"/>. At most one of <see cref="Command"/> and <see cref="Steps"/> is set.</remarks>
+    public ImmutableArray<PipelineStepDefinition>? Steps { get; init; }
 
     /// <summary>The method that computes the objective, or null for a command objective.</summary>
     /// <remarks>The default value is <see langword="null"/>.</remarks>

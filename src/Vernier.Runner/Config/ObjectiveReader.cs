@@ -16,7 +16,7 @@ internal static partial class ObjectiveReader
     [
         new("command"), new("callable"), new("metric"), new("metrics"), new("constraints"), new("grace_period"), new("maximize"), new("direction"), new("directions"),
         new("timeout"), new("env"), new("working_directory"), new("pass_parameters"), new("max_retries"), new("retry_on"), new("retry_backoff"),
-        new("base_config"), new("config_format"), new("allow_new_keys"), new("overrides"),
+        new("base_config"), new("config_format"), new("allow_new_keys"), new("overrides"), new("steps"),
     ];
 
     private static readonly string[] CommandOnly = ["env", "working_directory", "pass_parameters", "retry_on", .. BaseConfigReader.Keys];
@@ -37,8 +37,25 @@ internal static partial class ObjectiveReader
             throw context.Error(Later(reader, "command", "callable"), "'objective' has both 'command' and 'callable'", "give exactly one: a command to run per trial, or a method to call");
         }
 
+        if (reader.Has("steps") && (reader.Has("command") || reader.Has("callable")))
+        {
+            string other = reader.Has("command") ? "command" : "callable";
+            throw context.Error(Later(reader, "steps", other), $"'objective' has both 'steps' and '{other}'", "give 'steps' for a pipeline of commands, or one 'command' (or 'callable') per trial");
+        }
+
         var objective = new ObjectiveDefinition();
-        if (reader.Get("command") is { } command)
+        if (reader.Get("steps") is { } steps)
+        {
+            CommandArgumentStyle passing = reader.Get("pass_parameters") is { } given ? ReadPassing(context, given) : CommandArgumentStyle.None;
+            objective = objective with
+            {
+                Steps = PipelineStepsReader.Read(context, steps, passing),
+                PassParameters = passing,
+                WorkingDirectory = reader.Text("working_directory"),
+                Environment = reader.Get("env") is { } env ? ReadEnvironment(context, env) : objective.Environment,
+            };
+        }
+        else if (reader.Get("command") is { } command)
         {
             objective = objective with
             {
@@ -65,9 +82,10 @@ internal static partial class ObjectiveReader
                 $"command: [python3, train.py] runs a process per trial; callable: \"{CallableForm}\" calls a method");
         }
 
-        ImmutableArray<string> metrics = ReadMetrics(context, reader, objective.Command is not null) ?? objective.Metrics;
-        ImmutableArray<string> constraints = ReadConstraints(context, reader, objective.Command is not null, metrics);
-        if (objective.Command is null && reader.Has("grace_period"))
+        bool isCommand = objective.Command is not null || objective.Steps is not null;
+        ImmutableArray<string> metrics = ReadMetrics(context, reader, isCommand) ?? objective.Metrics;
+        ImmutableArray<string> constraints = ReadConstraints(context, reader, isCommand, metrics);
+        if (!isCommand && reader.Has("grace_period"))
         {
             throw context.Error(reader.Key("grace_period"), "'grace_period' is for a command", "a callable is stopped through its CancellationToken");
         }
@@ -152,7 +170,7 @@ internal static partial class ObjectiveReader
         return constraints.Count > 0 ? [.. constraints] : throw context.Error(list, "'constraints' is empty", "list at least one metric, or leave the key out");
     }
 
-    private static ImmutableArray<string> ReadCommand(ConfigContext context, YamlNode node)
+    internal static ImmutableArray<string> ReadCommand(ConfigContext context, YamlNode node)
     {
         List<string> arguments;
         if (node is YamlSequenceNode list)
@@ -183,7 +201,7 @@ internal static partial class ObjectiveReader
         return [.. arguments];
     }
 
-    private static CommandArgumentStyle ReadPassing(ConfigContext context, YamlNode node)
+    internal static CommandArgumentStyle ReadPassing(ConfigContext context, YamlNode node)
     {
         string text = context.Text(node, "pass_parameters");
         return Passing.TryGetValue(text, out CommandArgumentStyle passing) ? passing : throw context.Error(
@@ -193,7 +211,7 @@ internal static partial class ObjectiveReader
             "allowed: flags (--name=value), key_value (name=value), hydra (name=value in Hydra's override syntax), none (placeholders, VERNIER_PARAMS_FILE or the merged base config only)");
     }
 
-    private static ImmutableSortedDictionary<string, string?> ReadEnvironment(ConfigContext context, YamlNode node)
+    internal static ImmutableSortedDictionary<string, string?> ReadEnvironment(ConfigContext context, YamlNode node)
     {
         var environment = ImmutableSortedDictionary.CreateBuilder<string, string?>(StringComparer.Ordinal);
         foreach ((YamlNode key, YamlNode value) in context.Mapping(node, "'env'", "write e.g. env: { OMP_NUM_THREADS: 4 }").Children)

@@ -70,4 +70,10 @@ public sealed class CommandObjectiveOptions
     /// <summary>How many of the last lines of standard error a result keeps (<see cref="CommandTrialResult.StderrTail"/>).</summary>
     /// <remarks>The default value is 20. It must not be negative.</remarks>
     public int StderrTailLines { get; set; } = 20;
+
+    /// <summary>
+    /// Whether the process must print <see cref="Metric"/> (and <see cref="ExtraMetrics"/>) to complete; false for a step of a
+    /// pipeline, which completes on exit code 0 and leaves the metric to whichever step prints it. The default value is true.
+    /// </summary>
+    internal bool MetricsRequired { get; set; } = true;
 }

@@ -81,6 +81,7 @@ public sealed class CommandObjectiveRunner
     private readonly TimeSpan? _timeout;
     private readonly TimeSpan _grace;
     private readonly int _tailLines;
+    private readonly bool _metricsRequired;
     private readonly TimeProvider _timeProvider;
     private readonly ConfigMerger? _merger;
 
@@ -164,6 +165,7 @@ public sealed class CommandObjectiveRunner
         _timeout = options.Timeout;
         _grace = options.TerminationGracePeriod;
         _tailLines = options.StderrTailLines;
+        _metricsRequired = options.MetricsRequired;
         _timeProvider = timeProvider ?? TimeProvider.System;
     }
 
@@ -233,6 +235,8 @@ public sealed class CommandObjectiveRunner
 
         Directory.CreateDirectory(trialDirectory);
         Directory.CreateDirectory(request.CheckpointDirectory);
+        string logDirectory = request.LogDirectory is { } logs ? Path.GetFullPath(logs) : trialDirectory;
+        Directory.CreateDirectory(logDirectory);
         string paramsFile = Path.Combine(trialDirectory, ParamsFileName);
         await ParameterValues.WriteAtomicallyAsync(paramsFile, ParameterValues.ToJson(parameters), cancellationToken);
         if (_merger is not null)
@@ -248,8 +252,8 @@ public sealed class CommandObjectiveRunner
             return NotStarted(trialDirectory, $"could not start the command: '{argv[0]}' was not found {where}");
         }
 
-        await using var stdoutLog = OpenLog(trialDirectory, StdoutFileName);
-        await using var stderrLog = OpenLog(trialDirectory, StderrFileName);
+        await using var stdoutLog = OpenLog(logDirectory, StdoutFileName);
+        await using var stderrLog = OpenLog(logDirectory, StderrFileName);
         long? oomKillsBefore = OomKillCounter();
         long startedAt = _timeProvider.GetTimestamp();
         ProcessTree tree;
@@ -484,7 +488,7 @@ public sealed class CommandObjectiveRunner
             return (CommandTrialStatus.Failed, reason, []);
         }
 
-        string[] required = [_metric, .. _extraMetrics];
+        string[] required = _metricsRequired ? [_metric, .. _extraMetrics] : [];
         string[] missing = [.. required.Where(name => !stdout.Metrics.ContainsKey(name))];
         if (missing.Length > 0)
         {
@@ -583,7 +587,7 @@ public sealed class CommandObjectiveRunner
     // With a base config, appended arguments name the config path (Hydra's '+' for a new key); otherwise the parameter.
     private string ArgumentName(string parameter) => _merger?.ArgumentName(parameter, _style) ?? parameter;
 
-    private static List<KeyValuePair<string, object?>> NormaliseParameters(IReadOnlyList<KeyValuePair<string, object?>>? parameters)
+    internal static List<KeyValuePair<string, object?>> NormaliseParameters(IReadOnlyList<KeyValuePair<string, object?>>? parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -634,7 +638,7 @@ public sealed class CommandObjectiveRunner
     }
 
     /// <summary>The values of the placeholders beyond the trial number and folder; the population ones only in a population study, <c>config</c> only with a base config.</summary>
-    private Dictionary<string, string> BuiltInsOf(CommandTrialRequest request)
+    internal Dictionary<string, string> BuiltInsOf(CommandTrialRequest request)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal) { [CommandTemplate.CheckpointDir] = request.CheckpointDirectory };
         if (_merger is not null)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Vernier.Runner.Objectives.Pipelines;
 using Vernier.Runner.Outputs;
 using Vernier.Runner.Workers;
 using Vernier.Samplers.Population;
@@ -10,21 +11,62 @@ using Vernier.Trials;
 namespace Vernier.Runner.Objectives;
 
 /// <summary>
-/// Runs a study's trials as processes: each trial's parameters go to a <see cref="CommandObjectiveRunner"/>,
-/// its per-step METRIC lines become intermediate values (and pruning decisions), and its outcome
-/// becomes the trial's state.
+/// Runs a study's trials as processes: each trial's parameters go to a <see cref="CommandObjectiveRunner"/>
+/// (or, for a pipeline objective, a <see cref="PipelineRunner"/> that runs its steps), its per-step METRIC lines
+/// become intermediate values (and pruning decisions), and its outcome becomes the trial's state.
 /// </summary>
-/// <param name="runner">Launches one process per trial.</param>
-/// <param name="trialsDirectory">Where each trial's folder is created (<c>trials/0007/</c>).</param>
-/// <param name="parameterOrder">The order parameters are passed in (the declared order), or null for alphabetical.</param>
-/// <param name="constraintMetrics">Metrics recorded as the trial's outcome constraints (feasible when ≤ 0), or null for none.</param>
-public sealed class CommandStudyObjective(CommandObjectiveRunner runner, string trialsDirectory, IReadOnlyList<string>? parameterOrder = null, IReadOnlyList<string>? constraintMetrics = null)
+public sealed class CommandStudyObjective
 {
+    /// <summary>The user attribute of a pipeline's trial that lists its steps: <c>[{name, status, seconds}]</c>.</summary>
+    internal const string StepsAttribute = "steps";
+
     private static readonly JsonSerializerOptions NamedFloatingPointLiterals = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    private readonly Func<CommandTrialRequest, Func<IntermediateReport, CancellationToken, ValueTask>?, CancellationToken, Task<CommandTrialResult>> _run;
+    private readonly string _metric;
+    private readonly string _trialsDirectory;
+    private readonly IReadOnlyList<string>? _parameterOrder;
+    private readonly IReadOnlyList<string>? _constraintMetrics;
+
+    /// <summary>Runs each trial as one process.</summary>
+    /// <param name="runner">Launches one process per trial.</param>
+    /// <param name="trialsDirectory">Where each trial's folder is created (<c>trials/0007/</c>).</param>
+    /// <param name="parameterOrder">The order parameters are passed in (the declared order), or null for alphabetical.</param>
+    /// <param name="constraintMetrics">Metrics recorded as the trial's outcome constraints (feasible when ≤ 0), or null for none.</param>
+    public CommandStudyObjective(CommandObjectiveRunner runner, string trialsDirectory, IReadOnlyList<string>? parameterOrder = null, IReadOnlyList<string>? constraintMetrics = null)
+        : this(runner?.Metric!, runner is null ? null! : runner.RunAsync, trialsDirectory, parameterOrder, constraintMetrics)
+    {
+        ArgumentNullException.ThrowIfNull(runner);
+    }
+
+    /// <summary>Runs each trial as a pipeline of steps; the trial records them in its user attribute <c>steps</c>.</summary>
+    /// <param name="pipeline">Runs a trial's steps.</param>
+    /// <param name="trialsDirectory">Where each trial's folder is created (<c>trials/0007/</c>, with <c>steps/&lt;name&gt;/</c> in it).</param>
+    /// <param name="parameterOrder">The order parameters are passed in (the declared order), or null for alphabetical.</param>
+    /// <param name="constraintMetrics">Metrics recorded as the trial's outcome constraints (feasible when ≤ 0), or null for none.</param>
+    public CommandStudyObjective(PipelineRunner pipeline, string trialsDirectory, IReadOnlyList<string>? parameterOrder = null, IReadOnlyList<string>? constraintMetrics = null)
+        : this(pipeline?.Metric!, pipeline is null ? null! : pipeline.RunAsync, trialsDirectory, parameterOrder, constraintMetrics)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+    }
+
+    private CommandStudyObjective(
+        string metric,
+        Func<CommandTrialRequest, Func<IntermediateReport, CancellationToken, ValueTask>?, CancellationToken, Task<CommandTrialResult>> run,
+        string trialsDirectory,
+        IReadOnlyList<string>? parameterOrder,
+        IReadOnlyList<string>? constraintMetrics)
+    {
+        _metric = metric;
+        _run = run;
+        _trialsDirectory = trialsDirectory;
+        _parameterOrder = parameterOrder;
+        _constraintMetrics = constraintMetrics;
+    }
 
     /// <summary>The folder of one trial.</summary>
     /// <param name="trialNumber">The trial's number.</param>
-    public string TrialDirectory(int trialNumber) => Path.Combine(trialsDirectory, trialNumber.ToString("D4", CultureInfo.InvariantCulture));
+    public string TrialDirectory(int trialNumber) => Path.Combine(_trialsDirectory, trialNumber.ToString("D4", CultureInfo.InvariantCulture));
 
     /// <summary>The request for a trial with these parameters, as it would be launched.</summary>
     /// <param name="trialNumber">The trial's number.</param>
@@ -32,9 +74,9 @@ public sealed class CommandStudyObjective(CommandObjectiveRunner runner, string 
     public CommandTrialRequest RequestFor(int trialNumber, IReadOnlyDictionary<string, object?> parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        IEnumerable<string> names = parameterOrder is null
+        IEnumerable<string> names = _parameterOrder is null
             ? parameters.Keys.Order(StringComparer.Ordinal)
-            : parameterOrder.Where(parameters.ContainsKey).Concat(parameters.Keys.Where(k => !parameterOrder.Contains(k)).Order(StringComparer.Ordinal));
+            : _parameterOrder.Where(parameters.ContainsKey).Concat(parameters.Keys.Where(k => !_parameterOrder.Contains(k)).Order(StringComparer.Ordinal));
         return new CommandTrialRequest(trialNumber, [.. names.Select(n => KeyValuePair.Create(n, parameters[n]))], TrialDirectory(trialNumber));
     }
 
@@ -58,11 +100,11 @@ public sealed class CommandStudyObjective(CommandObjectiveRunner runner, string 
         using var prune = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bool pruned = false;
 
-        CommandTrialResult result = await runner.RunAsync(
+        CommandTrialResult result = await _run(
             request,
             (report, _) =>
             {
-                if (report.Values.TryGetValue(runner.Metric, out double value))
+                if (report.Values.TryGetValue(_metric, out double value))
                 {
                     trial.Report(value, report.Step);
                     if (!pruned && trial.ShouldPrune())
@@ -82,21 +124,26 @@ public sealed class CommandStudyObjective(CommandObjectiveRunner runner, string 
             trial.SetUserAttribute(StudyOutputs.MetricsAttribute, JsonSerializer.SerializeToElement(result.Metrics, NamedFloatingPointLiterals));
         }
 
+        if (result.Steps is { } steps)
+        {
+            trial.SetUserAttribute(StepsAttribute, JsonSerializer.SerializeToElement(steps.Select(s => new { name = s.Name, status = s.Status, seconds = s.Seconds })));
+        }
+
         if (result.Warnings.Count > 0)
         {
             trial.SetUserAttribute("warnings", result.Warnings);
         }
 
-        if (result.Status == CommandTrialStatus.Completed && constraintMetrics is { Count: > 0 })
+        if (result.Status == CommandTrialStatus.Completed && _constraintMetrics is { Count: > 0 })
         {
-            string[] missing = [.. constraintMetrics.Where(c => !result.Metrics.ContainsKey(c))];
+            string[] missing = [.. _constraintMetrics.Where(c => !result.Metrics.ContainsKey(c))];
             if (missing.Length > 0)
             {
                 trial.SetSystemAttribute(SystemAttributes.FailureClass, CommandFailureClasses.Name(CommandFailureClass.NoMetric));
                 throw new TrialFailedException($"the command did not print the constraint metric(s) {string.Join(", ", missing)} (METRIC {missing[0]}=<value>, feasible when ≤ 0).");
             }
 
-            trial.ReportConstraints([.. constraintMetrics.Select(c => result.Metrics[c])]);
+            trial.ReportConstraints([.. _constraintMetrics.Select(c => result.Metrics[c])]);
         }
 
         if (result.FailureClass != CommandFailureClass.None && !(result.Status == CommandTrialStatus.Stopped && pruned))

@@ -43,6 +43,12 @@ public sealed record CommandTrialRequest(int TrialNumber, IReadOnlyList<KeyValue
     /// </summary>
     public string? RestoreFromDirectory { get; init; }
 
+    /// <summary>
+    /// Where <c>stdout.log</c> and <c>stderr.log</c> go when not in <see cref="TrialDirectory"/>: a pipeline step's
+    /// <c>steps/&lt;name&gt;/</c> folder. The default value is null (the trial folder).
+    /// </summary>
+    internal string? LogDirectory { get; init; }
+
     /// <summary>The trial's checkpoint folder: <c>checkpoint/</c> in its trial folder, passed as <c>VERNIER_CHECKPOINT_DIR</c> and <c>{checkpoint_dir}</c>.</summary>
     public string CheckpointDirectory => Path.Combine(Path.GetFullPath(TrialDirectory), CommandObjectiveRunner.CheckpointDirectoryName);
 }

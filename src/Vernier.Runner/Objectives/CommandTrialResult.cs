@@ -55,6 +55,9 @@ public sealed record CommandTrialResult
     /// <summary>Problems that did not decide the outcome: malformed METRIC lines, background processes left behind, output left open.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>For a pipeline, what each step did, in order (the steps reached); null for a single command.</summary>
+    internal IReadOnlyList<Pipelines.PipelineStepRecord>? Steps { get; init; }
+
     /// <summary>The absolute path of the trial's folder (params.json, stdout.log, stderr.log).</summary>
     public required string TrialDirectory { get; init; }
 }

@@ -23,7 +23,7 @@ public sealed class MalformedStudyFileTests
         {
             "unknown key without a close match",
             Space + "objective: { command: [a], metric: loss, retries: 3 }\n",
-            "study.yaml:2:42: unknown key 'retries' in 'objective'; allowed keys: command, callable, metric, metrics, constraints, grace_period, maximize, direction, directions, timeout, env, working_directory, pass_parameters, max_retries, retry_on, retry_backoff, base_config, config_format, allow_new_keys, overrides"
+            "study.yaml:2:42: unknown key 'retries' in 'objective'; allowed keys: command, callable, metric, metrics, constraints, grace_period, maximize, direction, directions, timeout, env, working_directory, pass_parameters, max_retries, retry_on, retry_backoff, base_config, config_format, allow_new_keys, overrides, steps"
         },
         {
             "bound is not a number",
