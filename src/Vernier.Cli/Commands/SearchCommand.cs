@@ -5,6 +5,7 @@ using Vernier.Runner;
 using Vernier.Runner.Checkpoints;
 using Vernier.Runner.Config;
 using Vernier.Runner.Objectives;
+using Vernier.Runner.Scheduling;
 using Vernier.Runner.Trackers;
 using Vernier.Storage;
 using Vernier.Studies;
@@ -98,6 +99,11 @@ internal static class SearchCommand
             if (definition.MaxTrials is null && definition.Timeout is null && definition.Strategy.Name != "grid")
             {
                 console.Error.WriteLine("note: no max_trials or timeout: trials run until you press Ctrl-C.");
+            }
+
+            if (WaitNote(StudyComposition.CreateResources(definition), definition.Resource.MaxConcurrent) is { } waitNote)
+            {
+                console.Error.WriteLine($"note: {waitNote}.");
             }
 
             var runnerOptions = new StudyRunnerOptions
@@ -209,7 +215,14 @@ internal static class SearchCommand
         o.WriteLine($"sampler    {definition.Strategy.Name}, seed {(seedKnown ? study.Seed.ToString(CultureInfo.InvariantCulture) : "not set: a new study draws one, so the trials below only illustrate the space")}");
         o.WriteLine($"budget     {(definition.MaxTrials is { } max ? $"{max} trials ({Math.Max(0, max - existing)} to run)" : "no trial limit")}" +
                     (definition.Timeout is { } t ? $", timeout {t.TotalSeconds:0} s" : "") + $", max_concurrent {definition.Resource.MaxConcurrent}");
+        TrialResources? resources = StudyComposition.CreateResources(definition);
+        if (resources is not null)
+        {
+            o.WriteLine($"devices    {DescribePlacement(resources, definition.Resource.MaxConcurrent)}");
+        }
+
         o.WriteLine($"outputs    {folder}");
+        var placed = new Queue<DeviceLease>();
 
         int toShow = Math.Min(Shown, definition.MaxTrials is { } limit ? Math.Max(0, limit - existing) : Shown);
         for (int i = 0; i < toShow; i++)
@@ -225,12 +238,77 @@ internal static class SearchCommand
             }
 
             string parameters = string.Join(" ", trial.Params.Select(p => $"{p.Key}={CategoricalDistribution.FormatChoice(p.Value)}"));
-            o.WriteLine(objective is null
-                ? $"trial {trial.Number}: {parameters}"
-                : $"trial {trial.Number}: {string.Join(" ", runner!.RenderCommand(objective.RequestFor(trial.Number, trial.Params)).Select(Quote))}");
+            if (objective is null)
+            {
+                o.WriteLine($"trial {trial.Number}: {parameters}");
+            }
+            else
+            {
+                CommandTrialRequest request = objective.RequestFor(trial.Number, trial.Params);
+                o.WriteLine($"trial {trial.Number}: {string.Join(" ", runner!.RenderCommand(request).Select(Quote))}");
+                if (resources is not null)
+                {
+                    (DeviceLease lease, bool waits) = await PlaceAsync(resources, placed, definition.Resource.MaxConcurrent);
+                    request = request with { Environment = resources.EnvironmentFor(lease) };
+                    if (waits)
+                    {
+                        o.WriteLine("  waits for a free device; placed as if the earliest trial had ended");
+                    }
+                }
+
+                o.WriteLine("  env: " + string.Join(" ", runner.EnvironmentFor(request).Select(e => e.Value is null ? $"{e.Key}=(removed)" : $"{e.Key}={Quote(e.Value)}")));
+            }
+
             await study.TellAsync(trial, [.. definition.Directions.Select(_ => 0.0)], cancellationToken);
         }
     }
+
+    /// <summary>
+    /// Where the next trial would be placed if trials ended in the order they started: at most <paramref name="maxConcurrent"/>
+    /// hold leases, and while the pool has nothing free the earliest gives its lease back (the trial waits).
+    /// </summary>
+    private static async Task<(DeviceLease Lease, bool Waits)> PlaceAsync(TrialResources resources, Queue<DeviceLease> placed, int maxConcurrent)
+    {
+        if (placed.Count >= maxConcurrent)
+        {
+            placed.Dequeue().Dispose();
+        }
+
+        ValueTask<DeviceLease> pending = resources.AcquireAsync();
+        bool waits = false;
+        while (!pending.IsCompleted && placed.Count > 0)
+        {
+            waits = true;
+            placed.Dequeue().Dispose();
+        }
+
+        DeviceLease lease = await pending;
+        placed.Enqueue(lease);
+        return (lease, waits);
+    }
+
+    private static string DescribePlacement(TrialResources resources, int maxConcurrent)
+    {
+        var parts = new List<string>();
+        DevicePool pool = resources.Pool;
+        if (pool.Devices.Count > 0)
+        {
+            parts.Add($"{string.Join(", ", pool.Devices)} ({pool.TrialsPerDevice} trial(s) per device); each trial takes {resources.Gpus} device(s)");
+        }
+
+        if (resources.Cpus > 0)
+        {
+            parts.Add($"{(parts.Count > 0 ? "and " : "each trial takes ")}{resources.Cpus} of {pool.CpuCount} cores");
+        }
+
+        return string.Join(" ", parts) + (WaitNote(resources, maxConcurrent) is { } note ? $"; {note}" : "");
+    }
+
+    /// <summary>Says that some trials will wait for devices when the pool holds fewer trials than may run at once.</summary>
+    private static string? WaitNote(TrialResources? resources, int maxConcurrent) =>
+        resources?.Capacity is int capacity && capacity < maxConcurrent
+            ? $"the devices hold {capacity} trial(s) at a time, so of max_concurrent {maxConcurrent} the others wait for a free device"
+            : null;
 
     private static string Quote(string argument) =>
         argument.Length > 0 && argument.All(c => char.IsLetterOrDigit(c) || "-_=./:,+@%".Contains(c)) ? argument : $"'{argument.Replace("'", "'\\''", StringComparison.Ordinal)}'";
