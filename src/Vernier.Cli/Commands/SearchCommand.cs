@@ -256,7 +256,14 @@ internal static class SearchCommand
                     }
                 }
 
-                o.WriteLine("  env: " + string.Join(" ", runner.EnvironmentFor(request).Select(e => e.Value is null ? $"{e.Key}=(removed)" : $"{e.Key}={Quote(e.Value)}")));
+                // The user's and the placement's variables, then Vernier's own on a line of their own (those it removes only matter if inherited).
+                var environment = runner.EnvironmentFor(request).ToLookup(e => e.Key.StartsWith("VERNIER_", StringComparison.Ordinal) && e.Key != "VERNIER_DEVICES" && e.Key != "VERNIER_CPUS");
+                if (environment[false].Any())
+                {
+                    o.WriteLine("  env: " + string.Join(" ", environment[false].Select(e => e.Value is null ? $"{e.Key}=(removed)" : $"{e.Key}={Quote(e.Value)}")));
+                }
+
+                o.WriteLine("  " + (environment[false].Any() ? "     " : "env: ") + string.Join(" ", environment[true].Where(e => e.Value is not null).Select(e => $"{e.Key}={Quote(e.Value!)}")));
             }
 
             await study.TellAsync(trial, [.. definition.Directions.Select(_ => 0.0)], cancellationToken);
@@ -293,7 +300,7 @@ internal static class SearchCommand
         DevicePool pool = resources.Pool;
         if (pool.Devices.Count > 0)
         {
-            parts.Add($"{string.Join(", ", pool.Devices)} ({pool.TrialsPerDevice} trial(s) per device); each trial takes {resources.Gpus} device(s)");
+            parts.Add($"{string.Join(", ", pool.Devices)} ({Count(pool.TrialsPerDevice, "trial")} per device); each trial takes {Count(resources.Gpus, "device")}");
         }
 
         if (resources.Cpus > 0)
@@ -307,8 +314,10 @@ internal static class SearchCommand
     /// <summary>Says that some trials will wait for devices when the pool holds fewer trials than may run at once.</summary>
     private static string? WaitNote(TrialResources? resources, int maxConcurrent) =>
         resources?.Capacity is int capacity && capacity < maxConcurrent
-            ? $"the devices hold {capacity} trial(s) at a time, so of max_concurrent {maxConcurrent} the others wait for a free device"
+            ? $"{Count(capacity, "trial")} fit at a time, so with max_concurrent {maxConcurrent} the others wait for a free device"
             : null;
+
+    private static string Count(int count, string noun) => $"{count} {noun}{(count == 1 ? "" : "s")}";
 
     private static string Quote(string argument) =>
         argument.Length > 0 && argument.All(c => char.IsLetterOrDigit(c) || "-_=./:,+@%".Contains(c)) ? argument : $"'{argument.Replace("'", "'\\''", StringComparison.Ordinal)}'";

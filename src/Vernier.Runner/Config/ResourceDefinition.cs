@@ -46,5 +46,5 @@ public sealed record ResourceDefinition
     public int? CpuCount { get; init; }
 
     /// <summary>Whether trials take devices or cores from a pool, so that they may wait for them.</summary>
-    public bool PlacesTrials => !Devices.IsDefaultOrEmpty || Cpus > 0;
+    internal bool PlacesTrials => !Devices.IsDefaultOrEmpty || Cpus > 0;
 }

@@ -12,16 +12,16 @@ namespace Vernier.Runner.Scheduling;
 /// every GPU from it). <c>ROCR_VISIBLE_DEVICES</c> is not set: ROCm applies it before <c>HIP_VISIBLE_DEVICES</c>,
 /// so setting both would select twice.</para>
 /// <para>With cores, it gets <c>VERNIER_CPUS</c> and the thread counts of the usual numeric libraries
-/// (<see cref="ThreadVariables"/>), each unless the objective's <c>env</c> or Vernier's own environment sets it.
+/// (<c>OMP_NUM_THREADS</c>, <c>MKL_NUM_THREADS</c>, <c>OPENBLAS_NUM_THREADS</c>, <c>NUMEXPR_NUM_THREADS</c>), each unless the objective's <c>env</c> or Vernier's own environment sets it.
 /// The process is not pinned to particular cores.</para>
 /// </remarks>
 public sealed class TrialResources
 {
     /// <summary>The thread-count variables set to the trial's cores: <c>OMP_NUM_THREADS</c>, <c>MKL_NUM_THREADS</c>, <c>OPENBLAS_NUM_THREADS</c>, <c>NUMEXPR_NUM_THREADS</c>.</summary>
-    public static IReadOnlyList<string> ThreadVariables { get; } = ["OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS"];
+    internal static IReadOnlyList<string> ThreadVariables { get; } = ["OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS"];
 
     /// <summary>The variables that carry a trial's devices.</summary>
-    public static IReadOnlyList<string> DeviceVariables { get; } = ["CUDA_VISIBLE_DEVICES", "HIP_VISIBLE_DEVICES", "VERNIER_DEVICES"];
+    internal static IReadOnlyList<string> DeviceVariables { get; } = ["CUDA_VISIBLE_DEVICES", "HIP_VISIBLE_DEVICES", "VERNIER_DEVICES"];
 
     /// <summary>The system attribute that records a trial's devices (a JSON array of ids).</summary>
     public const string DevicesAttribute = "devices";
