@@ -2,6 +2,7 @@ using Vernier.Pruners;
 using Vernier.Runner.Config;
 using Vernier.Runner.Objectives;
 using Vernier.Runner.Objectives.Pipelines;
+using Vernier.Runner.Scheduling;
 using Vernier.Runner.Workers;
 using Vernier.Samplers;
 using Vernier.SearchSpaces;
@@ -192,6 +193,33 @@ public static class StudyComposition
         return new PipelineRunner(compiled, objective.Metrics[0], [.. objective.Metrics.Skip(1)], workingDirectory, objective.Timeout);
     }
 
+    /// <summary>
+    /// The devices and cores a definition's trials are placed on (<c>resource: { devices, gpus, trials_per_device, cpus, cpu_count }</c>),
+    /// with a new pool, or null when it places nothing. Create it once per run: trials wait for each other through its pool.
+    /// </summary>
+    /// <param name="definition">The definition.</param>
+    /// <exception cref="VernierException">A trial needs more cores than this machine has (and <c>cpu_count</c> does not say otherwise).</exception>
+    public static TrialResources? CreateResources(StudyDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ResourceDefinition resource = definition.Resource;
+        if (!resource.PlacesTrials || (definition.Objective.Command is null && definition.Objective.Steps is null))
+        {
+            return null;
+        }
+
+        int cpuCount = resource.Cpus == 0 ? 0 : resource.CpuCount ?? Environment.ProcessorCount;
+        if (resource.Cpus > cpuCount)
+        {
+            throw new VernierException($"resource.cpus is {resource.Cpus}, but this machine has {cpuCount} cores; lower cpus, or set cpu_count to share more cores than there are.");
+        }
+
+        return new TrialResources(new DevicePool(resource.Devices, resource.TrialsPerDevice, cpuCount), resource.Gpus, resource.Cpus)
+        {
+            UserVariables = [.. definition.Objective.Environment.Keys],
+        };
+    }
+
     /// <summary>The objective a definition names: one process per trial, or a .NET method in this process.</summary>
     /// <param name="definition">The definition.</param>
     /// <param name="trialsDirectory">Where command trials get their folders.</param>
@@ -217,9 +245,10 @@ public static class StudyComposition
             }
 
             string[] order = [.. definition.Space.Parameters.Select(p => p.Name)];
-            var command = pipeline is null
-                ? new CommandStudyObjective(runner!, trialsDirectory, order, definition.Objective.Constraints)
-                : new CommandStudyObjective(pipeline, trialsDirectory, order, definition.Objective.Constraints);
+            TrialResources? resources = CreateResources(definition);
+            CommandStudyObjective command = pipeline is null
+                ? new(runner!, trialsDirectory, order, definition.Objective.Constraints) { Resources = resources }
+                : new(pipeline, trialsDirectory, order, definition.Objective.Constraints) { Resources = resources };
             return command.EvaluateAsync;
         }
 

@@ -6,6 +6,7 @@ using Vernier.Runner.Checkpoints;
 using Vernier.Runner.Config;
 using Vernier.Runner.Objectives;
 using Vernier.Runner.Objectives.Pipelines;
+using Vernier.Runner.Scheduling;
 using Vernier.Runner.Trackers;
 using Vernier.SearchSpaces;
 using Vernier.Storage;
@@ -28,7 +29,7 @@ internal static class SearchCommand
         var resume = new Option<FileInfo?>("--resume") { Description = "Continue from a checkpoint, also into a fresh storage; the suggestions continue exactly.", HelpName = "FILE" };
         var output = new Option<FileInfo?>("--output", "-o") { Description = "Where to write best.json (default: in the output folder).", HelpName = "FILE" };
         var outputDir = new Option<DirectoryInfo?>("--output-dir") { Description = "Folder for best.json, runs.csv, trials.jsonl and one folder per trial (default: runs/<study>).", HelpName = "DIR" };
-        var dryRun = new Option<bool>("--dry-run") { Description = "Print what would run (the first trials' commands) and run nothing." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print what would run (the first trials' commands, environment and devices) and run nothing." };
         var sampler = new Option<string?>("--sampler") { Description = $"Override the file's strategy: {string.Join(", ", StudyComposition.SamplerNames)}.", HelpName = "NAME" };
         var pruner = new Option<string?>("--pruner") { Description = $"Override the file's pruner: {string.Join(", ", StudyComposition.PrunerNames)} (with its default options).", HelpName = "NAME" };
         var seed = new Option<ulong?>("--seed") { Description = "Override the strategy's seed (a new study only: a study keeps its seed).", HelpName = "N" };
@@ -105,6 +106,11 @@ internal static class SearchCommand
             if (GridSize(definition) is { } grid)
             {
                 console.Output.WriteLine($"grid: {grid}");
+            }
+
+            if (WaitNote(StudyComposition.CreateResources(definition), definition.Resource.MaxConcurrent) is { } waitNote)
+            {
+                console.Error.WriteLine($"note: {waitNote}.");
             }
 
             var runnerOptions = new StudyRunnerOptions
@@ -218,8 +224,15 @@ internal static class SearchCommand
         o.WriteLine($"sampler    {definition.Strategy.Name}, seed {(seedKnown ? study.Seed.ToString(CultureInfo.InvariantCulture) : "not set: a new study draws one, so the trials below only illustrate the space")}");
         o.WriteLine($"budget     {(definition.MaxTrials is { } max ? $"{max} trials ({Math.Max(0, max - existing)} to run)" : "no trial limit")}" +
                     (definition.Timeout is { } t ? $", timeout {t.TotalSeconds:0} s" : "") + $", max_concurrent {definition.Resource.MaxConcurrent}");
+        TrialResources? resources = StudyComposition.CreateResources(definition);
+        if (resources is not null)
+        {
+            o.WriteLine($"devices    {DescribePlacement(resources, definition.Resource.MaxConcurrent)}");
+        }
+
         o.WriteLine($"outputs    {folder}");
         WriteGridAndBaseConfig(o, definition);
+        var placed = new Queue<DeviceLease>();
 
         int toShow = Math.Min(Shown, definition.MaxTrials is { } limit ? Math.Max(0, limit - existing) : Shown);
         for (int i = 0; i < toShow; i++)
@@ -235,9 +248,34 @@ internal static class SearchCommand
             }
 
             string parameters = string.Join(" ", trial.Params.Select(p => $"{p.Key}={CategoricalDistribution.FormatChoice(p.Value)}"));
-            o.WriteLine(objective is null
-                ? $"trial {trial.Number}: {parameters}"
-                : $"trial {trial.Number}: {string.Join(" ", runner!.RenderCommand(objective.RequestFor(trial.Number, trial.Params)).Select(Quote))}");
+            if (objective is null)
+            {
+                o.WriteLine($"trial {trial.Number}: {parameters}");
+            }
+            else
+            {
+                CommandTrialRequest request = objective.RequestFor(trial.Number, trial.Params);
+                o.WriteLine($"trial {trial.Number}: {string.Join(" ", runner!.RenderCommand(request).Select(Quote))}");
+                if (resources is not null)
+                {
+                    (DeviceLease lease, bool waits) = await PlaceAsync(resources, placed, definition.Resource.MaxConcurrent);
+                    request = request with { Environment = resources.EnvironmentFor(lease) };
+                    if (waits)
+                    {
+                        o.WriteLine("  waits for a free device; placed as if the earliest trial had ended");
+                    }
+                }
+
+                // The user's and the placement's variables, then Vernier's own on a line of their own (those it removes only matter if inherited).
+                var environment = runner.EnvironmentFor(request).ToLookup(e => e.Key.StartsWith("VERNIER_", StringComparison.Ordinal) && e.Key != "VERNIER_DEVICES" && e.Key != "VERNIER_CPUS");
+                if (environment[false].Any())
+                {
+                    o.WriteLine("  env: " + string.Join(" ", environment[false].Select(e => e.Value is null ? $"{e.Key}=(removed)" : $"{e.Key}={Quote(e.Value)}")));
+                }
+
+                o.WriteLine("  " + (environment[false].Any() ? "     " : "env: ") + string.Join(" ", environment[true].Where(e => e.Value is not null).Select(e => $"{e.Key}={Quote(e.Value!)}")));
+            }
+
             if (pipeline is not null && i == 0)
             {
                 foreach ((string step, IReadOnlyList<string> argv) in pipeline.RenderSteps(steps!.RequestFor(trial.Number, trial.Params)))
@@ -286,6 +324,55 @@ internal static class SearchCommand
 
         return $"{grid.Points.Length} point{(grid.Points.Length == 1 ? "" : "s")}" + (notes.Count > 0 ? $" ({string.Join(", ", notes)})" : "");
     }
+
+    /// <summary>
+    /// Where the next trial would be placed if trials ended in the order they started: at most <paramref name="maxConcurrent"/>
+    /// hold leases, and while the pool has nothing free the earliest gives its lease back (the trial waits).
+    /// </summary>
+    private static async Task<(DeviceLease Lease, bool Waits)> PlaceAsync(TrialResources resources, Queue<DeviceLease> placed, int maxConcurrent)
+    {
+        if (placed.Count >= maxConcurrent)
+        {
+            placed.Dequeue().Dispose();
+        }
+
+        ValueTask<DeviceLease> pending = resources.AcquireAsync();
+        bool waits = false;
+        while (!pending.IsCompleted && placed.Count > 0)
+        {
+            waits = true;
+            placed.Dequeue().Dispose();
+        }
+
+        DeviceLease lease = await pending;
+        placed.Enqueue(lease);
+        return (lease, waits);
+    }
+
+    private static string DescribePlacement(TrialResources resources, int maxConcurrent)
+    {
+        var parts = new List<string>();
+        DevicePool pool = resources.Pool;
+        if (pool.Devices.Count > 0)
+        {
+            parts.Add($"{string.Join(", ", pool.Devices)} ({Count(pool.TrialsPerDevice, "trial")} per device); each trial takes {Count(resources.Gpus, "device")}");
+        }
+
+        if (resources.Cpus > 0)
+        {
+            parts.Add($"{(parts.Count > 0 ? "and " : "each trial takes ")}{resources.Cpus} of {pool.CpuCount} cores");
+        }
+
+        return string.Join(" ", parts) + (WaitNote(resources, maxConcurrent) is { } note ? $"; {note}" : "");
+    }
+
+    /// <summary>Says that some trials will wait for devices when the pool holds fewer trials than may run at once.</summary>
+    private static string? WaitNote(TrialResources? resources, int maxConcurrent) =>
+        resources?.Capacity is int capacity && capacity < maxConcurrent
+            ? $"{Count(capacity, "trial")} fit at a time, so with max_concurrent {maxConcurrent} the others wait for a free device"
+            : null;
+
+    private static string Count(int count, string noun) => $"{count} {noun}{(count == 1 ? "" : "s")}";
 
     private static string Quote(string argument) =>
         argument.Length > 0 && argument.All(c => char.IsLetterOrDigit(c) || "-_=./:,+@%".Contains(c)) ? argument : $"'{argument.Replace("'", "'\\''", StringComparison.Ordinal)}'";

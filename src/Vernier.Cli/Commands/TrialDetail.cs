@@ -20,7 +20,7 @@ internal static class TrialDetail
     private static readonly string[] ShownSystemAttributes =
     [
         SystemAttributes.Worker, SystemAttributes.FixedParameters, SystemAttributes.RetryOf, SystemAttributes.RetryCount,
-        SystemAttributes.Interrupted, GridSampler.GridIdAttribute,
+        SystemAttributes.Interrupted, GridSampler.GridIdAttribute, Runner.Scheduling.TrialResources.DevicesAttribute,
     ];
 
     private const string Bars = "▁▂▃▄▅▆▇█";

@@ -37,6 +37,7 @@ namespace Vernier.Runner.Config;
 ///   pass_parameters: flags          # flags (--name=value, default), key_value (name=value), hydra, none
 ///   base_config: configs/base.yaml  # optional: each trial gets a copy with its parameters merged in (VERNIER_CONFIG_FILE, {config})
 /// resource: { max_concurrent: 1, min_interval_ms: 0, deterministic: false }   # optional; these are the defaults
+///   # also devices: [0, 1], gpus: 1, trials_per_device: 1, cpus: 2, cpu_count: 8 (docs/study-files.md, "Devices")
 /// max_trials: 12                    # optional
 /// timeout: 3600                     # seconds for the whole study; optional
 /// </code>
@@ -81,7 +82,11 @@ public static class StudyDefinitionLoader
         new("objective"), new("resource"), new("max_trials"), new("timeout"), new("trackers"),
     ];
 
-    private static readonly KeySpec[] ResourceKeys = [new("max_concurrent"), new("min_interval_ms"), new("deterministic")];
+    private static readonly KeySpec[] ResourceKeys =
+    [
+        new("max_concurrent"), new("min_interval_ms"), new("deterministic"),
+        new("devices"), new("gpus"), new("trials_per_device"), new("cpus"), new("cpu_count"),
+    ];
 
     private static readonly string[] StorageSchemes = ["memory:", "sqlite:///", "postgresql://", "postgres://"];
 
@@ -143,7 +148,7 @@ public static class StudyDefinitionLoader
             Strategy = strategy,
             Pruner = pruner,
             Objective = objective,
-            Resource = root.Get("resource") is { } resourceNode ? ReadResource(context, resourceNode) : new ResourceDefinition(),
+            Resource = root.Get("resource") is { } resourceNode ? ReadResource(context, resourceNode, objective) : new ResourceDefinition(),
             MaxTrials = root.Get("max_trials") is { } maxTrials ? PositiveInt(context, maxTrials, "max_trials") : null,
             Timeout = root.Seconds("timeout"),
             Trackers = root.Get("trackers") is { } trackersNode ? ReadTrackers(context, trackersNode) : [],
@@ -309,7 +314,7 @@ public static class StudyDefinitionLoader
         throw context.Error(node, $"seed must be a non-negative integer, got {context.Describe(node)}");
     }
 
-    private static ResourceDefinition ReadResource(ConfigContext context, YamlNode node)
+    private static ResourceDefinition ReadResource(ConfigContext context, YamlNode node, ObjectiveDefinition objective)
     {
         MappingReader reader = MappingReader.Open(context, node, "'resource'", "in 'resource'", ResourceKeys);
         var resource = new ResourceDefinition();
@@ -331,6 +336,115 @@ public static class StudyDefinitionLoader
         if (reader.Get("deterministic") is { } deterministic)
         {
             resource = resource with { Deterministic = context.Boolean(deterministic, "deterministic") };
+        }
+
+        return ReadPlacement(context, reader, resource, objective);
+    }
+
+    /// <summary>Reads <c>devices</c>, <c>gpus</c>, <c>trials_per_device</c>, <c>cpus</c> and <c>cpu_count</c> (docs/study-files.md, "Devices").</summary>
+    private static ResourceDefinition ReadPlacement(ConfigContext context, MappingReader reader, ResourceDefinition resource, ObjectiveDefinition objective)
+    {
+        const string DevicesHint = "write e.g. devices: [0, 1, 2, 3] (GPU ids or UUIDs, as CUDA_VISIBLE_DEVICES takes them)";
+        YamlNode? devicesNode = reader.Get("devices");
+        if (devicesNode is not null)
+        {
+            IEnumerable<(YamlNode Node, string Id)> items = devicesNode is YamlScalarNode { Value: { } text } && context.Resolve((YamlScalarNode)devicesNode).Kind == ScalarKind.String
+                ? text.Split(',').Select(id => (devicesNode, id.Trim())) // "0,1", as CUDA_VISIBLE_DEVICES writes it
+                : context.Sequence(devicesNode, "devices", DevicesHint).Children.Select(item => (item, context.NonEmptyText(item, "a device id").Trim()));
+            var ids = ImmutableArray.CreateBuilder<string>();
+            foreach ((YamlNode item, string id) in items)
+            {
+                if (id.Length == 0 || id.Any(c => c == ',' || char.IsWhiteSpace(c)))
+                {
+                    throw context.Error(item, $"devices: '{id}' is not a device id", DevicesHint);
+                }
+
+                if (ids.Contains(id))
+                {
+                    throw context.Error(item, $"devices lists '{id}' twice", "each device is listed once; to run several trials on one device, set trials_per_device");
+                }
+
+                ids.Add(id);
+            }
+
+            if (ids.Count == 0)
+            {
+                throw context.Error(devicesNode, "devices must list at least one device", DevicesHint);
+            }
+
+            if (objective.Callable is not null)
+            {
+                throw context.Error(devicesNode, "devices places command trials, but this objective is a callable, which runs inside Vernier", "use an objective with a command, or remove devices");
+            }
+
+            if (objective.Environment.Keys.FirstOrDefault(Scheduling.TrialResources.DeviceVariables.Contains) is { } clash)
+            {
+                throw context.Error(devicesNode, $"the objective's env sets {clash}, which devices sets for each trial", $"remove {clash} from env");
+            }
+
+            resource = resource with { Devices = ids.ToImmutable() };
+        }
+
+        if (reader.Get("gpus") is { } gpusNode)
+        {
+            if (gpusNode is YamlScalarNode gpusScalar && context.Resolve(gpusScalar) is (ScalarKind.Float, double fraction) && fraction is > 0 and < 1)
+            {
+                throw context.Error(gpusNode, $"gpus must be a whole number of devices, got {gpusScalar.Value}", $"to share a device between trials as Ray Tune's gpu: {gpusScalar.Value} does, write gpus: 1 and trials_per_device: {Math.Max(2, (int)Math.Floor(1 / fraction))}");
+            }
+
+            long gpus = context.Integer(gpusNode, "gpus");
+            if (gpus < 0)
+            {
+                throw context.Error(gpusNode, $"gpus must not be negative, got {gpus}", "0 runs each trial with every GPU hidden");
+            }
+
+            if (devicesNode is null && gpus > 0)
+            {
+                throw context.Error(gpusNode, "gpus needs devices, the GPUs to place trials on", "add e.g. devices: [0, 1] to 'resource'");
+            }
+
+            if (gpus > resource.Devices.Length)
+            {
+                throw context.Error(gpusNode, $"gpus is {gpus}, but devices lists only {resource.Devices.Length}", "a trial's devices are distinct; list more devices or lower gpus");
+            }
+
+            resource = resource with { Gpus = (int)gpus };
+        }
+
+        if (reader.Get("trials_per_device") is { } perDevice)
+        {
+            if (devicesNode is null)
+            {
+                throw context.Error(perDevice, "trials_per_device needs devices", "add e.g. devices: [0, 1] to 'resource'");
+            }
+
+            resource = resource with { TrialsPerDevice = PositiveInt(context, perDevice, "trials_per_device") };
+        }
+
+        if (reader.Get("cpus") is { } cpus)
+        {
+            if (objective.Callable is not null)
+            {
+                throw context.Error(cpus, "cpus places command trials, but this objective is a callable, which runs inside Vernier", "use an objective with a command, or remove cpus");
+            }
+
+            resource = resource with { Cpus = PositiveInt(context, cpus, "cpus") };
+        }
+
+        if (reader.Get("cpu_count") is { } cpuCount)
+        {
+            if (resource.Cpus == 0)
+            {
+                throw context.Error(cpuCount, "cpu_count sizes the pool that each trial's cpus come from, but cpus is not set", "add e.g. cpus: 2 to 'resource'");
+            }
+
+            int count = PositiveInt(context, cpuCount, "cpu_count");
+            if (resource.Cpus > count)
+            {
+                throw context.Error(reader.Get("cpus")!, $"cpus is {resource.Cpus}, but cpu_count is only {count}", "a trial takes at most cpu_count cores");
+            }
+
+            resource = resource with { CpuCount = count };
         }
 
         return resource;

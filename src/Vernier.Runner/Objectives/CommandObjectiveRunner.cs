@@ -244,7 +244,7 @@ public sealed class CommandObjectiveRunner
             await ParameterValues.WriteAtomicallyAsync(Path.Combine(trialDirectory, _merger.FileName), _merger.Render(parameters), cancellationToken);
         }
 
-        Dictionary<string, string> environment = BuildEnvironment(requestEnvironment, request, trialDirectory, paramsFile);
+        Dictionary<string, string> environment = BuildEnvironment(request);
         string? program = ExecutableLocator.Find(argv[0], workingDirectory, environment.GetValueOrDefault("PATH"));
         if (program is null)
         {
@@ -610,7 +610,39 @@ public sealed class CommandObjectiveRunner
         return normalised;
     }
 
-    private Dictionary<string, string> BuildEnvironment(KeyValuePair<string, string?>[] requestEnvironment, CommandTrialRequest request, string trialDirectory, string paramsFile)
+    /// <summary>
+    /// The variables <see cref="RunAsync"/> sets for a request on top of the inherited environment (what <c>--dry-run</c> prints):
+    /// the options' <see cref="CommandObjectiveOptions.Environment"/>, then the request's, then the <c>VERNIER_*</c> variables,
+    /// in that order; a later entry replaces an earlier one, and a null value removes the variable.
+    /// </summary>
+    /// <param name="request">The trial.</param>
+    public IReadOnlyList<KeyValuePair<string, string?>> EnvironmentFor(CommandTrialRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        string trialDirectory = Path.GetFullPath(request.TrialDirectory);
+        IReadOnlyDictionary<string, string> builtIns = BuiltInsOf(request);
+        KeyValuePair<string, string?>[] vernier =
+        [
+            new("VERNIER_TRIAL_NUMBER", request.TrialNumber.ToString(CultureInfo.InvariantCulture)),
+            new("VERNIER_PARAMS_FILE", Path.Combine(trialDirectory, ParamsFileName)),
+            new("VERNIER_TRIAL_DIR", trialDirectory),
+            new("VERNIER_CHECKPOINT_DIR", request.CheckpointDirectory),
+            new("VERNIER_RESTORE_FROM", builtIns.GetValueOrDefault(CommandTemplate.RestoreFrom)),
+            new("VERNIER_START_STEP", builtIns.GetValueOrDefault(CommandTemplate.StartStep)),
+            new("VERNIER_END_STEP", builtIns.GetValueOrDefault(CommandTemplate.EndStep)),
+            new("VERNIER_CONFIG_FILE", builtIns.GetValueOrDefault(CommandTemplate.Config)),
+        ];
+        var overlay = new List<KeyValuePair<string, string?>>();
+        foreach (KeyValuePair<string, string?> entry in _environment.Concat(request.Environment ?? new Dictionary<string, string?>()).Concat(vernier))
+        {
+            overlay.RemoveAll(e => e.Key == entry.Key);
+            overlay.Add(entry);
+        }
+
+        return overlay;
+    }
+
+    private Dictionary<string, string> BuildEnvironment(CommandTrialRequest request)
     {
         var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
@@ -620,20 +652,11 @@ public sealed class CommandObjectiveRunner
 
         // Python block-buffers stdout into a pipe: without this, METRIC step lines would arrive only at exit, too late to prune.
         environment.TryAdd("PYTHONUNBUFFERED", "1");
-        foreach ((string name, string? value) in _environment.Concat(requestEnvironment))
+        foreach ((string name, string? value) in EnvironmentFor(request))
         {
             environment[name] = value;
         }
 
-        environment["VERNIER_TRIAL_NUMBER"] = request.TrialNumber.ToString(CultureInfo.InvariantCulture);
-        environment["VERNIER_PARAMS_FILE"] = paramsFile;
-        environment["VERNIER_TRIAL_DIR"] = trialDirectory;
-        environment["VERNIER_CHECKPOINT_DIR"] = request.CheckpointDirectory;
-        IReadOnlyDictionary<string, string> builtIns = BuiltInsOf(request);
-        environment["VERNIER_RESTORE_FROM"] = builtIns.GetValueOrDefault(CommandTemplate.RestoreFrom);
-        environment["VERNIER_START_STEP"] = builtIns.GetValueOrDefault(CommandTemplate.StartStep);
-        environment["VERNIER_END_STEP"] = builtIns.GetValueOrDefault(CommandTemplate.EndStep);
-        environment["VERNIER_CONFIG_FILE"] = builtIns.GetValueOrDefault(CommandTemplate.Config);
         return environment.Where(e => e.Value is not null).ToDictionary(e => e.Key, e => e.Value!, StringComparer.Ordinal);
     }
 

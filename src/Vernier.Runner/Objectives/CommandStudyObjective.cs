@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Vernier.Runner.Objectives.Pipelines;
 using Vernier.Runner.Outputs;
+using Vernier.Runner.Scheduling;
 using Vernier.Runner.Workers;
 using Vernier.Samplers.Population;
 using Vernier.Studies;
@@ -80,17 +81,40 @@ public sealed class CommandStudyObjective
         return new CommandTrialRequest(trialNumber, [.. names.Select(n => KeyValuePair.Create(n, parameters[n]))], TrialDirectory(trialNumber));
     }
 
+    /// <summary>
+    /// The devices and cores each trial takes before its process starts, and gives back when it ends however it ends;
+    /// a trial waits while none are free. The default value is null: trials are not placed.
+    /// </summary>
+    public TrialResources? Resources { get; init; }
+
     /// <summary>Runs one trial's process and returns its objective values.</summary>
     /// <param name="trial">The trial, with its parameters chosen.</param>
-    /// <param name="cancellationToken">Stops the process (the study records the trial interrupted).</param>
+    /// <param name="cancellationToken">Stops the process, or the wait for a device (the study records the trial interrupted).</param>
     /// <exception cref="TrialPrunedException">The pruner stopped it.</exception>
     /// <exception cref="TrialFailedException">The process failed; the message says how.</exception>
     public async Task<IReadOnlyList<double>> EvaluateAsync(Trial trial, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(trial);
+        if (Resources is not { } resources)
+        {
+            return await EvaluatePlacedAsync(trial, null, cancellationToken);
+        }
+
+        using DeviceLease lease = await resources.AcquireAsync(cancellationToken);
+        if (resources.Pool.Devices.Count > 0)
+        {
+            trial.SetSystemAttribute(TrialResources.DevicesAttribute, JsonSerializer.SerializeToElement(lease.Devices));
+        }
+
+        return await EvaluatePlacedAsync(trial, resources.EnvironmentFor(lease), cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<double>> EvaluatePlacedAsync(Trial trial, IReadOnlyDictionary<string, string?>? placement, CancellationToken cancellationToken)
+    {
         PopulationSegment? segment = trial.Population;
         CommandTrialRequest request = RequestFor(trial.Number, trial.Params) with
         {
+            Environment = placement,
             Population = segment,
             RestoreFromDirectory = segment?.RestoreFromTrial is int parent ? Path.Combine(TrialDirectory(parent), CommandObjectiveRunner.CheckpointDirectoryName) : null,
             // Recorded so that, if this process dies, the run that recovers the trial can stop the orphaned tree.

@@ -118,6 +118,22 @@ public class TrialsCommandTests
     }
 
     [Fact]
+    public async Task Trial_PlacedOnADevice_ShowsItsDevices()
+    {
+        using var dir = new TempDirectory();
+        string config = dir.Write("study.yaml", Study + "\nresource: { devices: [7, 9], max_concurrent: 3 }\n");
+        string storage = $"sqlite:///{dir.Path}/s.db";
+        (int ran, _, string note) = await RunAsync("search", "-c", config, "--storage", storage, "--output-dir", Path.Combine(dir.Path, "runs"));
+        ran.ShouldBe(0, note);
+        note.ShouldContain("note: 2 trials fit at a time, so with max_concurrent 3 the others wait for a free device.");
+
+        (int exit, string detail, string error) = await RunAsync("trials", "-c", config, "--storage", storage, "--trial", "0");
+
+        exit.ShouldBe(0, error);
+        detail.Split('\n').ShouldContain(l => l.StartsWith("  devices ", StringComparison.Ordinal) && (l.EndsWith("[\"7\"]", StringComparison.Ordinal) || l.EndsWith("[\"9\"]", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void Rows_LongHistory_KeepsTheFirstAndLastStep()
     {
         int[] rows = TrialDetail.Rows(1000);
