@@ -50,7 +50,17 @@ public sealed record StudyStartedEvent(
 /// <param name="Number">The trial's number.</param>
 /// <param name="Parameters">Its parameters known at the start (all of them for a declared space; none for define-by-run).</param>
 /// <param name="Time">When.</param>
-public sealed record TrialStartedEvent(int Number, IReadOnlyDictionary<string, object?> Parameters, DateTimeOffset Time);
+public sealed record TrialStartedEvent(int Number, IReadOnlyDictionary<string, object?> Parameters, DateTimeOffset Time)
+{
+    /// <summary>The trial's run name (the study file's <c>run.name</c>), or null.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>The trial's run group (<c>run.group</c>), or null.</summary>
+    public string? Group { get; init; }
+
+    /// <summary>The trial's tags (<c>run.tags</c>); empty when none.</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
+}
 
 /// <summary>An intermediate value of a trial.</summary>
 /// <param name="Number">The trial's number.</param>
@@ -61,7 +71,17 @@ public sealed record IntermediateValueEvent(int Number, long Step, double Value)
 /// <summary>A trial finished.</summary>
 /// <param name="Trial">The trial: state, values, parameters, duration, failure reason.</param>
 /// <param name="Time">When.</param>
-public sealed record TrialFinishedEvent(FrozenTrial Trial, DateTimeOffset Time);
+public sealed record TrialFinishedEvent(FrozenTrial Trial, DateTimeOffset Time)
+{
+    /// <summary>The trial's run name (the study file's <c>run.name</c>), or null.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>The trial's run group (<c>run.group</c>), or null.</summary>
+    public string? Group { get; init; }
+
+    /// <summary>The trial's tags (<c>run.tags</c>); empty when none.</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
+}
 
 /// <summary>A run ended.</summary>
 /// <param name="StudyName">The study's name.</param>
