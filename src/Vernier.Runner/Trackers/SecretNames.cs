@@ -14,7 +14,7 @@ namespace Vernier.Runner.Trackers;
 /// they make sense). Whole parts only: <c>keyboard</c>, <c>monkey</c>, <c>max_tokens</c> and <c>author</c> are not secrets;
 /// <c>key_dim</c> is (redacting a harmless value costs less than leaking a key).
 /// </remarks>
-public static class SecretNames
+internal static class SecretNames
 {
     /// <summary>What a secret's value is replaced with.</summary>
     public const string Mask = "***";
