@@ -55,6 +55,6 @@ public class TrackerTests
         CliResult run = await CliProcess.RunAsync(dir.Path, "search", "-c", "study.yaml", "--storage", "sqlite:///s.db", "--tracker", "mlfow");
 
         run.ExitCode.ShouldNotBe(0);
-        run.Error.ShouldContain("--tracker: unknown tracker 'mlfow'; choose one of console, csv, jsonl, mlflow.");
+        run.Error.ShouldContain("--tracker: unknown tracker 'mlfow'; choose one of console, csv, jsonl, mlflow, wandb.");
     }
 }
