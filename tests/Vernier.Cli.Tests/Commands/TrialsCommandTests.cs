@@ -47,7 +47,9 @@ public class TrialsCommandTests
         string[] header = table.Split('\n').First(l => l.Contains("state", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries);
         header[..3].ShouldBe(["#", "name", "state"]);
         string row = table.Split('\n').First(l => l.TrimStart().StartsWith("2 ", StringComparison.Ordinal));
-        row.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1].ShouldStartWith("x1.").ShouldEndWith("-t2");
+        string name = row.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+        name.ShouldStartWith("x1.");
+        name.ShouldEndWith("-t2");
         File.ReadAllText(Path.Combine(dir.Path, "runs", "runs.csv")).ShouldContain("-t2");
     }
 
