@@ -37,6 +37,8 @@ public sealed class WandbTrackerTests : IDisposable
                 _record("finish", run=self.name, exit_code=exit_code)
 
         def init(**kwargs):
+            if os.environ.get("FAKE_WANDB_OLD") and not isinstance(kwargs.get("reinit"), bool):
+                raise ValueError("reinit must be a bool in this version")
             _record("init", kwargs=kwargs, mode=os.environ.get("WANDB_MODE"))
             return Run(kwargs.get("name"))
 
@@ -101,6 +103,7 @@ public sealed class WandbTrackerTests : IDisposable
             init["config"]!["opt"]!.GetValue<string>().ShouldBe(opt);
             init["config"]!["lr"]!.GetValue<double>().ShouldBe((double)trials[number].Params["lr"]!);
             mine[0]["mode"]!.GetValue<string>().ShouldBe("offline");
+            init["reinit"]!.GetValue<string>().ShouldBe("create_new");
             mine[1]["data"]!["loss"]!.GetValue<double>().ShouldBe(0.9);
             mine[1]["step"]!.GetValue<long>().ShouldBe(0);
             mine[2]["step"]!.GetValue<long>().ShouldBe(1);
@@ -111,6 +114,19 @@ public sealed class WandbTrackerTests : IDisposable
             ["loss=0.5", "state=complete", $"duration_s={calls.First(c => c["key"]?.GetValue<string>() == "duration_s")["value"]}",
              "state=failed", $"duration_s={calls.Last(c => c["key"]?.GetValue<string>() == "duration_s")["value"]}", "fail_reason=diverged"],
             ignoreOrder: true);
+    }
+
+    [Fact]
+    public async Task RunAsync_OlderWandbWithoutCreateNew_GetsReinitTrue()
+    {
+        var log = new StringWriter();
+        OptimizeResult result = await RunAsync(Tracker(_temp.Combine("fake"), old: true), log);
+
+        result.TrialsStarted.ShouldBe(2);
+        log.ToString().ShouldBeEmpty();
+        JsonObject[] inits = [.. File.ReadAllLines(CallsPath).Select(l => JsonNode.Parse(l)!.AsObject()).Where(c => c["call"]!.GetValue<string>() == "init")];
+        inits.Length.ShouldBe(2);
+        inits.ShouldAllBe(c => c["kwargs"]!["reinit"]!.GetValue<bool>());
     }
 
     [Fact]
@@ -157,13 +173,14 @@ public sealed class WandbTrackerTests : IDisposable
         Should.Throw<FormatException>(() => TrackerSpec.Parse("wandb:entity=e")).Message.ShouldContain("needs 'project'");
     }
 
-    private WandbTracker Tracker(string pythonPath, string? mode = null, string? entity = null, IReadOnlyList<string>? tags = null, string? python = null) =>
+    private WandbTracker Tracker(string pythonPath, string? mode = null, string? entity = null, IReadOnlyList<string>? tags = null, string? python = null, bool old = false) =>
         new("proj", entity, null, tags, python, new Dictionary<string, string?>
         {
             ["PYTHONPATH"] = pythonPath,
             ["PYTHONNOUSERSITE"] = "1",
             ["FAKE_WANDB_LOG"] = CallsPath,
             ["WANDB_MODE"] = mode,
+            ["FAKE_WANDB_OLD"] = old ? "1" : null,
         });
 
     private static async Task<OptimizeResult> RunAsync(WandbTracker tracker, TextWriter log)
