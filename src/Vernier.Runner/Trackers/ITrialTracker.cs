@@ -10,7 +10,11 @@ namespace Vernier.Runner.Trackers;
 /// <see cref="StudyRunner"/> calls both. A tracker must not change results: one that throws is
 /// logged once and disabled, and the study goes on.
 /// </summary>
-/// <remarks>Calls are serialized by the runner (never two at once), so implementations need no locking.</remarks>
+/// <remarks>
+/// Calls are serialized by the runner (never two at once, in order), so implementations need no locking. They come
+/// from a queue on the thread pool, not from the trial's thread: a slow tracker delays no trial. Values under names
+/// that look like secrets arrive as <c>***</c>.
+/// </remarks>
 public interface ITrialTracker
 {
     /// <summary>The run started.</summary>
