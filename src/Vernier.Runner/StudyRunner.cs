@@ -44,16 +44,22 @@ public sealed class StudyRunner(Study study, StudyRunnerOptions options)
             SearchSpace = options.SearchSpace,
         };
         optimize.Callbacks.Add((_, trial) => OnTrialFinished(trial));
+        if (!_trackers.IsEmpty)
+        {
+            // Live: each intermediate value is queued for the trackers as the trial reports it, after its trial_started.
+            optimize.ReportCallbacks.Add((trial, step, value) => _trackers.IntermediateValue(new IntermediateValueEvent(trial.Number, step, value)));
+        }
 
         OptimizeResult? result = null;
         _best = study.IsMultiObjective ? null : ParetoFront.Of(before, study.Directions).FirstOrDefault();
         _finishedCounted = before.Count(t => t.State.IsFinished() && TrialBudget.Counts(t));
         var start = new RunStart(study.Name, study.Directions, options.TotalTrials, before.Count(TrialBudget.Counts), _best);
-        _trackers.Send(t => t.StudyStarted(new StudyStartedEvent(
-            study.Name, study.Directions, options.SearchSpace, options.MetricNames, options.ConfigHash, options.TotalTrials, Now())), "study_started");
-        Func<Trial, CancellationToken, Task<IReadOnlyList<double>>> tracked = _trackers.IsEmpty ? objective : (trial, token) =>
+        _trackers.StudyStarted(new StudyStartedEvent(
+            study.Name, study.Directions, options.SearchSpace, options.MetricNames, options.ConfigHash, options.TotalTrials, Now()));
+        Func<Trial, CancellationToken, Task<IReadOnlyList<double>>> tracked = _trackers.IsEmpty && options.Naming is null ? objective : (trial, token) =>
         {
-            _trackers.Send(t => t.TrialStarted(new TrialStartedEvent(trial.Number, trial.Params, Now())), "trial_started");
+            RunLabels labels = options.Naming is { } naming ? Label(trial, naming) : RunLabels.None;
+            _trackers.TrialStarted(new TrialStartedEvent(trial.Number, trial.Params, Now()) { Name = labels.Name, Group = labels.Group, Tags = labels.Tags });
             return objective(trial, token);
         };
         string status = "failed";
@@ -86,7 +92,8 @@ public sealed class StudyRunner(Study study, StudyRunnerOptions options)
                 best = _best;
             }
 
-            _trackers.Send(t => t.StudyFinished(new StudyFinishedEvent(study.Name, status, result?.StopReason, result?.TrialsStarted ?? 0, best, Now())), "study_finished");
+            _trackers.StudyFinished(new StudyFinishedEvent(study.Name, status, result?.StopReason, result?.TrialsStarted ?? 0, best, Now()));
+            await _trackers.FlushAsync();
         }
 
         return result!;
@@ -117,16 +124,33 @@ public sealed class StudyRunner(Study study, StudyRunnerOptions options)
         options.Reporter?.TrialFinished(trial, best, counted);
         if (!_trackers.IsEmpty)
         {
-            // Intermediate values are reported to storage inside the objective; trackers get them here, in step order, before the trial's end.
-            foreach (var (step, value) in trial.IntermediateValues)
-            {
-                _trackers.Send(t => t.IntermediateValue(new IntermediateValueEvent(trial.Number, step, value)), "intermediate_value");
-            }
-
-            _trackers.Send(t => t.TrialFinished(new TrialFinishedEvent(trial, Now())), "trial_finished");
+            RunLabels labels = RunLabels.Of(trial);
+            _trackers.TrialFinished(new TrialFinishedEvent(trial, Now()) { Name = labels.Name, Group = labels.Group, Tags = labels.Tags });
         }
 
         Task.Run(() => WriteOutputsAsync(force: false)).GetAwaiter().GetResult();
+    }
+
+    /// <summary>Renders the trial's run labels and stores them with it (user attributes <c>run_name</c>, <c>run_group</c>, <c>run_tags</c>).</summary>
+    private RunLabels Label(Trial trial, RunNaming naming)
+    {
+        RunLabels labels = naming.Render(trial.Number, study.Name, trial.Params);
+        if (labels.Name is { } name)
+        {
+            trial.SetUserAttribute(RunLabels.NameAttribute, name);
+        }
+
+        if (labels.Group is { } group)
+        {
+            trial.SetUserAttribute(RunLabels.GroupAttribute, group);
+        }
+
+        if (!naming.Tags.IsEmpty)
+        {
+            trial.SetUserAttribute(RunLabels.TagsAttribute, labels.Tags);
+        }
+
+        return labels;
     }
 
     private DateTimeOffset Now() => study.Options.TimeProvider.GetUtcNow();

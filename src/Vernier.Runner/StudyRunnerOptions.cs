@@ -48,6 +48,9 @@ public sealed class StudyRunnerOptions
     /// <summary>Record the run's events (see <see cref="ITrialTracker"/>). The default value is empty (none).</summary>
     public IList<ITrialTracker> Trackers { get; } = [];
 
+    /// <summary>How each trial's run is named, grouped and tagged (a study file's <c>run:</c>); the labels are stored with the trial and shown by the reporter, the outputs and the trackers. The default value is null (no labels).</summary>
+    public RunNaming? Naming { get; set; }
+
     /// <summary>Where a failing tracker is reported (once, before it is disabled). The default value is null (standard error).</summary>
     public TextWriter? TrackerLog { get; set; }
 }

@@ -129,6 +129,7 @@ internal static class SearchCommand
                 MetricNames = definition.Objective.Metrics,
                 Reporter = new ConsoleReporter(console.Rich),
                 TrackerLog = console.Error,
+                Naming = definition.Run,
             };
             foreach (var (spec, resolvePath) in trackers)
             {

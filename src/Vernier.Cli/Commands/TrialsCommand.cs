@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
 using Vernier.Distributions;
+using Vernier.Runner.Trackers;
 using Vernier.Studies;
 using Vernier.Trials;
 
@@ -18,7 +19,7 @@ internal static class TrialsCommand
         var state = new Option<string?>("--state") { Description = "Only trials in this state: waiting, running, complete, pruned, failed.", HelpName = "STATE" };
         var last = new Option<int?>("--last") { Description = "Only the last N trials.", HelpName = "N" };
         var trialNumber = new Option<int?>("--trial", "--trial-number") { Description = "Show this trial in detail: state, values, parameters, attributes and every intermediate value.", HelpName = "N" };
-        var command = new Command("trials", "Show the study's trials as a table: number, state, value, parameters, last reported step and intermediate value, duration, failure reason. " +
+        var command = new Command("trials", "Show the study's trials as a table: number, state, value, parameters (and the run name when trials have one), last reported step and intermediate value, duration, failure reason. " +
             "With --trial N, show one trial in detail, with its intermediate values step by step.\n\n" +
             "Examples:\n" +
             "  vernier trials --config study.yaml\n" +
@@ -53,8 +54,14 @@ internal static class TrialsCommand
             }
 
             string[] parameters = [.. trials.SelectMany(t => t.Parameters.Keys).Distinct().Order(StringComparer.Ordinal)];
+            bool named = trials.Any(t => RunLabels.Of(t).Name is not null);
             var table = new Table().Border(TableBorder.Simple);
             table.AddColumn("#");
+            if (named)
+            {
+                table.AddColumn("name");
+            }
+
             table.AddColumn("state");
             table.AddColumn(study.IsMultiObjective ? "values" : "value");
             foreach (string name in parameters)
@@ -71,6 +78,7 @@ internal static class TrialsCommand
                 table.AddRow(
                 [
                     trial.Number.ToString(CultureInfo.InvariantCulture),
+                    .. (named ? new[] { Markup.Escape(RunLabels.Of(trial).Name ?? "") } : []),
                     trial.State.ToWireName(),
                     string.Join(", ", trial.Values.Select(v => v.ToString("G6", CultureInfo.InvariantCulture))),
                     .. parameters.Select(p => trial.Parameters.TryGetValue(p, out TrialParameter? value) ? Markup.Escape(Format(value.Value)) : ""),

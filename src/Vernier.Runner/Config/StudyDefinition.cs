@@ -64,6 +64,10 @@ public sealed record StudyDefinition
     /// <remarks>The default value is empty: no trackers.</remarks>
     public ImmutableArray<Trackers.TrackerSpec> Trackers { get; init; } = [];
 
+    /// <summary>How each trial's run is named, grouped and tagged (<c>run:</c>); see <see cref="Trackers.RunNaming"/>. Not part of <see cref="ContentHash"/>: labels do not change results.</summary>
+    /// <remarks>The default value is <see langword="null"/>: trials have no labels.</remarks>
+    public Trackers.RunNaming? Run { get; init; }
+
     /// <summary>The full path of the file the definition was read from, against which relative paths resolve.</summary>
     /// <remarks>The default value is <see langword="null"/> (parsed from text): relative paths resolve against the current directory.</remarks>
     public string? SourcePath { get; init; }

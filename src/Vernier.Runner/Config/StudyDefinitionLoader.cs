@@ -27,6 +27,7 @@ namespace Vernier.Runner.Config;
 /// strategy: { name: random, seed: 42 }   # optional; random (default) or grid; or just strategy: grid
 /// pruner: none                                   # optional; the pruners this build has (none)
 /// trackers: [console, "jsonl:path=events.jsonl"] # optional; where the run's events are recorded (docs/trackers.md)
+/// run: { name: "{opt}-lr{lr}", group: "{opt}", tags: [sweep-a] }   # optional; each trial's run name, group and tags
 /// objective:                        # required
 ///   command: [python3, train.py]    # or a string split like a POSIX shell; or callable: "A.dll:Ns.Type.Method"
 ///   metric: val_loss                # required for a command; or metrics: [loss, latency] with directions: [minimize, minimize]
@@ -79,7 +80,7 @@ public static class StudyDefinitionLoader
     private static readonly KeySpec[] RootKeys =
     [
         new("name"), new("storage"), new("space", "search_space"), new("constraints"), new("strategy"), new("pruner"),
-        new("objective"), new("resource"), new("max_trials"), new("timeout"), new("trackers"),
+        new("objective"), new("resource"), new("max_trials"), new("timeout"), new("trackers"), new("run"),
     ];
 
     private static readonly KeySpec[] ResourceKeys =
@@ -152,6 +153,7 @@ public static class StudyDefinitionLoader
             MaxTrials = root.Get("max_trials") is { } maxTrials ? PositiveInt(context, maxTrials, "max_trials") : null,
             Timeout = root.Seconds("timeout"),
             Trackers = root.Get("trackers") is { } trackersNode ? ReadTrackers(context, trackersNode) : [],
+            Run = root.Get("run") is { } runNode ? RunNamingReader.Read(context, runNode, [.. declared.Select(p => p.Name)]) : null,
         };
     }
 

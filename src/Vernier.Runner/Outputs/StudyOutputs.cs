@@ -54,7 +54,7 @@ public static class StudyOutputs
         return json;
     }
 
-    /// <summary>Writes <c>runs.csv</c>: number, state, value(s), one column per parameter, metrics, last step, times, failure reason.</summary>
+    /// <summary>Writes <c>runs.csv</c>: number, state, the run labels (name, group, tags joined by <c>|</c>; only when a trial has one), value(s), one column per parameter, metrics, last step, times, failure reason.</summary>
     /// <param name="writer">Where to write.</param>
     /// <param name="trials">The trials.</param>
     /// <param name="objectiveCount">How many objectives the study has.</param>
@@ -63,10 +63,12 @@ public static class StudyOutputs
         ArgumentNullException.ThrowIfNull(trials);
         string[] parameterNames = [.. trials.SelectMany(t => t.Parameters.Keys).Distinct().Order(StringComparer.Ordinal)];
         string[] metricNames = [.. trials.SelectMany(t => MetricsOf(t).Keys).Distinct().Order(StringComparer.Ordinal)];
+        bool labelled = trials.Any(t => !Trackers.RunLabels.Of(t).IsEmpty);
         using CsvWriter csv = CsvWriter.Create(writer, null, leaveOpen: true);
         csv.WriteRecord(
         [
             "number", "state",
+            .. (labelled ? new[] { "name", "group", "tags" } : []),
             .. Enumerable.Range(0, objectiveCount).Select(i => objectiveCount == 1 ? "value" : $"value_{i}"),
             .. parameterNames,
             .. metricNames.Select(name => $"metric_{name}"),
@@ -80,6 +82,7 @@ public static class StudyOutputs
             [
                 trial.Number.ToString(CultureInfo.InvariantCulture),
                 trial.State.ToWireName(),
+                .. (labelled ? Labels(trial) : []),
                 .. Enumerable.Range(0, objectiveCount).Select(i => i < trial.Values.Length ? Format(trial.Values[i]) : ""),
                 .. parameterNames.Select(name => trial.Parameters.TryGetValue(name, out TrialParameter? p) ? CategoricalDistribution.FormatChoice(p.Value) : ""),
                 .. metricNames.Select(name => metrics.TryGetValue(name, out double m) ? Format(m) : ""),
@@ -174,6 +177,12 @@ public static class StudyOutputs
         }
 
         return json;
+    }
+
+    private static string[] Labels(FrozenTrial trial)
+    {
+        Trackers.RunLabels labels = Trackers.RunLabels.Of(trial);
+        return [labels.Name ?? "", labels.Group ?? "", string.Join("|", labels.Tags)];
     }
 
     private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);

@@ -46,7 +46,31 @@ public static class TrialJson
             ["completed_at"] = trial.CompletedAt?.ToString("O", CultureInfo.InvariantCulture),
             ["duration_s"] = trial.Duration?.TotalSeconds,
             ["fail_reason"] = trial.FailReason,
-        };
+        }.WithLabels(Trackers.RunLabels.Of(trial));
+    }
+
+    /// <summary>Adds the run labels as <c>name</c>, <c>group</c> and <c>tags</c>, each only when present.</summary>
+    internal static JsonObject WithLabels(this JsonObject json, Trackers.RunLabels labels) => json.WithLabels(labels.Name, labels.Group, labels.Tags);
+
+    /// <summary>Adds the run labels as <c>name</c>, <c>group</c> and <c>tags</c>, each only when present.</summary>
+    internal static JsonObject WithLabels(this JsonObject json, string? name, string? group, IReadOnlyList<string> tags)
+    {
+        if (name is not null)
+        {
+            json["name"] = name;
+        }
+
+        if (group is not null)
+        {
+            json["group"] = group;
+        }
+
+        if (tags.Count > 0)
+        {
+            json["tags"] = new JsonArray([.. tags.Select(t => (JsonNode)t)]);
+        }
+
+        return json;
     }
 
     /// <summary>Reads a trial written by <see cref="ToJson"/>.</summary>

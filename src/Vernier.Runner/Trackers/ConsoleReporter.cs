@@ -105,7 +105,8 @@ public sealed class ConsoleReporter(IAnsiConsole console) : IRunReporter
         string bestText = best is null ? "" : $"; best {Format(best.Values[0])} (trial {best.Number})";
         string parameters = string.Join(", ", trial.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal)
             .Select(p => $"{p.Key}={CategoricalDistribution.FormatChoice(p.Value.Value)}"));
-        console.WriteLine($"{progress}trial {trial.Number} {outcome}{bestText} | {parameters}");
+        string name = RunLabels.Of(trial).Name is { Length: > 0 } n ? $" ({n})" : "";
+        console.WriteLine($"{progress}trial {trial.Number}{name} {outcome}{bestText} | {parameters}");
     }
 
     private static string Describe(FrozenTrial? best) =>

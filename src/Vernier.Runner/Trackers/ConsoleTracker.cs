@@ -21,7 +21,7 @@ public sealed class ConsoleTracker(TextWriter output) : ITrialTracker
     public void TrialStarted(TrialStartedEvent started)
     {
         ArgumentNullException.ThrowIfNull(started);
-        output.WriteLine($"[tracker] trial {started.Number} started{(started.Parameters.Count == 0 ? "" : ": " + FormatParameters(started.Parameters))}");
+        output.WriteLine($"[tracker] trial {started.Number}{Labels(started.Name, started.Group, started.Tags)} started{(started.Parameters.Count == 0 ? "" : ": " + FormatParameters(started.Parameters))}");
     }
 
     /// <inheritdoc />
@@ -39,7 +39,7 @@ public sealed class ConsoleTracker(TextWriter output) : ITrialTracker
         string values = trial.Values.Length > 0 ? " value " + string.Join(", ", trial.Values.Select(Format)) : "";
         string duration = trial.Duration is { } d ? $" in {Format(Math.Round(d.TotalSeconds, 3))} s" : "";
         string reason = trial.FailReason is { } r ? $": {r}" : "";
-        output.WriteLine($"[tracker] trial {trial.Number} {trial.State.ToWireName()}{values}{duration}{reason}");
+        output.WriteLine($"[tracker] trial {trial.Number}{Labels(finished.Name, null, [])} {trial.State.ToWireName()}{values}{duration}{reason}");
     }
 
     /// <inheritdoc />
@@ -49,6 +49,13 @@ public sealed class ConsoleTracker(TextWriter output) : ITrialTracker
         string best = finished.Best is { } b ? $"; best {string.Join(", ", b.Values.Select(Format))} (trial {b.Number})" : "";
         output.WriteLine($"[tracker] study {finished.StudyName} {finished.Status}: {finished.TrialsStarted} trial(s) started{best}");
         output.Flush();
+    }
+
+    // " (name, group g, tags a|b)" or empty.
+    private static string Labels(string? name, string? group, IReadOnlyList<string> tags)
+    {
+        string[] parts = [.. new[] { name, group is null ? null : "group " + group, tags.Count == 0 ? null : "tags " + string.Join("|", tags) }.OfType<string>()];
+        return parts.Length == 0 ? "" : $" ({string.Join(", ", parts)})";
     }
 
     private static string FormatParameters(IReadOnlyDictionary<string, object?> parameters) =>

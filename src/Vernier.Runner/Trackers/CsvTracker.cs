@@ -7,7 +7,7 @@ namespace Vernier.Runner.Trackers;
 
 /// <summary>
 /// The <c>csv</c> tracker: one row per finished trial, appended as it finishes:
-/// <c>number, state, value(s), duration_s, params, fail_reason</c>. The value columns are named after
+/// <c>number, state, value(s), duration_s, params, fail_reason, name, group, tags</c> (the run labels, tags joined by <c>|</c>). The value columns are named after
 /// the objective metrics (else <c>value</c> or <c>value_0</c>, <c>value_1</c>…); <c>params</c> is a JSON object.
 /// The header is written when the file is new or empty, so a continued run appends to the same file.
 /// </summary>
@@ -33,7 +33,7 @@ public sealed class CsvTracker(string path) : ITrialTracker
 
         string[] values = started.MetricNames is { } m && m.Count == _objectives ? [.. m]
             : _objectives == 1 ? ["value"] : [.. Enumerable.Range(0, _objectives).Select(i => $"value_{i}")];
-        AppendRow(["number", "state", .. values, "duration_s", "params", "fail_reason"]);
+        AppendRow(["number", "state", .. values, "duration_s", "params", "fail_reason", "name", "group", "tags"]);
     }
 
     /// <inheritdoc />
@@ -65,6 +65,9 @@ public sealed class CsvTracker(string path) : ITrialTracker
             trial.Duration is { } d ? Math.Round(d.TotalSeconds, 3).ToString(CultureInfo.InvariantCulture) : "",
             parameters.ToJsonString(),
             trial.FailReason ?? "",
+            finished.Name ?? "",
+            finished.Group ?? "",
+            string.Join("|", finished.Tags),
         ]);
     }
 

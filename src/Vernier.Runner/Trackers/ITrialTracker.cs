@@ -10,7 +10,11 @@ namespace Vernier.Runner.Trackers;
 /// <see cref="StudyRunner"/> calls both. A tracker must not change results: one that throws is
 /// logged once and disabled, and the study goes on.
 /// </summary>
-/// <remarks>Calls are serialized by the runner (never two at once), so implementations need no locking.</remarks>
+/// <remarks>
+/// Calls are serialized by the runner (never two at once, in order), so implementations need no locking. They come
+/// from a queue on the thread pool, not from the trial's thread: a slow tracker delays no trial. Values under names
+/// that look like secrets arrive as <c>***</c>.
+/// </remarks>
 public interface ITrialTracker
 {
     /// <summary>The run started.</summary>
@@ -50,7 +54,17 @@ public sealed record StudyStartedEvent(
 /// <param name="Number">The trial's number.</param>
 /// <param name="Parameters">Its parameters known at the start (all of them for a declared space; none for define-by-run).</param>
 /// <param name="Time">When.</param>
-public sealed record TrialStartedEvent(int Number, IReadOnlyDictionary<string, object?> Parameters, DateTimeOffset Time);
+public sealed record TrialStartedEvent(int Number, IReadOnlyDictionary<string, object?> Parameters, DateTimeOffset Time)
+{
+    /// <summary>The trial's run name (the study file's <c>run.name</c>), or null.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>The trial's run group (<c>run.group</c>), or null.</summary>
+    public string? Group { get; init; }
+
+    /// <summary>The trial's tags (<c>run.tags</c>); empty when none.</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
+}
 
 /// <summary>An intermediate value of a trial.</summary>
 /// <param name="Number">The trial's number.</param>
@@ -61,7 +75,17 @@ public sealed record IntermediateValueEvent(int Number, long Step, double Value)
 /// <summary>A trial finished.</summary>
 /// <param name="Trial">The trial: state, values, parameters, duration, failure reason.</param>
 /// <param name="Time">When.</param>
-public sealed record TrialFinishedEvent(FrozenTrial Trial, DateTimeOffset Time);
+public sealed record TrialFinishedEvent(FrozenTrial Trial, DateTimeOffset Time)
+{
+    /// <summary>The trial's run name (the study file's <c>run.name</c>), or null.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>The trial's run group (<c>run.group</c>), or null.</summary>
+    public string? Group { get; init; }
+
+    /// <summary>The trial's tags (<c>run.tags</c>); empty when none.</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
+}
 
 /// <summary>A run ended.</summary>
 /// <param name="StudyName">The study's name.</param>

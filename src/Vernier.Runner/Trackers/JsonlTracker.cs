@@ -65,7 +65,7 @@ public sealed class JsonlTracker(string path) : ITrialTracker
             ["time"] = Time(started.Time),
             ["number"] = started.Number,
             ["params"] = parameters,
-        });
+        }.WithLabels(started.Name, started.Group, started.Tags));
     }
 
     /// <inheritdoc />
@@ -94,7 +94,7 @@ public sealed class JsonlTracker(string path) : ITrialTracker
             ["number"] = finished.Trial.Number,
             ["state"] = finished.Trial.State.ToWireName(),
             ["trial"] = TrialJson.ToJson(finished.Trial),
-        });
+        }.WithLabels(finished.Name, finished.Group, finished.Tags));
     }
 
     /// <inheritdoc />

@@ -12,7 +12,9 @@ namespace Vernier.Runner.Trackers;
 /// The <c>mlflow</c> tracker: records the study in an MLflow tracking server through its REST API
 /// (<c>api/2.0/mlflow</c>): a parent run for the study, a child run per trial (tag
 /// <c>mlflow.parentRunId</c>) with its parameters, intermediate values as per-step metrics, the final
-/// values and duration, and its end state (<c>FINISHED</c>, <c>FAILED</c>, <c>KILLED</c>).
+/// values and duration, and its end state (<c>FINISHED</c>, <c>FAILED</c>, <c>KILLED</c>). A trial's run is named by its
+/// run name (<c>mlflow.runName</c>; <c>trial N</c> without one), and its group and tags become the tags
+/// <c>vernier.group</c> and <c>vernier.tags</c> (comma-separated).
 /// </summary>
 public sealed class MlflowTracker : ITrialTracker, IDisposable
 {
@@ -71,7 +73,7 @@ public sealed class MlflowTracker : ITrialTracker, IDisposable
     {
         ArgumentNullException.ThrowIfNull(started);
         _lastTime = started.Time.ToUnixTimeMilliseconds();
-        var (runId, logged) = ChildRun(started.Number, _lastTime);
+        var (runId, logged) = ChildRun(started.Number, _lastTime, started.Name, started.Group, started.Tags);
         LogBatch(runId, Params(started.Parameters, logged), []);
     }
 
@@ -89,7 +91,7 @@ public sealed class MlflowTracker : ITrialTracker, IDisposable
         ArgumentNullException.ThrowIfNull(finished);
         FrozenTrial trial = finished.Trial;
         _lastTime = finished.Time.ToUnixTimeMilliseconds();
-        var (runId, logged) = ChildRun(trial.Number, _lastTime);
+        var (runId, logged) = ChildRun(trial.Number, _lastTime, finished.Name, finished.Group, finished.Tags);
         long step = trial.LastIntermediateValue is { } last ? last.Key + 1 : 0;
         var metrics = new JsonArray();
         for (int i = 0; i < trial.Values.Length && i < _metricNames.Length; i++)
@@ -159,12 +161,28 @@ public sealed class MlflowTracker : ITrialTracker, IDisposable
         return body?["experiment_id"]?.GetValue<string>() ?? throw new InvalidOperationException("MLflow did not return an experiment_id.");
     }
 
-    private (string RunId, HashSet<string> Logged) ChildRun(int number, long time)
+    private (string RunId, HashSet<string> Logged) ChildRun(int number, long time, string? name = null, string? group = null, IReadOnlyList<string>? tags = null)
     {
         if (!_trials.TryGetValue(number, out var run))
         {
-            string id = CreateRun($"trial {number.ToString(CultureInfo.InvariantCulture)}", time,
-                [("mlflow.parentRunId", _parentRunId ?? throw new InvalidOperationException("the study never started.")), ("vernier.trial_number", number.ToString(CultureInfo.InvariantCulture))]);
+            string runName = new RunLabels(name, null, []).DisplayName(number);
+            var runTags = new List<(string, string)>
+            {
+                ("mlflow.parentRunId", _parentRunId ?? throw new InvalidOperationException("the study never started.")),
+                ("vernier.trial_number", number.ToString(CultureInfo.InvariantCulture)),
+                ("mlflow.runName", runName),
+            };
+            if (group is not null)
+            {
+                runTags.Add(("vernier.group", group));
+            }
+
+            if (tags is { Count: > 0 })
+            {
+                runTags.Add(("vernier.tags", string.Join(",", tags)));
+            }
+
+            string id = CreateRun(runName, time, runTags);
             run = (id, new HashSet<string>(StringComparer.Ordinal));
             _trials[number] = run;
         }

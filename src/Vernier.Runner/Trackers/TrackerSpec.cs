@@ -4,7 +4,8 @@ namespace Vernier.Runner.Trackers;
 
 /// <summary>
 /// A tracker named in <c>--tracker NAME[:key=value,...]</c> or a study file's <c>trackers:</c> list:
-/// <c>console</c>, <c>jsonl:path=FILE</c>, <c>csv:path=FILE</c>, <c>mlflow:experiment=NAME[,uri=URL]</c>.
+/// <c>console</c>, <c>jsonl:path=FILE</c>, <c>csv:path=FILE</c>, <c>mlflow:experiment=NAME[,uri=URL]</c>,
+/// <c>wandb:project=NAME[,entity=E,group=G,tags=a|b,python=PATH]</c>.
 /// </summary>
 /// <param name="Name">The tracker's name.</param>
 /// <param name="Options">Its options, by key.</param>
@@ -17,6 +18,7 @@ public sealed record TrackerSpec(string Name, ImmutableSortedDictionary<string, 
             ["jsonl"] = (["path"], []),
             ["csv"] = (["path"], []),
             ["mlflow"] = (["experiment"], ["uri"]),
+            ["wandb"] = (["project"], ["entity", "group", "tags", "python"]),
         }.ToImmutableSortedDictionary(StringComparer.Ordinal);
 
     /// <summary>The MLflow server used when <c>mlflow</c> has no <c>uri</c>.</summary>
@@ -108,6 +110,10 @@ public sealed record TrackerSpec(string Name, ImmutableSortedDictionary<string, 
             "jsonl" => new JsonlTracker(resolvePath(Options["path"])),
             "csv" => new CsvTracker(resolvePath(Options["path"])),
             "mlflow" => new MlflowTracker(Options["experiment"], new Uri(Options.GetValueOrDefault("uri", DefaultMlflowUri), UriKind.Absolute)),
+            "wandb" => new WandbTracker(
+                Options["project"], Options.GetValueOrDefault("entity"), Options.GetValueOrDefault("group"),
+                Options.TryGetValue("tags", out string? tags) ? tags.Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null,
+                Options.TryGetValue("python", out string? python) ? (python.Contains('/') || python.Contains('\\') ? resolvePath(python) : python) : null),
             _ => throw new InvalidOperationException($"unknown tracker '{Name}'."),
         };
     }

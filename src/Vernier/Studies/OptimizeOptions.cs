@@ -42,6 +42,14 @@ public sealed class OptimizeOptions
     /// <summary>Called after every finished trial, in the thread that ran it. The default is none.</summary>
     public IList<Action<Study, FrozenTrial>> Callbacks { get; } = [];
 
+    /// <summary>
+    /// Called after each intermediate value a trial of this run reports (<see cref="Trial.Report"/>), once it is stored,
+    /// in the thread that reported it, with the trial, the step and the value: live progress for trackers and dashboards.
+    /// Keep it quick (queue slow work); an exception it throws reaches the objective's <see cref="Trial.Report"/> call.
+    /// The default is none.
+    /// </summary>
+    public IList<Action<Trial, long, double>> ReportCallbacks { get; } = [];
+
     internal void Validate()
     {
         if (NTrials is < 0 || TotalTrials is < 0)

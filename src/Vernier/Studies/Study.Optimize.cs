@@ -129,6 +129,18 @@ public sealed partial class Study
                     return;
                 }
 
+                if (options.ReportCallbacks.Count > 0)
+                {
+                    Action<Trial, long, double>[] observers = [.. options.ReportCallbacks];
+                    trial.ReportObserver = (t, step, value) =>
+                    {
+                        foreach (Action<Trial, long, double> observer in observers)
+                        {
+                            observer(t, step, value);
+                        }
+                    };
+                }
+
                 running[trial.TrialId] = 0;
                 await Storage.RecordHeartbeatAsync(trial.TrialId, Now, CancellationToken.None);
                 FrozenTrial finished = await RunTrialAsync(trial, objective, options.TrialTimeout, cancellationToken);

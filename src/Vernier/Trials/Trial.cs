@@ -40,6 +40,9 @@ public sealed class Trial
     /// <summary>For a retry waiting for its backoff, the earliest time its objective may start.</summary>
     internal DateTimeOffset? RetryNotBefore { get; }
 
+    /// <summary>Told of each intermediate value once it is stored (set by the optimize loop from <see cref="OptimizeOptions.ReportCallbacks"/>), or null.</summary>
+    internal Action<Trial, long, double>? ReportObserver { get; set; }
+
     /// <summary>The trial's number within its study.</summary>
     public int Number { get; }
 
@@ -142,6 +145,7 @@ public sealed class Trial
     {
         ArgumentOutOfRangeException.ThrowIfNegative(step);
         _study.Wait(_study.Storage.SetTrialIntermediateValueAsync(TrialId, step, value));
+        ReportObserver?.Invoke(this, step, value);
     }
 
     /// <summary>

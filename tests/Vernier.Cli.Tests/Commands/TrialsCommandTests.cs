@@ -36,6 +36,24 @@ public class TrialsCommandTests
     }
 
     [Fact]
+    public async Task Table_RunNames_GetANameColumn_AndSearchPrintsThem()
+    {
+        using var dir = new TempDirectory();
+        (string config, string storage) = await RunStudyAsync(dir, Study + "\nrun: { name: \"x{x}-t{trial_number}\" }\n");
+
+        (int exit, string table, _) = await RunAsync("trials", "-c", config, "--storage", storage);
+
+        exit.ShouldBe(0);
+        string[] header = table.Split('\n').First(l => l.Contains("state", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        header[..3].ShouldBe(["#", "name", "state"]);
+        string row = table.Split('\n').First(l => l.TrimStart().StartsWith("2 ", StringComparison.Ordinal));
+        string name = row.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+        name.ShouldStartWith("x1.");
+        name.ShouldEndWith("-t2");
+        File.ReadAllText(Path.Combine(dir.Path, "runs", "runs.csv")).ShouldContain("-t2");
+    }
+
+    [Fact]
     public async Task Trial_ShowsStateValueParametersAndEveryIntermediateValue()
     {
         using var dir = new TempDirectory();
@@ -143,9 +161,9 @@ public class TrialsCommandTests
         TrialDetail.Rows(3).ShouldBe([0, 1, 2]);
     }
 
-    private static async Task<(string Config, string Storage)> RunStudyAsync(TempDirectory dir)
+    private static async Task<(string Config, string Storage)> RunStudyAsync(TempDirectory dir, string study = Study)
     {
-        string config = dir.Write("study.yaml", Study);
+        string config = dir.Write("study.yaml", study);
         string storage = $"sqlite:///{dir.Path}/s.db";
         (int exit, _, string error) = await RunAsync("search", "-c", config, "--storage", storage, "--output-dir", Path.Combine(dir.Path, "runs"));
         exit.ShouldBe(0, error);

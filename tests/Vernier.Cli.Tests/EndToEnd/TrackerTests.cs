@@ -47,6 +47,26 @@ public class TrackerTests
     }
 
     [Fact]
+    public async Task Search_WandbWithoutTheWandbPackage_WarnsOnceAndTheStudyCompletes()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("study.yaml", Study);
+        // An isolated Python without site-packages: wandb cannot be imported even where it is installed.
+        string python = dir.Write("isolated-python", "#!/bin/sh\nexec python3 -I -S \"$@\"\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(python, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        CliResult run = await CliProcess.RunAsync(dir.Path, "search", "-c", "study.yaml", "--storage", "sqlite:///s.db", "--tracker", "wandb:project=demo,python=./isolated-python");
+
+        run.ExitCode.ShouldBe(0, run.ToString());
+        run.Output.ShouldContain("ran 3 trial(s)");
+        run.Error.Split('\n').Count(l => l.Contains("tracker WandbTracker failed", StringComparison.Ordinal)).ShouldBe(1, run.Error);
+        run.Error.ShouldContain("cannot import wandb: ModuleNotFoundError");
+    }
+
+    [Fact]
     public async Task Search_UnknownTracker_IsAUsageErrorNamingTheAllowedOnes()
     {
         using var dir = new TempDirectory();
@@ -55,6 +75,6 @@ public class TrackerTests
         CliResult run = await CliProcess.RunAsync(dir.Path, "search", "-c", "study.yaml", "--storage", "sqlite:///s.db", "--tracker", "mlfow");
 
         run.ExitCode.ShouldNotBe(0);
-        run.Error.ShouldContain("--tracker: unknown tracker 'mlfow'; choose one of console, csv, jsonl, mlflow.");
+        run.Error.ShouldContain("--tracker: unknown tracker 'mlfow'; choose one of console, csv, jsonl, mlflow, wandb.");
     }
 }

@@ -13,7 +13,7 @@ public sealed class MalformedStudyFileTests
         {
             "unknown top-level key, with a suggestion",
             Space + Objective + "max_trial: 10\n",
-            "study.yaml:3:1: unknown key 'max_trial' at the top level; did you mean 'max_trials'? allowed keys: name, storage, space (or search_space), constraints, strategy, pruner, objective, resource, max_trials, timeout, trackers"
+            "study.yaml:3:1: unknown key 'max_trial' at the top level; did you mean 'max_trials'? allowed keys: name, storage, space (or search_space), constraints, strategy, pruner, objective, resource, max_trials, timeout, trackers, run"
         },
         {
             "unknown key in a parameter",

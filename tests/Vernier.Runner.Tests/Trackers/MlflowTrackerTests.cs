@@ -42,12 +42,12 @@ public sealed class MlflowTrackerTests
             "GET /api/2.0/mlflow/experiments/get-by-name?experiment_name=exp ",
             """POST /api/2.0/mlflow/experiments/create {"name":"exp"}""",
             $$"""POST /api/2.0/mlflow/runs/create {"experiment_id":"7","run_name":"demo","start_time":{{Ms}},"tags":[{"key":"vernier.study","value":"demo"},{"key":"vernier.directions","value":"minimize"},{"key":"vernier.config_hash","value":"h1"}]}""",
-            $$"""POST /api/2.0/mlflow/runs/create {"experiment_id":"7","run_name":"trial 0","start_time":{{Ms}},"tags":[{"key":"mlflow.parentRunId","value":"run-1"},{"key":"vernier.trial_number","value":"0"}]}""",
+            $$"""POST /api/2.0/mlflow/runs/create {"experiment_id":"7","run_name":"trial 0","start_time":{{Ms}},"tags":[{"key":"mlflow.parentRunId","value":"run-1"},{"key":"vernier.trial_number","value":"0"},{"key":"mlflow.runName","value":"trial 0"}]}""",
             """POST /api/2.0/mlflow/runs/log-batch {"run_id":"run-2","params":[{"key":"x","value":"0.5"}]}""",
             $$"""POST /api/2.0/mlflow/runs/log-batch {"run_id":"run-2","metrics":[{"key":"loss","value":0.75,"timestamp":{{Ms}},"step":0}]}""",
             $$"""POST /api/2.0/mlflow/runs/log-batch {"run_id":"run-2","metrics":[{"key":"loss","value":0.25,"timestamp":{{Ms}},"step":1},{"key":"duration_s","value":1.5,"timestamp":{{Ms}},"step":0}],"tags":[{"key":"vernier.state","value":"complete"}]}""",
             $$"""POST /api/2.0/mlflow/runs/update {"run_id":"run-2","status":"FINISHED","end_time":{{Ms}}}""",
-            $$"""POST /api/2.0/mlflow/runs/create {"experiment_id":"7","run_name":"trial 1","start_time":{{Ms}},"tags":[{"key":"mlflow.parentRunId","value":"run-1"},{"key":"vernier.trial_number","value":"1"}]}""",
+            $$"""POST /api/2.0/mlflow/runs/create {"experiment_id":"7","run_name":"trial 1","start_time":{{Ms}},"tags":[{"key":"mlflow.parentRunId","value":"run-1"},{"key":"vernier.trial_number","value":"1"},{"key":"mlflow.runName","value":"trial 1"}]}""",
             """POST /api/2.0/mlflow/runs/log-batch {"run_id":"run-3","params":[{"key":"x","value":"0.125"}],"tags":[{"key":"vernier.state","value":"failed"},{"key":"vernier.fail_reason","value":"exit 1"}]}""",
             $$"""POST /api/2.0/mlflow/runs/update {"run_id":"run-3","status":"FAILED","end_time":{{Ms}}}""",
             $$"""POST /api/2.0/mlflow/runs/log-batch {"run_id":"run-1","metrics":[{"key":"best_loss","value":0.25,"timestamp":{{Ms}},"step":0},{"key":"best_trial","value":0,"timestamp":{{Ms}},"step":0}]}""",
@@ -66,6 +66,20 @@ public sealed class MlflowTrackerTests
 
         server.Requests.Count.ShouldBe(2);
         server.Requests[1].ShouldContain("\"experiment_id\":\"3\"");
+    }
+
+    [Fact]
+    public void TrialStarted_WithRunLabels_NamesTheChildRunAndTagsItsGroupAndTags()
+    {
+        var server = new FakeMlflow(experimentExists: true);
+        using var http = new HttpClient(server);
+        var tracker = new MlflowTracker("exp", new Uri("http://mlflow.test:5000"), http);
+
+        tracker.StudyStarted(new StudyStartedEvent("demo", [StudyDirection.Minimize], null, null, null, null, T0));
+        tracker.TrialStarted(new TrialStartedEvent(4, new Dictionary<string, object?>(), T0) { Name = "adam-lr0.01", Group = "adam", Tags = ["sweep-a", "adam"] });
+
+        server.Requests[^1].ShouldBe(
+            $$"""POST /api/2.0/mlflow/runs/create {"experiment_id":"3","run_name":"adam-lr0.01","start_time":{{Ms}},"tags":[{"key":"mlflow.parentRunId","value":"run-1"},{"key":"vernier.trial_number","value":"4"},{"key":"mlflow.runName","value":"adam-lr0.01"},{"key":"vernier.group","value":"adam"},{"key":"vernier.tags","value":"sweep-a,adam"}]}""");
     }
 
     [Fact]

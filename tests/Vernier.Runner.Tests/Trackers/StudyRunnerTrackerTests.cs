@@ -149,7 +149,7 @@ public sealed class StudyRunnerTrackerTests : IDisposable
         }
 
         List<string[]> rows = Csv.Parse(await File.ReadAllTextAsync(path));
-        rows[0].ShouldBe(["number", "state", "loss", "duration_s", "params", "fail_reason"]);
+        rows[0].ShouldBe(["number", "state", "loss", "duration_s", "params", "fail_reason", "name", "group", "tags"]);
         rows.Skip(1).Select(r => r[0]).ShouldBe(["0", "1", "2", "3"]);
         rows[1][1].ShouldBe("complete");
         rows[1][2].ShouldBe("3");

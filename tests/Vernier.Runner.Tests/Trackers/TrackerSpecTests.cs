@@ -21,7 +21,7 @@ public sealed class TrackerSpecTests
     [Fact]
     public void Parse_UnknownTracker_NamesTheAllowedOnes() =>
         Should.Throw<FormatException>(() => TrackerSpec.Parse("tensorboard:dir=x")).Message
-            .ShouldBe("unknown tracker 'tensorboard'; choose one of console, csv, jsonl, mlflow.");
+            .ShouldBe("unknown tracker 'tensorboard'; choose one of console, csv, jsonl, mlflow, wandb.");
 
     [Fact]
     public void Parse_MissingRequiredKey_NamesIt() =>

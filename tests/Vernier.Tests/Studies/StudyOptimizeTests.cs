@@ -31,6 +31,30 @@ public class StudyOptimizeTests
     }
 
     [Fact]
+    public async Task Optimize_ReportCallbacks_AreToldOfEachValueAfterItIsStored_WhileTheTrialRuns()
+    {
+        await using Study study = await Study.Builder("report-callbacks").WithSeed(1).CreateAsync();
+        var seen = new List<string>();
+        var options = new OptimizeOptions { NTrials = 2 };
+        options.ReportCallbacks.Add((trial, step, value) =>
+        {
+            FrozenTrial stored = study.GetTrialsAsync().GetAwaiter().GetResult()[trial.Number];
+            seen.Add($"{trial.Number}:{step}={value} stored={stored.IntermediateValues.ContainsKey(step)} state={stored.State}");
+        });
+
+        await study.OptimizeAsync(
+            trial =>
+            {
+                trial.Report(0.5, 0);
+                trial.Report(0.25, 1);
+                return 0.25;
+            },
+            options);
+
+        seen.ShouldBe(["0:0=0.5 stored=True state=Running", "0:1=0.25 stored=True state=Running", "1:0=0.5 stored=True state=Running", "1:1=0.25 stored=True state=Running"]);
+    }
+
+    [Fact]
     public async Task Optimize_Cancelled_MarksRunningTrialInterruptedAndKeepsCompletedOnes()
     {
         await using Study study = await Study.Builder("cancel").CreateAsync();
