@@ -148,6 +148,19 @@ public static class StudyComposition
         return new CommandObjectiveRunner(options);
     }
 
+    /// <summary>A command objective's trials as the definition runs them: parameters in declared order, constraints, repeats and seeds.</summary>
+    /// <param name="definition">The definition.</param>
+    /// <param name="runner">Its command runner (<see cref="CreateCommandRunner"/>).</param>
+    /// <param name="trialsDirectory">Where trials get their folders.</param>
+    public static CommandStudyObjective CreateCommandObjective(StudyDefinition definition, CommandObjectiveRunner runner, string trialsDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        return new CommandStudyObjective(runner, trialsDirectory, [.. definition.Space.Parameters.Select(p => p.Name)], definition.Objective.Constraints)
+        {
+            Repeats = definition.Objective.Repeats,
+        };
+    }
+
     /// <summary>The objective a definition names: one process per trial, or a .NET method in this process.</summary>
     /// <param name="definition">The definition.</param>
     /// <param name="trialsDirectory">Where command trials get their folders.</param>
@@ -156,12 +169,14 @@ public static class StudyComposition
         ArgumentNullException.ThrowIfNull(definition);
         if (CreateCommandRunner(definition) is { } runner)
         {
-            string[] unknown = [.. runner.PlaceholderNames.Where(name => definition.Space.Find(name) is null)];
+            string[] unknown = [.. runner.PlaceholderNames.Where(name => definition.Space.Find(name) is null
+                && !(definition.Objective.Repeats.HasSeeds && CommandTemplate.RunBuiltIns.Contains(name)))];
             if (unknown.Length > 0)
             {
                 throw new VernierException(
                     $"the command uses {string.Join(", ", unknown.Select(n => $"{{{n}}}"))}, which {(unknown.Length == 1 ? "is not a parameter" : "are not parameters")}; " +
-                    $"the parameters are {string.Join(", ", definition.Space.Parameters.Select(p => p.Name))} (plus the built-in {string.Join(", ", CommandTemplate.BuiltIns.Select(n => $"{{{n}}}"))}).");
+                    $"the parameters are {string.Join(", ", definition.Space.Parameters.Select(p => p.Name))} (plus the built-in {string.Join(", ", CommandTemplate.BuiltIns.Select(n => $"{{{n}}}"))})" +
+                    (unknown.Any(CommandTemplate.RunBuiltIns.Contains) ? "; {seed} and {run_index} are filled when the objective has 'repeats' or 'seeds'." : "."));
             }
 
             string workingDirectory = definition.ResolvePath(definition.Objective.WorkingDirectory ?? ".");
@@ -170,8 +185,7 @@ public static class StudyComposition
                 throw new VernierException($"the objective's working directory {workingDirectory} does not exist.");
             }
 
-            var command = new CommandStudyObjective(runner, trialsDirectory, [.. definition.Space.Parameters.Select(p => p.Name)], definition.Objective.Constraints);
-            return command.EvaluateAsync;
+            return CreateCommandObjective(definition, runner, trialsDirectory).EvaluateAsync;
         }
 
         CallableReference callable = definition.Objective.Callable!;

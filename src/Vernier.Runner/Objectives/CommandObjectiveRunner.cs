@@ -15,7 +15,8 @@ namespace Vernier.Runner.Objectives;
 /// <item>creates the trial's <c>checkpoint/</c> folder;</item>
 /// <item>sets <c>VERNIER_TRIAL_NUMBER</c>, <c>VERNIER_PARAMS_FILE</c>, <c>VERNIER_TRIAL_DIR</c> and <c>VERNIER_CHECKPOINT_DIR</c>
 /// (and, in a population study, <c>VERNIER_START_STEP</c>, <c>VERNIER_END_STEP</c> and for a continuation
-/// <c>VERNIER_RESTORE_FROM</c>; outside one they are removed), closes standard input,
+/// <c>VERNIER_RESTORE_FROM</c>; outside one they are removed; <c>VERNIER_SEED</c> and <c>VERNIER_RUN_INDEX</c> for a request
+/// with a <see cref="CommandTrialRequest.Seed"/> and <see cref="CommandTrialRequest.RunIndex"/>, removed otherwise), closes standard input,
 /// and starts the process in a process group of its own (on Linux) so its whole tree can be signalled;</item>
 /// <item>copies standard output and error to <c>stdout.log</c> and <c>stderr.log</c> as they arrive, reads METRIC lines from
 /// standard output (see <see cref="MetricProtocol"/>) and passes each intermediate report to the callback at once;</item>
@@ -224,8 +225,7 @@ public sealed class CommandObjectiveRunner
 
         Directory.CreateDirectory(trialDirectory);
         Directory.CreateDirectory(request.CheckpointDirectory);
-        string paramsFile = Path.Combine(trialDirectory, ParamsFileName);
-        await ParameterValues.WriteAtomicallyAsync(paramsFile, ParameterValues.ToJson(parameters), cancellationToken);
+        string paramsFile = await WriteParamsFileAsync(trialDirectory, parameters, cancellationToken);
 
         Dictionary<string, string> environment = BuildEnvironment(requestEnvironment, request, trialDirectory, paramsFile);
         string? program = ExecutableLocator.Find(argv[0], workingDirectory, environment.GetValueOrDefault("PATH"));
@@ -567,6 +567,15 @@ public sealed class CommandObjectiveRunner
         return string.Join(' ', parts);
     }
 
+    /// <summary>Writes <c>params.json</c> into a folder (created if missing), atomically; returns its path.</summary>
+    internal static async Task<string> WriteParamsFileAsync(string directory, IReadOnlyList<KeyValuePair<string, object?>> parameters, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(directory);
+        string paramsFile = Path.Combine(directory, ParamsFileName);
+        await ParameterValues.WriteAtomicallyAsync(paramsFile, ParameterValues.ToJson(NormaliseParameters(parameters)), cancellationToken);
+        return paramsFile;
+    }
+
     private static List<KeyValuePair<string, object?>> NormaliseParameters(IReadOnlyList<KeyValuePair<string, object?>>? parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
@@ -613,6 +622,8 @@ public sealed class CommandObjectiveRunner
         environment["VERNIER_RESTORE_FROM"] = builtIns.GetValueOrDefault(CommandTemplate.RestoreFrom);
         environment["VERNIER_START_STEP"] = builtIns.GetValueOrDefault(CommandTemplate.StartStep);
         environment["VERNIER_END_STEP"] = builtIns.GetValueOrDefault(CommandTemplate.EndStep);
+        environment["VERNIER_SEED"] = builtIns.GetValueOrDefault(CommandTemplate.Seed);
+        environment["VERNIER_RUN_INDEX"] = builtIns.GetValueOrDefault(CommandTemplate.RunIndex);
         return environment.Where(e => e.Value is not null).ToDictionary(e => e.Key, e => e.Value!, StringComparer.Ordinal);
     }
 
@@ -629,6 +640,16 @@ public sealed class CommandObjectiveRunner
         if (request.RestoreFromDirectory is { } restore)
         {
             values[CommandTemplate.RestoreFrom] = Path.GetFullPath(restore);
+        }
+
+        if (request.Seed is { } seed)
+        {
+            values[CommandTemplate.Seed] = seed.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (request.RunIndex is { } run)
+        {
+            values[CommandTemplate.RunIndex] = run.ToString(CultureInfo.InvariantCulture);
         }
 
         return values;

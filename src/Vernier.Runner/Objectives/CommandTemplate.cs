@@ -17,9 +17,17 @@ internal sealed class CommandTemplate
     public const string RestoreFrom = "restore_from";
     public const string StartStep = "start_step";
     public const string EndStep = "end_step";
+    public const string Seed = "seed";
+    public const string RunIndex = "run_index";
 
     /// <summary>The placeholders Vernier fills itself; the last three are empty outside population studies (and <c>restore_from</c> for a start from scratch).</summary>
     public static readonly IReadOnlyList<string> BuiltIns = [TrialNumber, TrialDir, CheckpointDir, RestoreFrom, StartStep, EndStep];
+
+    /// <summary>
+    /// The placeholders Vernier fills only in runs that have them (<c>{seed}</c>, <c>{run_index}</c> of a repeated or seeded
+    /// trial); elsewhere such a name is an ordinary parameter placeholder, so a space with a parameter <c>seed</c> keeps working.
+    /// </summary>
+    public static readonly IReadOnlyList<string> RunBuiltIns = [Seed, RunIndex];
 
     private readonly List<Segment>[] _elements;
 
@@ -29,8 +37,11 @@ internal sealed class CommandTemplate
         ParameterPlaceholders = parameterPlaceholders;
     }
 
-    /// <summary>The names used in placeholders other than the built-in ones, distinct, in order of appearance.</summary>
+    /// <summary>The names used in placeholders other than the built-in ones, distinct, in order of appearance (<c>seed</c> and <c>run_index</c> included).</summary>
     public IReadOnlyList<string> ParameterPlaceholders { get; }
+
+    /// <summary>True when an element holds the <c>{seed}</c> placeholder: the seed is then not appended.</summary>
+    public bool UsesSeed => ParameterPlaceholders.Contains(Seed);
 
     public static CommandTemplate Parse(IReadOnlyList<string> command)
     {
@@ -56,8 +67,12 @@ internal sealed class CommandTemplate
     /// <param name="trialDirectory">The trial folder's absolute path.</param>
     /// <param name="parameters">Normalised parameter values, in order, names distinct.</param>
     /// <param name="style">How to append the parameters no placeholder used.</param>
-    /// <param name="builtIns">Values of the other built-in placeholders (<c>checkpoint_dir</c>, <c>restore_from</c>, <c>start_step</c>, <c>end_step</c>); missing ones render empty.</param>
-    /// <exception cref="CommandObjectiveException">A placeholder has no value, or names both a parameter and a built-in.</exception>
+    /// <param name="builtIns">
+    /// Values of the other built-in placeholders (<c>checkpoint_dir</c>, <c>restore_from</c>, <c>start_step</c>, <c>end_step</c>; missing
+    /// ones render empty), and of <c>seed</c> and <c>run_index</c> for a run that has them. A seed is appended after the parameters
+    /// (<c>--seed=…</c> or <c>seed=…</c>) unless the command uses <c>{seed}</c> or the style is <see cref="CommandArgumentStyle.None"/>.
+    /// </param>
+    /// <exception cref="CommandObjectiveException">A placeholder has no value, or names both a parameter and a built-in; or a run has a seed and a parameter named seed.</exception>
     public List<string> Render(
         int trialNumber, string trialDirectory, IReadOnlyList<KeyValuePair<string, object?>> parameters, CommandArgumentStyle style, IReadOnlyDictionary<string, string>? builtIns = null)
     {
@@ -65,6 +80,14 @@ internal sealed class CommandTemplate
         foreach ((string name, object? value) in parameters)
         {
             byName[name] = value;
+        }
+
+        string? seed = builtIns?.GetValueOrDefault(Seed);
+        if (seed is not null && byName.ContainsKey(Seed))
+        {
+            throw new CommandObjectiveException(
+                "trial " + trialNumber.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                + " has both a parameter 'seed' and a run seed (repeats or seeds); rename the parameter, or drop 'seeds' and 'repeats'.");
         }
 
         var used = new HashSet<string>(StringComparer.Ordinal);
@@ -81,7 +104,7 @@ internal sealed class CommandTemplate
                     continue;
                 }
 
-                bool isBuiltIn = BuiltIns.Contains(name);
+                bool isBuiltIn = BuiltIns.Contains(name) || (RunBuiltIns.Contains(name) && builtIns?.ContainsKey(name) == true);
                 bool isParameter = byName.TryGetValue(name, out object? value);
                 if (isBuiltIn && isParameter)
                 {
@@ -122,6 +145,11 @@ internal sealed class CommandTemplate
                     argv.Add(style == CommandArgumentStyle.Flags ? $"--{name}={formatted}" : $"{name}={formatted}");
                 }
             }
+
+            if (seed is not null && !UsesSeed)
+            {
+                argv.Add(style == CommandArgumentStyle.Flags ? $"--{Seed}={seed}" : $"{Seed}={seed}");
+            }
         }
 
         return argv;
@@ -131,7 +159,8 @@ internal sealed class CommandTemplate
     {
         IEnumerable<string> known = parameters.Select(p => p.Key).Concat(BuiltIns).Select(n => "{" + n + "}");
         return $"the command uses the placeholder {{{name}}}, but trial {trialNumber} has no parameter '{name}'. "
-            + $"Known placeholders: {string.Join(", ", known)}. Write {{{{{name}}}}} for a literal {{{name}}}.";
+            + $"Known placeholders: {string.Join(", ", known)}. Write {{{{{name}}}}} for a literal {{{name}}}."
+            + (RunBuiltIns.Contains(name) ? $" {{{name}}} is filled only when the objective has 'repeats' or 'seeds'." : "");
     }
 
     private static List<Segment> ParseElement(string element)
