@@ -22,7 +22,7 @@ public sealed class StudyRunnerTests : IDisposable
     private string Out => _temp.Combine("out");
 
     [Fact]
-    public async Task RunAsync_OutputDirectory_WritesBestRunsAndTrialsAtTheEnd()
+    public async Task RunAsync_OutputDirectory_WritesBestRunsTrialsAndTheSweepLogAtTheEnd()
     {
         await using Study study = await NewStudy();
         var runner = new StudyRunner(study, new StudyRunnerOptions { TotalTrials = 4, OutputDirectory = Out, MetricNames = ["loss"] });
@@ -30,7 +30,7 @@ public sealed class StudyRunnerTests : IDisposable
         OptimizeResult result = await runner.RunAsync(Objective);
 
         result.ShouldBe(new OptimizeResult(4, OptimizeStopReason.BudgetReached));
-        Directory.GetFileSystemEntries(Out).Select(Path.GetFileName).Order(StringComparer.Ordinal).ShouldBe(["best.json", "runs.csv", "trials.jsonl"]);
+        Directory.GetFileSystemEntries(Out).Select(Path.GetFileName).Order(StringComparer.Ordinal).ShouldBe(["best.json", "runs.csv", "sweep.log", "trials.jsonl"]);
         JsonNode best = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(Out, "best.json")))!;
         best["study"]!.GetValue<string>().ShouldBe(study.Name);
         best["metric"]!.GetValue<string>().ShouldBe("loss");

@@ -114,6 +114,7 @@ internal static class SearchCommand
                 CheckpointPath = parsed.GetValue(checkpoint)?.FullName,
                 ConfigHash = definition.ContentHash,
                 MetricNames = definition.Objective.Metrics,
+                RunsCsvMetrics = definition.RunsCsvMetrics,
                 Reporter = new ConsoleReporter(console.Rich),
                 TrackerLog = console.Error,
             };
@@ -199,7 +200,8 @@ internal static class SearchCommand
 
         await using Study study = await StudyComposition.CreateBuilder(definition, scratch, name).Configure(o => o.MaxConcurrent = null).CreateOrLoadAsync(cancellationToken);
         CommandObjectiveRunner? runner = StudyComposition.CreateCommandRunner(definition);
-        var objective = runner is null ? null : new CommandStudyObjective(runner, Path.Combine(folder, "trials"), [.. definition.Space.Parameters.Select(p => p.Name)], definition.Objective.Constraints);
+        var objective = runner is null ? null : StudyComposition.CreateCommandObjective(definition, runner, Path.Combine(folder, "trials"));
+        TrialRepeats repeats = definition.Objective.Repeats;
 
         TextWriter o = console.Output;
         o.WriteLine($"dry run: nothing is executed and nothing is written.");
@@ -209,6 +211,12 @@ internal static class SearchCommand
         o.WriteLine($"sampler    {definition.Strategy.Name}, seed {(seedKnown ? study.Seed.ToString(CultureInfo.InvariantCulture) : "not set: a new study draws one, so the trials below only illustrate the space")}");
         o.WriteLine($"budget     {(definition.MaxTrials is { } max ? $"{max} trials ({Math.Max(0, max - existing)} to run)" : "no trial limit")}" +
                     (definition.Timeout is { } t ? $", timeout {t.TotalSeconds:0} s" : "") + $", max_concurrent {definition.Resource.MaxConcurrent}");
+        if (repeats.HasSeeds)
+        {
+            o.WriteLine($"runs       {repeats.Count} per trial{(definition.MaxTrials is { } m ? $", {m * repeats.Count} in all" : "")}, " +
+                        $"seeds {(repeats.Seeds.IsDefaultOrEmpty ? "generated from the study's seed" : "listed")}, aggregate {repeats.Aggregate.ToString().ToLowerInvariant()}");
+        }
+
         o.WriteLine($"outputs    {folder}");
 
         int toShow = Math.Min(Shown, definition.MaxTrials is { } limit ? Math.Max(0, limit - existing) : Shown);
@@ -225,9 +233,18 @@ internal static class SearchCommand
             }
 
             string parameters = string.Join(" ", trial.Params.Select(p => $"{p.Key}={CategoricalDistribution.FormatChoice(p.Value)}"));
-            o.WriteLine(objective is null
+            IReadOnlyList<long>? seeds = objective is null ? null : repeats.SeedsFor(study.Seed, trial.Number);
+            CommandTrialRequest? request = objective?.RequestFor(trial.Number, trial.Params);
+            if (request is not null && seeds is not null)
+            {
+                // The first run's command; the other runs differ in their seed and folder.
+                request = request with { Seed = seeds[0], RunIndex = 1, TrialDirectory = repeats.IsRepeated ? objective!.RunDirectory(trial.Number, 1) : request.TrialDirectory };
+            }
+
+            string runs = seeds is null ? "" : $" (seed{(seeds.Count == 1 ? "" : "s")} {string.Join(", ", seeds)})";
+            o.WriteLine(request is null
                 ? $"trial {trial.Number}: {parameters}"
-                : $"trial {trial.Number}: {string.Join(" ", runner!.RenderCommand(objective.RequestFor(trial.Number, trial.Params)).Select(Quote))}");
+                : $"trial {trial.Number}{runs}: {string.Join(" ", runner!.RenderCommand(request).Select(Quote))}");
             await study.TellAsync(trial, [.. definition.Directions.Select(_ => 0.0)], cancellationToken);
         }
     }

@@ -17,10 +17,10 @@ namespace Vernier.Runner.Objectives;
 public sealed record TrialRepeats
 {
     /// <summary>The largest number of runs per trial.</summary>
-    public const int MaxCount = 1000;
+    internal const int MaxCount = 1000;
 
     /// <summary>The bound (exclusive) of generated seeds: they are in [0, 2³¹ − 1], which every common framework accepts.</summary>
-    public const long GeneratedSeedLimit = 1L << 31;
+    internal const long GeneratedSeedLimit = 1L << 31;
 
     /// <summary>The number of runs per trial (<c>repeats</c>).</summary>
     /// <remarks>The default value is 1 (or the length of <see cref="Seeds"/> when a file lists seeds). Between 1 and <see cref="MaxCount"/>.</remarks>
@@ -49,7 +49,7 @@ public sealed record TrialRepeats
 
     /// <summary>Checks the values; the message names the file key.</summary>
     /// <exception cref="ArgumentException">A value is out of range.</exception>
-    public void Validate()
+    internal void Validate()
     {
         if (Count is < 1 or > MaxCount)
         {
@@ -104,7 +104,7 @@ public sealed record TrialRepeats
     /// <summary>The aggregate of the runs' values of one metric.</summary>
     /// <param name="aggregate">How to aggregate.</param>
     /// <param name="values">One value per run; at least one.</param>
-    public static double Combine(RunAggregate aggregate, IReadOnlyList<double> values)
+    internal static double Combine(RunAggregate aggregate, IReadOnlyList<double> values)
     {
         ArgumentNullException.ThrowIfNull(values);
         if (values.Count == 0)
