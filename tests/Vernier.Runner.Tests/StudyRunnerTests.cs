@@ -55,6 +55,24 @@ public sealed class StudyRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_RunsCsvMetrics_ChoosesTheColumnsAndWarnsAboutOneNoTrialPrinted()
+    {
+        await using Study study = await NewStudy();
+        var log = new StringWriter();
+        var runner = new StudyRunner(study, new StudyRunnerOptions { TotalTrials = 2, OutputDirectory = Out, RunsCsvMetrics = ["acc", "f1"], TrackerLog = log });
+
+        await runner.RunAsync((trial, token) =>
+        {
+            trial.SetUserAttribute("metrics", new Dictionary<string, double> { ["acc"] = 0.5, ["loss"] = 1 });
+            return Objective(trial, token);
+        });
+
+        string[] header = Csv.Parse(await File.ReadAllTextAsync(Path.Combine(Out, "runs.csv")))[0];
+        header.Where(h => h.StartsWith("metric_", StringComparison.Ordinal)).ShouldBe(["metric_acc", "metric_f1"]);
+        log.ToString().ShouldBe("warning: runs.csv: no complete trial printed 'f1' (outputs.runs_csv.metrics), so the column is empty; the trials printed: acc, loss.\n");
+    }
+
+    [Fact]
     public async Task RunAsync_CheckpointPath_IsRewrittenAfterEveryTrial()
     {
         await using Study study = await NewStudy();
