@@ -25,7 +25,7 @@ internal static class SearchCommand
         var checkpoint = new Option<FileInfo?>("--checkpoint") { Description = "Write a JSON snapshot of the whole study to this file after every finished trial.", HelpName = "FILE" };
         var resume = new Option<FileInfo?>("--resume") { Description = "Continue from a checkpoint, also into a fresh storage; the suggestions continue exactly.", HelpName = "FILE" };
         var output = new Option<FileInfo?>("--output", "-o") { Description = "Where to write best.json (default: in the output folder).", HelpName = "FILE" };
-        var outputDir = new Option<DirectoryInfo?>("--output-dir") { Description = "Folder for best.json, runs.csv, trials.jsonl and one folder per trial (default: runs/<study>).", HelpName = "DIR" };
+        var outputDir = new Option<DirectoryInfo?>("--output-dir") { Description = "Folder for best.json, runs.csv, trials.jsonl, sweep.log and one folder per trial (default: runs/<study>).", HelpName = "DIR" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print what would run (the first trials' commands) and run nothing." };
         var sampler = new Option<string?>("--sampler") { Description = $"Override the file's strategy: {string.Join(", ", StudyComposition.SamplerNames)}.", HelpName = "NAME" };
         var pruner = new Option<string?>("--pruner") { Description = $"Override the file's pruner: {string.Join(", ", StudyComposition.PrunerNames)} (with its default options).", HelpName = "NAME" };
