@@ -220,6 +220,20 @@ public static class StudyComposition
         };
     }
 
+    /// <summary>A command objective's trials as the definition runs them: parameters in declared order, constraints, repeats and seeds.</summary>
+    /// <param name="definition">The definition.</param>
+    /// <param name="runner">Its command runner (<see cref="CreateCommandRunner"/>).</param>
+    /// <param name="trialsDirectory">Where trials get their folders.</param>
+    public static CommandStudyObjective CreateCommandObjective(StudyDefinition definition, CommandObjectiveRunner runner, string trialsDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        return new CommandStudyObjective(runner, trialsDirectory, [.. definition.Space.Parameters.Select(p => p.Name)], definition.Objective.Constraints)
+        {
+            Repeats = definition.Objective.Repeats,
+            Resources = CreateResources(definition),
+        };
+    }
+
     /// <summary>The objective a definition names: one process per trial, or a .NET method in this process.</summary>
     /// <param name="definition">The definition.</param>
     /// <param name="trialsDirectory">Where command trials get their folders.</param>
@@ -230,12 +244,14 @@ public static class StudyComposition
         PipelineRunner? pipeline = CreatePipelineRunner(definition);
         if (runner is not null || pipeline is not null)
         {
-            string[] unknown = [.. (runner?.PlaceholderNames ?? pipeline!.PlaceholderNames).Where(name => definition.Space.Find(name) is null)];
+            string[] unknown = [.. (runner?.PlaceholderNames ?? pipeline!.PlaceholderNames).Where(name => definition.Space.Find(name) is null
+                && !(definition.Objective.Repeats.HasSeeds && CommandTemplate.RunBuiltIns.Contains(name)))];
             if (unknown.Length > 0)
             {
                 throw new VernierException(
                     $"the {(pipeline is null ? "command" : "pipeline")} uses {string.Join(", ", unknown.Select(n => $"{{{n}}}"))}, which {(unknown.Length == 1 ? "is not a parameter" : "are not parameters")}; " +
-                    $"the parameters are {string.Join(", ", definition.Space.Parameters.Select(p => p.Name))} (plus the built-in {string.Join(", ", CommandTemplate.BuiltIns.Select(n => $"{{{n}}}"))}).");
+                    $"the parameters are {string.Join(", ", definition.Space.Parameters.Select(p => p.Name))} (plus the built-in {string.Join(", ", CommandTemplate.BuiltIns.Select(n => $"{{{n}}}"))})" +
+                    (unknown.Any(CommandTemplate.RunBuiltIns.Contains) ? "; {seed} and {run_index} are filled when the objective has 'repeats' or 'seeds'." : "."));
             }
 
             string workingDirectory = definition.ResolvePath(definition.Objective.WorkingDirectory ?? ".");
@@ -244,11 +260,13 @@ public static class StudyComposition
                 throw new VernierException($"the objective's working directory {workingDirectory} does not exist.");
             }
 
-            string[] order = [.. definition.Space.Parameters.Select(p => p.Name)];
-            TrialResources? resources = CreateResources(definition);
             CommandStudyObjective command = pipeline is null
-                ? new(runner!, trialsDirectory, order, definition.Objective.Constraints) { Resources = resources }
-                : new(pipeline, trialsDirectory, order, definition.Objective.Constraints) { Resources = resources };
+                ? CreateCommandObjective(definition, runner!, trialsDirectory)
+                : new(pipeline, trialsDirectory, [.. definition.Space.Parameters.Select(p => p.Name)], definition.Objective.Constraints)
+                {
+                    Repeats = definition.Objective.Repeats,
+                    Resources = CreateResources(definition),
+                };
             return command.EvaluateAsync;
         }
 

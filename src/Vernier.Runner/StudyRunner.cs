@@ -23,7 +23,10 @@ public sealed class StudyRunner(Study study, StudyRunnerOptions options)
     // This run's view of progress, kept up to date from each finished trial instead of re-reading every trial each time.
     private FrozenTrial? _best;
     private int _finishedCounted;
-    private readonly TrackerSet _trackers = new(options.Trackers, options.TrackerLog ?? Console.Error);
+    // sweep.log goes with the other outputs: a tracker like the others, so it never fails the study.
+    private readonly TrackerSet _trackers = new(
+        options.OutputDirectory is { } folder ? [new SweepLogTracker(Path.Combine(folder, SweepLogTracker.FileName)), .. options.Trackers] : options.Trackers,
+        options.TrackerLog ?? Console.Error);
 
     /// <summary>Runs trials until the budget, the timeout, the sampler's end, or cancellation.</summary>
     /// <param name="objective">Evaluates one trial; returns one value per objective.</param>
@@ -86,6 +89,7 @@ public sealed class StudyRunner(Study study, StudyRunnerOptions options)
         {
             // Whatever ended the run, the files reflect every recorded trial.
             await WriteOutputsAsync(force: true);
+            await WarnAboutEmptyCsvColumnsAsync();
             FrozenTrial? best;
             lock (_progressGate)
             {
@@ -153,6 +157,24 @@ public sealed class StudyRunner(Study study, StudyRunnerOptions options)
         return labels;
     }
 
+    // A runs.csv column chosen in the file that no complete trial filled is most likely a typo of a metric name.
+    private async Task WarnAboutEmptyCsvColumnsAsync()
+    {
+        if (options.OutputDirectory is null || options.RunsCsvMetrics is not { Count: > 0 } columns)
+        {
+            return;
+        }
+
+        IReadOnlyList<FrozenTrial> complete = [.. (await study.GetTrialsAsync()).Where(t => t.State == TrialState.Complete)];
+        string[] empty = [.. columns.Where(name => complete.Count > 0 && !complete.Any(t => StudyOutputs.MetricsOf(t).ContainsKey(name)))];
+        if (empty.Length > 0)
+        {
+            string printed = string.Join(", ", complete.SelectMany(t => StudyOutputs.MetricsOf(t).Keys).Distinct().Order(StringComparer.Ordinal));
+            (options.TrackerLog ?? Console.Error).WriteLine(
+                $"warning: runs.csv: no complete trial printed {string.Join(", ", empty.Select(n => $"'{n}'"))} (outputs.runs_csv.metrics), so the column is empty; the trials printed: {printed}.");
+        }
+    }
+
     private DateTimeOffset Now() => study.Options.TimeProvider.GetUtcNow();
 
     private async Task WriteOutputsAsync(bool force)
@@ -175,7 +197,7 @@ public sealed class StudyRunner(Study study, StudyRunnerOptions options)
 
             if (outputsDue && options.OutputDirectory is { } folder)
             {
-                await StudyOutputs.WriteAllAsync(folder, study.Name, study.Directions, trials, options.MetricNames, options.BestPath);
+                await StudyOutputs.WriteAllAsync(folder, study.Name, study.Directions, trials, options.MetricNames, options.BestPath, options.RunsCsvMetrics);
                 _lastOutput = now;
             }
         }

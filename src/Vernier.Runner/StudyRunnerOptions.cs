@@ -24,8 +24,14 @@ public sealed class StudyRunnerOptions
     /// <summary>The declared search space, for define-and-run objectives. The default value is null (define-by-run).</summary>
     public SearchSpace? SearchSpace { get; set; }
 
-    /// <summary>Where <c>best.json</c>, <c>runs.csv</c> and <c>trials.jsonl</c> go. The default value is null (not written).</summary>
+    /// <summary>Where <c>best.json</c>, <c>runs.csv</c>, <c>trials.jsonl</c> and <c>sweep.log</c> go. The default value is null (not written).</summary>
     public string? OutputDirectory { get; set; }
+
+    /// <summary>
+    /// The metric columns of <c>runs.csv</c>, in order; a name no complete trial reported gives an empty column and a warning
+    /// (on <see cref="TrackerLog"/>) at the end of the run. The default value is null: every reported metric, alphabetically.
+    /// </summary>
+    public IReadOnlyList<string>? RunsCsvMetrics { get; set; }
 
     /// <summary>Where <c>best.json</c> goes, when not in <see cref="OutputDirectory"/>. The default value is null.</summary>
     public string? BestPath { get; set; }
@@ -51,6 +57,6 @@ public sealed class StudyRunnerOptions
     /// <summary>How each trial's run is named, grouped and tagged (a study file's <c>run:</c>); the labels are stored with the trial and shown by the reporter, the outputs and the trackers. The default value is null (no labels).</summary>
     public RunNaming? Naming { get; set; }
 
-    /// <summary>Where a failing tracker is reported (once, before it is disabled). The default value is null (standard error).</summary>
+    /// <summary>Where a failing tracker is reported (once, before it is disabled), and warnings about the outputs. The default value is null (standard error).</summary>
     public TextWriter? TrackerLog { get; set; }
 }

@@ -282,6 +282,30 @@ public sealed class StudyCompositionTests : IDisposable
     }
 
     [Fact]
+    public async Task CreateObjective_CommandWithRepeats_RunsEachTrialOncePerSeedWithTheSeedPlaceholder()
+    {
+        StudyDefinition definition = StudyDefinitionLoader.Parse(
+            CommandYaml.Replace("trial]", "trial, '--rng={seed}']", StringComparison.Ordinal).Replace("maximize: true", "maximize: true\n  seeds: [3, 4]", StringComparison.Ordinal),
+            "study.yaml");
+        await using Study study = await StudyComposition.CreateBuilder(definition, new InMemoryStorage()).CreateAsync();
+        string trials = _temp.Combine("trials");
+
+        await study.OptimizeAsync(StudyComposition.CreateObjective(definition, trials), new OptimizeOptions { NTrials = 1, SearchSpace = definition.Space });
+
+        (await study.GetTrialsAsync()).ShouldHaveSingleItem().State.ShouldBe(TrialState.Complete);
+        (await File.ReadAllLinesAsync(Path.Combine(trials, "0000", "run-2", "args")))[0].ShouldBe("--rng=4");
+    }
+
+    [Fact]
+    public void CreateObjective_SeedPlaceholderWithoutRepeats_IsRefusedSayingWhenItIsFilled()
+    {
+        StudyDefinition definition = StudyDefinitionLoader.Parse(CommandYaml.Replace("trial]", "trial, '--rng={seed}']", StringComparison.Ordinal), "study.yaml");
+
+        Should.Throw<VernierException>(() => StudyComposition.CreateObjective(definition, _temp.Path))
+            .Message.ShouldEndWith("{seed} and {run_index} are filled when the objective has 'repeats' or 'seeds'.");
+    }
+
+    [Fact]
     public async Task CreateObjective_CommandWithConstraints_RecordsThemAndBestPrefersFeasible()
     {
         StudyDefinition definition = StudyDefinitionLoader.Parse(

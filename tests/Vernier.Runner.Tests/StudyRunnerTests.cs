@@ -22,7 +22,7 @@ public sealed class StudyRunnerTests : IDisposable
     private string Out => _temp.Combine("out");
 
     [Fact]
-    public async Task RunAsync_OutputDirectory_WritesBestRunsAndTrialsAtTheEnd()
+    public async Task RunAsync_OutputDirectory_WritesBestRunsTrialsAndTheSweepLogAtTheEnd()
     {
         await using Study study = await NewStudy();
         var runner = new StudyRunner(study, new StudyRunnerOptions { TotalTrials = 4, OutputDirectory = Out, MetricNames = ["loss"] });
@@ -30,7 +30,7 @@ public sealed class StudyRunnerTests : IDisposable
         OptimizeResult result = await runner.RunAsync(Objective);
 
         result.ShouldBe(new OptimizeResult(4, OptimizeStopReason.BudgetReached));
-        Directory.GetFileSystemEntries(Out).Select(Path.GetFileName).Order(StringComparer.Ordinal).ShouldBe(["best.json", "runs.csv", "trials.jsonl"]);
+        Directory.GetFileSystemEntries(Out).Select(Path.GetFileName).Order(StringComparer.Ordinal).ShouldBe(["best.json", "runs.csv", "sweep.log", "trials.jsonl"]);
         JsonNode best = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(Out, "best.json")))!;
         best["study"]!.GetValue<string>().ShouldBe(study.Name);
         best["metric"]!.GetValue<string>().ShouldBe("loss");
@@ -52,6 +52,24 @@ public sealed class StudyRunnerTests : IDisposable
 
         JsonNode.Parse(await File.ReadAllTextAsync(bestPath))!["trial_number"]!.GetValue<int>().ShouldBe(1);
         File.Exists(Path.Combine(Out, "best.json")).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task RunAsync_RunsCsvMetrics_ChoosesTheColumnsAndWarnsAboutOneNoTrialPrinted()
+    {
+        await using Study study = await NewStudy();
+        var log = new StringWriter();
+        var runner = new StudyRunner(study, new StudyRunnerOptions { TotalTrials = 2, OutputDirectory = Out, RunsCsvMetrics = ["acc", "f1"], TrackerLog = log });
+
+        await runner.RunAsync((trial, token) =>
+        {
+            trial.SetUserAttribute("metrics", new Dictionary<string, double> { ["acc"] = 0.5, ["loss"] = 1 });
+            return Objective(trial, token);
+        });
+
+        string[] header = Csv.Parse(await File.ReadAllTextAsync(Path.Combine(Out, "runs.csv")))[0];
+        header.Where(h => h.StartsWith("metric_", StringComparison.Ordinal)).ShouldBe(["metric_acc", "metric_f1"]);
+        log.ToString().ShouldBe("warning: runs.csv: no complete trial printed 'f1' (outputs.runs_csv.metrics), so the column is empty; the trials printed: acc, loss.\n");
     }
 
     [Fact]

@@ -28,7 +28,7 @@ internal static class SearchCommand
         var checkpoint = new Option<FileInfo?>("--checkpoint") { Description = "Write a JSON snapshot of the whole study to this file after every finished trial.", HelpName = "FILE" };
         var resume = new Option<FileInfo?>("--resume") { Description = "Continue from a checkpoint, also into a fresh storage; the suggestions continue exactly.", HelpName = "FILE" };
         var output = new Option<FileInfo?>("--output", "-o") { Description = "Where to write best.json (default: in the output folder).", HelpName = "FILE" };
-        var outputDir = new Option<DirectoryInfo?>("--output-dir") { Description = "Folder for best.json, runs.csv, trials.jsonl and one folder per trial (default: runs/<study>).", HelpName = "DIR" };
+        var outputDir = new Option<DirectoryInfo?>("--output-dir") { Description = "Folder for best.json, runs.csv, trials.jsonl, sweep.log and one folder per trial (default: runs/<study>).", HelpName = "DIR" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print what would run (the first trials' commands, environment and devices) and run nothing." };
         var sampler = new Option<string?>("--sampler") { Description = $"Override the file's strategy: {string.Join(", ", StudyComposition.SamplerNames)}.", HelpName = "NAME" };
         var pruner = new Option<string?>("--pruner") { Description = $"Override the file's pruner: {string.Join(", ", StudyComposition.PrunerNames)} (with its default options).", HelpName = "NAME" };
@@ -127,6 +127,7 @@ internal static class SearchCommand
                 CheckpointPath = parsed.GetValue(checkpoint)?.FullName,
                 ConfigHash = definition.ContentHash,
                 MetricNames = definition.Objective.Metrics,
+                RunsCsvMetrics = definition.RunsCsvMetrics,
                 Reporter = new ConsoleReporter(console.Rich),
                 TrackerLog = console.Error,
                 Naming = definition.Run,
@@ -213,7 +214,8 @@ internal static class SearchCommand
 
         await using Study study = await StudyComposition.CreateBuilder(definition, scratch, name).Configure(o => o.MaxConcurrent = null).CreateOrLoadAsync(cancellationToken);
         CommandObjectiveRunner? runner = StudyComposition.CreateCommandRunner(definition);
-        var objective = runner is null ? null : new CommandStudyObjective(runner, Path.Combine(folder, "trials"), [.. definition.Space.Parameters.Select(p => p.Name)], definition.Objective.Constraints);
+        var objective = runner is null ? null : StudyComposition.CreateCommandObjective(definition, runner, Path.Combine(folder, "trials"));
+        TrialRepeats repeats = definition.Objective.Repeats;
         PipelineRunner? pipeline = StudyComposition.CreatePipelineRunner(definition);
         var steps = pipeline is null ? null : new CommandStudyObjective(pipeline, Path.Combine(folder, "trials"), [.. definition.Space.Parameters.Select(p => p.Name)]);
 
@@ -225,6 +227,12 @@ internal static class SearchCommand
         o.WriteLine($"sampler    {definition.Strategy.Name}, seed {(seedKnown ? study.Seed.ToString(CultureInfo.InvariantCulture) : "not set: a new study draws one, so the trials below only illustrate the space")}");
         o.WriteLine($"budget     {(definition.MaxTrials is { } max ? $"{max} trials ({Math.Max(0, max - existing)} to run)" : "no trial limit")}" +
                     (definition.Timeout is { } t ? $", timeout {t.TotalSeconds:0} s" : "") + $", max_concurrent {definition.Resource.MaxConcurrent}");
+        if (repeats.HasSeeds)
+        {
+            o.WriteLine($"runs       {repeats.Count} per trial{(definition.MaxTrials is { } m ? $", {m * repeats.Count} in all" : "")}, " +
+                        $"seeds {(repeats.Seeds.IsDefaultOrEmpty ? "generated from the study's seed" : "listed")}, aggregate {repeats.Aggregate.ToString().ToLowerInvariant()}");
+        }
+
         TrialResources? resources = StudyComposition.CreateResources(definition);
         if (resources is not null)
         {
@@ -249,14 +257,22 @@ internal static class SearchCommand
             }
 
             string parameters = string.Join(" ", trial.Params.Select(p => $"{p.Key}={CategoricalDistribution.FormatChoice(p.Value)}"));
+            IReadOnlyList<long>? seeds = objective is null ? null : repeats.SeedsFor(study.Seed, trial.Number);
             if (objective is null)
             {
-                o.WriteLine($"trial {trial.Number}: {parameters}");
+                o.WriteLine($"trial {trial.Number}{(seeds is null ? "" : $" (seeds {string.Join(", ", seeds)})")}: {parameters}");
             }
             else
             {
                 CommandTrialRequest request = objective.RequestFor(trial.Number, trial.Params);
-                o.WriteLine($"trial {trial.Number}: {string.Join(" ", runner!.RenderCommand(request).Select(Quote))}");
+                if (seeds is not null)
+                {
+                    // The first run's command; the other runs differ in their seed and folder.
+                    request = request with { Seed = seeds[0], RunIndex = 1, TrialDirectory = repeats.IsRepeated ? objective.RunDirectory(trial.Number, 1) : request.TrialDirectory };
+                }
+
+                string runs = seeds is null ? "" : $" (seed{(seeds.Count == 1 ? "" : "s")} {string.Join(", ", seeds)})";
+                o.WriteLine($"trial {trial.Number}{runs}: {string.Join(" ", runner!.RenderCommand(request).Select(Quote))}");
                 if (resources is not null)
                 {
                     (DeviceLease lease, bool waits) = await PlaceAsync(resources, placed, definition.Resource.MaxConcurrent);

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Vernier.Distributions;
+using Vernier.Runner.Objectives;
 using Vernier.SearchSpaces;
 using Vernier.Studies;
 
@@ -103,6 +104,18 @@ public static class ConfigHash
                 ["timeout_seconds"] = step.Timeout?.TotalSeconds,
                 ["pass_parameters"] = step.PassParameters.ToString(),
             })]);
+        }
+
+        // Likewise: repeats, seeds and aggregate change what a trial's value means; one run without a seed adds nothing.
+        TrialRepeats repeats = objective.Repeats;
+        if (repeats.HasSeeds)
+        {
+            root["objective"]!["repeats"] = new JsonObject
+            {
+                ["count"] = repeats.Count,
+                ["seeds"] = repeats.Seeds.IsDefaultOrEmpty ? "generate" : new JsonArray([.. repeats.Seeds.Select(seed => (JsonNode)seed)]),
+                ["aggregate"] = repeats.Aggregate.ToString(),
+            };
         }
 
         return root.ToJsonString();

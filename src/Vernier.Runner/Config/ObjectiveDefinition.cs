@@ -89,6 +89,13 @@ public sealed record ObjectiveDefinition
     /// </remarks>
     public string? WorkingDirectory { get; init; }
 
+    /// <summary>
+    /// How often each trial runs the command, the runs' seeds and how their final values are combined
+    /// (<c>repeats</c>, <c>seeds</c>, <c>aggregate</c>). Commands only.
+    /// </summary>
+    /// <remarks>The default value is one run without a seed.</remarks>
+    public TrialRepeats Repeats { get; init; } = new();
+
     /// <summary>How parameters reach the command line (<c>pass_parameters</c>: <c>flags</c>, <c>key_value</c>, <c>hydra</c> or <c>none</c>).</summary>
     /// <remarks>
     /// The default value is <see cref="CommandArgumentStyle.Flags"/> (<c>--name=value</c>); a study file with a

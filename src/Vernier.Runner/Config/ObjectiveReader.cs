@@ -16,10 +16,10 @@ internal static partial class ObjectiveReader
     [
         new("command"), new("callable"), new("metric"), new("metrics"), new("constraints"), new("grace_period"), new("maximize"), new("direction"), new("directions"),
         new("timeout"), new("env"), new("working_directory"), new("pass_parameters"), new("max_retries"), new("retry_on"), new("retry_backoff"),
-        new("base_config"), new("config_format"), new("allow_new_keys"), new("overrides"), new("steps"),
+        new("base_config"), new("config_format"), new("allow_new_keys"), new("overrides"), new("steps"), new("repeats"), new("seeds"), new("aggregate"),
     ];
 
-    private static readonly string[] CommandOnly = ["env", "working_directory", "pass_parameters", "retry_on", .. BaseConfigReader.Keys];
+    private static readonly string[] CommandOnly = ["env", "working_directory", "pass_parameters", "retry_on", "repeats", "seeds", "aggregate", .. BaseConfigReader.Keys];
 
     private static readonly Dictionary<string, CommandArgumentStyle> Passing = new(StringComparer.Ordinal)
     {
@@ -91,6 +91,7 @@ internal static partial class ObjectiveReader
         }
 
         objective = ReadRetries(context, reader, objective);
+        objective = ReadRepeats(context, reader, objective);
         return (objective with { Metrics = metrics, Constraints = constraints, Timeout = reader.Seconds("timeout"), GracePeriod = reader.Seconds("grace_period") }, ReadDirections(context, reader, metrics.Length));
     }
 
@@ -140,6 +141,87 @@ internal static partial class ObjectiveReader
         }
 
         return objective;
+    }
+
+    private static readonly Dictionary<string, RunAggregate> Aggregates = new(StringComparer.Ordinal)
+    {
+        ["mean"] = RunAggregate.Mean,
+        ["median"] = RunAggregate.Median,
+        ["min"] = RunAggregate.Min,
+        ["max"] = RunAggregate.Max,
+    };
+
+    // repeats, seeds and aggregate: how often a trial runs the command and how the runs' values become the trial's.
+    private static ObjectiveDefinition ReadRepeats(ConfigContext context, MappingReader reader, ObjectiveDefinition objective)
+    {
+        int? count = null;
+        if (reader.Get("repeats") is { } countNode)
+        {
+            long n = context.Integer(countNode, "'repeats'");
+            if (n is < 1 or > TrialRepeats.MaxCount)
+            {
+                throw context.Error(countNode, $"'repeats' must be between 1 and {TrialRepeats.MaxCount}, got {n}", "the number of times each trial runs the command, each run with its own seed");
+            }
+
+            count = (int)n;
+        }
+
+        var repeats = new TrialRepeats();
+        if (reader.Get("seeds") is { } seedsNode)
+        {
+            const string SeedsHint = "write seeds: [1, 2, 3] (one per run), or seeds: generate to derive them from the study's seed";
+            if (seedsNode is YamlScalarNode)
+            {
+                string text = context.Text(seedsNode, "'seeds'");
+                repeats = text == "generate"
+                    ? repeats with { GenerateSeeds = true }
+                    : throw context.Error(seedsNode, $"'seeds' must be a list of integers or 'generate', got {context.Describe(seedsNode)}", SeedsHint);
+            }
+            else
+            {
+                YamlSequenceNode list = context.Sequence(seedsNode, "'seeds'", SeedsHint);
+                var seeds = new List<long>();
+                foreach (YamlNode node in list)
+                {
+                    long seed = context.Integer(node, "a seed");
+                    if (seeds.Contains(seed))
+                    {
+                        throw context.Error(node, $"seed {seed} is listed twice in 'seeds'", "each run gets its own seed; to run the same seed again, list another");
+                    }
+
+                    seeds.Add(seed);
+                }
+
+                if (seeds.Count == 0)
+                {
+                    throw context.Error(list, "'seeds' is empty", SeedsHint);
+                }
+
+                if (count is { } n && n != seeds.Count)
+                {
+                    throw context.Error(list, $"'seeds' lists {Count(seeds.Count, "seed")} but 'repeats' is {n}", "give one seed per run, or leave 'repeats' out: it defaults to the number of seeds");
+                }
+
+                count = seeds.Count;
+                repeats = repeats with { Seeds = [.. seeds] };
+            }
+        }
+
+        if (reader.Get("aggregate") is { } aggregateNode)
+        {
+            string text = context.Text(aggregateNode, "'aggregate'");
+            if (!Aggregates.TryGetValue(text, out RunAggregate aggregate))
+            {
+                throw context.Error(
+                    aggregateNode,
+                    $"unknown aggregate '{text}'",
+                    (KeySuggestions.Closest(text, Aggregates.Keys) is { } s ? $"did you mean '{s}'? " : "") + "allowed: mean, median, min, max (of the runs' final values)");
+            }
+
+            repeats = repeats with { Aggregate = aggregate };
+        }
+
+        return objective with { Repeats = repeats with { Count = count ?? 1 } };
     }
 
     private static ImmutableArray<string> ReadConstraints(ConfigContext context, MappingReader reader, bool isCommand, ImmutableArray<string> metrics)

@@ -68,6 +68,13 @@ public sealed record StudyDefinition
     /// <remarks>The default value is <see langword="null"/>: trials have no labels.</remarks>
     public Trackers.RunNaming? Run { get; init; }
 
+    /// <summary>
+    /// The metric columns of <c>runs.csv</c>, in order (<c>outputs: { runs_csv: { metrics: [val_loss, acc] } }</c>); a name no
+    /// trial reports gives an empty column. Not part of <see cref="ContentHash"/>: outputs do not change results.
+    /// </summary>
+    /// <remarks>The default value is <see langword="null"/>: a <c>metric_&lt;name&gt;</c> column for every metric any trial reported, alphabetically.</remarks>
+    public ImmutableArray<string>? RunsCsvMetrics { get; init; }
+
     /// <summary>The full path of the file the definition was read from, against which relative paths resolve.</summary>
     /// <remarks>The default value is <see langword="null"/> (parsed from text): relative paths resolve against the current directory.</remarks>
     public string? SourcePath { get; init; }

@@ -80,7 +80,7 @@ public static class StudyDefinitionLoader
     private static readonly KeySpec[] RootKeys =
     [
         new("name"), new("storage"), new("space", "search_space"), new("constraints"), new("strategy"), new("pruner"),
-        new("objective"), new("resource"), new("max_trials"), new("timeout"), new("trackers"), new("run"),
+        new("objective"), new("resource"), new("max_trials"), new("timeout"), new("trackers"), new("run"), new("outputs"),
     ];
 
     private static readonly KeySpec[] ResourceKeys =
@@ -140,6 +140,8 @@ public static class StudyDefinitionLoader
             pruner = new PrunerDefinition { Name = prunerName, Options = options };
         }
 
+        CheckRunSeeds(context, root, objective, space, strategy);
+
         return new StudyDefinition
         {
             Name = name,
@@ -154,7 +156,65 @@ public static class StudyDefinitionLoader
             Timeout = root.Seconds("timeout"),
             Trackers = root.Get("trackers") is { } trackersNode ? ReadTrackers(context, trackersNode) : [],
             Run = root.Get("run") is { } runNode ? RunNamingReader.Read(context, runNode, [.. declared.Select(p => p.Name)]) : null,
+            RunsCsvMetrics = root.Get("outputs") is { } outputsNode ? ReadOutputs(context, outputsNode) : null,
         };
+    }
+
+    /// <summary>Reads <c>outputs</c>: <c>runs_csv: { metrics: [val_loss, acc] }</c> chooses runs.csv's metric columns, in order.</summary>
+    private static ImmutableArray<string>? ReadOutputs(ConfigContext context, YamlNode node)
+    {
+        const string Hint = "write e.g. outputs: { runs_csv: { metrics: [val_loss, accuracy] } }";
+        MappingReader outputs = MappingReader.Open(context, node, "'outputs'", "in 'outputs'", [new("runs_csv")], Hint);
+        if (outputs.Get("runs_csv") is not { } csvNode)
+        {
+            return null;
+        }
+
+        MappingReader csv = MappingReader.Open(context, csvNode, "'runs_csv'", "in 'outputs.runs_csv'", [new("metrics")], Hint);
+        if (csv.Get("metrics") is not { } list)
+        {
+            return null;
+        }
+
+        var metrics = new List<string>();
+        foreach (YamlNode item in context.Sequence(list, "'metrics' in 'outputs.runs_csv'", Hint + "; [] leaves the metric columns out"))
+        {
+            string metric = ObjectiveReader.MetricName(context, item);
+            if (metrics.Contains(metric))
+            {
+                throw context.Error(item, $"metric '{metric}' is listed twice in 'outputs.runs_csv.metrics'", "list each column once");
+            }
+
+            metrics.Add(metric);
+        }
+
+        return [.. metrics];
+    }
+
+    /// <summary>Runs with seeds (repeats or seeds) pass the seed as <c>seed</c>, and repeated runs have checkpoints of their own.</summary>
+    private static void CheckRunSeeds(ConfigContext context, MappingReader root, ObjectiveDefinition objective, SearchSpace space, StrategyDefinition strategy)
+    {
+        if (!objective.Repeats.HasSeeds || root.Get("objective") is not YamlMappingNode objectiveNode)
+        {
+            return;
+        }
+
+        YamlNode where = MappingReader.Peek(objectiveNode, "seeds") ?? MappingReader.Peek(objectiveNode, "repeats")!;
+        if (space.Find("seed") is not null)
+        {
+            throw context.Error(
+                where,
+                "the space has a parameter 'seed', but with 'repeats' or 'seeds' each run gets its own seed (--seed, {seed}, VERNIER_SEED)",
+                "rename the parameter, or remove 'repeats' and 'seeds'");
+        }
+
+        if (objective.Repeats.IsRepeated && Catalog.CanonicalStrategy(strategy.Name) == "population")
+        {
+            throw context.Error(
+                where,
+                "'repeats' cannot be combined with the population strategy",
+                "a population trial continues one checkpoint; run more members instead (population_size)");
+        }
     }
 
     /// <summary>Reads <c>trackers</c>: a list of spec strings (<c>jsonl:path=events.jsonl</c>) or mappings (<c>{name: jsonl, path: events.jsonl}</c>).</summary>

@@ -17,7 +17,8 @@ namespace Vernier.Runner.Objectives;
 /// <item>sets <c>VERNIER_TRIAL_NUMBER</c>, <c>VERNIER_PARAMS_FILE</c>, <c>VERNIER_TRIAL_DIR</c>, <c>VERNIER_CHECKPOINT_DIR</c>
 /// and with a base config <c>VERNIER_CONFIG_FILE</c>
 /// (and, in a population study, <c>VERNIER_START_STEP</c>, <c>VERNIER_END_STEP</c> and for a continuation
-/// <c>VERNIER_RESTORE_FROM</c>; outside one they are removed), closes standard input,
+/// <c>VERNIER_RESTORE_FROM</c>; outside one they are removed; <c>VERNIER_SEED</c> and <c>VERNIER_RUN_INDEX</c> for a request
+/// with a <see cref="CommandTrialRequest.Seed"/> and <see cref="CommandTrialRequest.RunIndex"/>, removed otherwise), closes standard input,
 /// and starts the process in a process group of its own (on Linux) so its whole tree can be signalled;</item>
 /// <item>copies standard output and error to <c>stdout.log</c> and <c>stderr.log</c> as they arrive, reads METRIC lines from
 /// standard output (see <see cref="MetricProtocol"/>) and passes each intermediate report to the callback at once;</item>
@@ -237,8 +238,7 @@ public sealed class CommandObjectiveRunner
         Directory.CreateDirectory(request.CheckpointDirectory);
         string logDirectory = request.LogDirectory is { } logs ? Path.GetFullPath(logs) : trialDirectory;
         Directory.CreateDirectory(logDirectory);
-        string paramsFile = Path.Combine(trialDirectory, ParamsFileName);
-        await ParameterValues.WriteAtomicallyAsync(paramsFile, ParameterValues.ToJson(parameters), cancellationToken);
+        string paramsFile = await WriteParamsFileAsync(trialDirectory, parameters, cancellationToken);
         if (_merger is not null)
         {
             await ParameterValues.WriteAtomicallyAsync(Path.Combine(trialDirectory, _merger.FileName), _merger.Render(parameters), cancellationToken);
@@ -587,6 +587,15 @@ public sealed class CommandObjectiveRunner
     // With a base config, appended arguments name the config path (Hydra's '+' for a new key); otherwise the parameter.
     private string ArgumentName(string parameter) => _merger?.ArgumentName(parameter, _style) ?? parameter;
 
+    /// <summary>Writes <c>params.json</c> into a folder (created if missing), atomically; returns its path.</summary>
+    internal static async Task<string> WriteParamsFileAsync(string directory, IReadOnlyList<KeyValuePair<string, object?>> parameters, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(directory);
+        string paramsFile = Path.Combine(directory, ParamsFileName);
+        await ParameterValues.WriteAtomicallyAsync(paramsFile, ParameterValues.ToJson(NormaliseParameters(parameters)), cancellationToken);
+        return paramsFile;
+    }
+
     internal static List<KeyValuePair<string, object?>> NormaliseParameters(IReadOnlyList<KeyValuePair<string, object?>>? parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
@@ -631,6 +640,8 @@ public sealed class CommandObjectiveRunner
             new("VERNIER_START_STEP", builtIns.GetValueOrDefault(CommandTemplate.StartStep)),
             new("VERNIER_END_STEP", builtIns.GetValueOrDefault(CommandTemplate.EndStep)),
             new("VERNIER_CONFIG_FILE", builtIns.GetValueOrDefault(CommandTemplate.Config)),
+            new("VERNIER_SEED", builtIns.GetValueOrDefault(CommandTemplate.Seed)),
+            new("VERNIER_RUN_INDEX", builtIns.GetValueOrDefault(CommandTemplate.RunIndex)),
         ];
         var overlay = new List<KeyValuePair<string, string?>>();
         foreach (KeyValuePair<string, string?> entry in _environment.Concat(request.Environment ?? new Dictionary<string, string?>()).Concat(vernier))
@@ -678,6 +689,16 @@ public sealed class CommandObjectiveRunner
         if (request.RestoreFromDirectory is { } restore)
         {
             values[CommandTemplate.RestoreFrom] = Path.GetFullPath(restore);
+        }
+
+        if (request.Seed is { } seed)
+        {
+            values[CommandTemplate.Seed] = seed.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (request.RunIndex is { } run)
+        {
+            values[CommandTemplate.RunIndex] = run.ToString(CultureInfo.InvariantCulture);
         }
 
         return values;

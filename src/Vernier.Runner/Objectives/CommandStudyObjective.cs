@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Vernier.Runner.Objectives.Pipelines;
 using Vernier.Runner.Outputs;
@@ -81,17 +82,51 @@ public sealed class CommandStudyObjective
         return new CommandTrialRequest(trialNumber, [.. names.Select(n => KeyValuePair.Create(n, parameters[n]))], TrialDirectory(trialNumber));
     }
 
+    /// <summary>The user attribute holding the seed of each run of a trial (a JSON array of integers), set when runs have seeds.</summary>
+    public const string SeedsAttribute = "seeds";
+
+    /// <summary>
+    /// The user attribute holding, for a repeated trial, one object per run that started: <c>run</c>, <c>seed</c>, <c>state</c>,
+    /// <c>values</c> (a complete run's objective values), <c>metrics</c>, <c>duration_s</c> and, unless complete, <c>fail_reason</c>.
+    /// </summary>
+    public const string RunsAttribute = "runs";
+
+    private readonly TrialRepeats _repeats = new();
+
+    /// <summary>How often each trial runs the command, with which seeds, and how the runs' values are combined.</summary>
+    /// <remarks>The default value is one run without a seed.</remarks>
+    /// <exception cref="ArgumentException">The value is not valid (see <see cref="TrialRepeats.Validate"/>).</exception>
+    public TrialRepeats Repeats
+    {
+        get => _repeats;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            value.Validate();
+            _repeats = value;
+        }
+    }
+
+    /// <summary>The folder of one run of a repeated trial: <c>run-1</c>, <c>run-2</c>… in the trial's folder.</summary>
+    /// <param name="trialNumber">The trial's number.</param>
+    /// <param name="runIndex">The run, from 1.</param>
+    public string RunDirectory(int trialNumber, int runIndex) =>
+        Path.Combine(TrialDirectory(trialNumber), "run-" + runIndex.ToString(CultureInfo.InvariantCulture));
+
     /// <summary>
     /// The devices and cores each trial takes before its process starts, and gives back when it ends however it ends;
     /// a trial waits while none are free. The default value is null: trials are not placed.
     /// </summary>
     public TrialResources? Resources { get; init; }
 
-    /// <summary>Runs one trial's process and returns its objective values.</summary>
+    /// <summary>
+    /// Runs one trial: its process, or with <see cref="Repeats"/> one process per run, one after the other; returns
+    /// its objective values (with repeats, each the <see cref="TrialRepeats.Aggregate"/> of the runs' values).
+    /// </summary>
     /// <param name="trial">The trial, with its parameters chosen.</param>
     /// <param name="cancellationToken">Stops the process, or the wait for a device (the study records the trial interrupted).</param>
-    /// <exception cref="TrialPrunedException">The pruner stopped it.</exception>
-    /// <exception cref="TrialFailedException">The process failed; the message says how.</exception>
+    /// <exception cref="TrialPrunedException">The pruner stopped it (only the first run's steps are shown to the pruner).</exception>
+    /// <exception cref="TrialFailedException">A process failed; the message says how (and, with repeats, which run and seed).</exception>
     public async Task<IReadOnlyList<double>> EvaluateAsync(Trial trial, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(trial);
@@ -121,14 +156,82 @@ public sealed class CommandStudyObjective
             OnStarted = processId => trial.SetSystemAttribute(LocalWorker.ProcessAttribute, System.Text.Json.JsonSerializer.SerializeToElement(LocalWorker.DescribeProcess(processId), Storage.AttributeJson.SnakeCase)),
         };
         trial.SetUserAttribute("trial_dir", request.TrialDirectory);
+        IReadOnlyList<long>? seeds = Repeats.SeedsFor(trial.Study.Seed, trial.Number);
+        if (seeds is not null)
+        {
+            trial.SetUserAttribute(SeedsAttribute, seeds);
+        }
+
+        int count = Repeats.Count;
+        if (count > 1)
+        {
+            // The runs have folders of their own; the trial's folder still holds its parameters.
+            await CommandObjectiveRunner.WriteParamsFileAsync(request.TrialDirectory, request.Parameters, cancellationToken);
+        }
+
+        var results = new List<CommandTrialResult>(count);
+        var runs = new JsonArray();
+        var warnings = new List<string>();
+        for (int run = 1; run <= count; run++)
+        {
+            CommandTrialRequest runRequest = seeds is null ? request : request with
+            {
+                TrialDirectory = count > 1 ? RunDirectory(trial.Number, run) : request.TrialDirectory,
+                Seed = seeds[run - 1],
+                RunIndex = run,
+            };
+            string label = count > 1 ? $"run {run} of {count} (seed {runRequest.Seed})" : "";
+            (CommandTrialResult result, bool pruned) = await RunOnceAsync(trial, runRequest, drivesPruning: run == 1, cancellationToken);
+            results.Add(result);
+            warnings.AddRange(result.Warnings.Select(w => count > 1 ? $"run {run}: {w}" : w));
+            string? missing = result.Status == CommandTrialStatus.Completed ? MissingConstraints(result) : null;
+            if (count > 1)
+            {
+                runs.Add(RunNode(run, runRequest.Seed, result, pruned, missing));
+            }
+
+            if (result.Status == CommandTrialStatus.Completed && missing is null)
+            {
+                continue;
+            }
+
+            Record(trial, results, warnings, runs);
+            CommandFailureClass failureClass = missing is not null ? CommandFailureClass.NoMetric : result.FailureClass;
+            if (failureClass != CommandFailureClass.None && !(result.Status == CommandTrialStatus.Stopped && pruned))
+            {
+                trial.SetSystemAttribute(SystemAttributes.FailureClass, CommandFailureClasses.Name(failureClass));
+            }
+
+            string reason = missing ?? result.FailureReason ?? "the command failed.";
+            throw result.Status switch
+            {
+                CommandTrialStatus.Stopped when pruned => new TrialPrunedException(),
+                CommandTrialStatus.Stopped => new OperationCanceledException(cancellationToken),
+                _ => new TrialFailedException(count > 1 ? $"{label} failed: {reason}" : reason),
+            };
+        }
+
+        Record(trial, results, warnings, runs);
+        if (_constraintMetrics is { Count: > 0 })
+        {
+            trial.ReportConstraints([.. _constraintMetrics.Select(c => Combine(results.Select(r => r.Metrics[c])))]);
+        }
+
+        return count == 1
+            ? results[0].ObjectiveValues
+            : [.. Enumerable.Range(0, results[0].ObjectiveValues.Count).Select(i => Combine(results.Select(r => r.ObjectiveValues[i])))];
+    }
+
+    private async Task<(CommandTrialResult Result, bool Pruned)> RunOnceAsync(Trial trial, CommandTrialRequest request, bool drivesPruning, CancellationToken cancellationToken)
+    {
         using var prune = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bool pruned = false;
-
         CommandTrialResult result = await _run(
             request,
             (report, _) =>
             {
-                if (report.Values.TryGetValue(_metric, out double value))
+                // Later runs of a repeated trial report no intermediate values: one curve per trial, the first run's.
+                if (drivesPruning && report.Values.TryGetValue(_metric, out double value))
                 {
                     trial.Report(value, report.Step);
                     if (!pruned && trial.ShouldPrune())
@@ -141,46 +244,69 @@ public sealed class CommandStudyObjective
                 return ValueTask.CompletedTask;
             },
             prune.Token);
+        return (result, pruned);
+    }
 
-        if (result.Metrics.Count > 0)
+    // The metrics (each the aggregate over the runs that printed it), the warnings and, for a repeated trial, the runs.
+    private void Record(Trial trial, List<CommandTrialResult> results, List<string> warnings, JsonArray runs)
+    {
+        Dictionary<string, double> metrics = results.Count == 1 ? new(results[0].Metrics) : results
+            .SelectMany(r => r.Metrics.Keys).Distinct()
+            .ToDictionary(name => name, name => Combine(results.Where(r => r.Metrics.ContainsKey(name)).Select(r => r.Metrics[name])));
+        if (metrics.Count > 0)
         {
             // A metric may be NaN or infinite, which JSON lacks: written as "NaN", "Infinity", "-Infinity", as trials.jsonl does.
-            trial.SetUserAttribute(StudyOutputs.MetricsAttribute, JsonSerializer.SerializeToElement(result.Metrics, NamedFloatingPointLiterals));
+            trial.SetUserAttribute(StudyOutputs.MetricsAttribute, JsonSerializer.SerializeToElement(metrics, NamedFloatingPointLiterals));
         }
 
-        if (result.Steps is { } steps)
+        if (results[^1].Steps is { } steps)
         {
             trial.SetUserAttribute(StepsAttribute, JsonSerializer.SerializeToElement(steps.Select(s => new { name = s.Name, status = s.Status, seconds = s.Seconds })));
         }
 
-        if (result.Warnings.Count > 0)
+        if (warnings.Count > 0)
         {
-            trial.SetUserAttribute("warnings", result.Warnings);
+            trial.SetUserAttribute("warnings", warnings);
         }
 
-        if (result.Status == CommandTrialStatus.Completed && _constraintMetrics is { Count: > 0 })
+        if (runs.Count > 0)
         {
-            string[] missing = [.. _constraintMetrics.Where(c => !result.Metrics.ContainsKey(c))];
-            if (missing.Length > 0)
-            {
-                trial.SetSystemAttribute(SystemAttributes.FailureClass, CommandFailureClasses.Name(CommandFailureClass.NoMetric));
-                throw new TrialFailedException($"the command did not print the constraint metric(s) {string.Join(", ", missing)} (METRIC {missing[0]}=<value>, feasible when ≤ 0).");
-            }
+            trial.SetUserAttribute(RunsAttribute, JsonSerializer.SerializeToElement(runs));
+        }
+    }
 
-            trial.ReportConstraints([.. _constraintMetrics.Select(c => result.Metrics[c])]);
+    private string? MissingConstraints(CommandTrialResult result)
+    {
+        string[] missing = [.. (_constraintMetrics ?? []).Where(c => !result.Metrics.ContainsKey(c))];
+        return missing.Length == 0 ? null
+            : $"the command did not print the constraint metric(s) {string.Join(", ", missing)} (METRIC {missing[0]}=<value>, feasible when ≤ 0).";
+    }
+
+    private double Combine(IEnumerable<double> values) => TrialRepeats.Combine(Repeats.Aggregate, [.. values]);
+
+    private static JsonObject RunNode(int run, long? seed, CommandTrialResult result, bool pruned, string? missing)
+    {
+        var metrics = new JsonObject();
+        foreach ((string name, double value) in result.Metrics.OrderBy(m => m.Key, StringComparer.Ordinal))
+        {
+            metrics[name] = TrialJson.NumberNode(value);
         }
 
-        if (result.FailureClass != CommandFailureClass.None && !(result.Status == CommandTrialStatus.Stopped && pruned))
+        bool complete = result.Status == CommandTrialStatus.Completed && missing is null;
+        var node = new JsonObject
         {
-            trial.SetSystemAttribute(SystemAttributes.FailureClass, CommandFailureClasses.Name(result.FailureClass));
-        }
-
-        return result.Status switch
-        {
-            CommandTrialStatus.Completed => result.ObjectiveValues,
-            CommandTrialStatus.Stopped when pruned => throw new TrialPrunedException(),
-            CommandTrialStatus.Stopped => throw new OperationCanceledException(cancellationToken),
-            _ => throw new TrialFailedException(result.FailureReason ?? "the command failed."),
+            ["run"] = run,
+            ["seed"] = seed,
+            ["state"] = complete ? "complete" : result.Status == CommandTrialStatus.Stopped ? (pruned ? "pruned" : "interrupted") : "failed",
+            ["values"] = complete ? new JsonArray([.. result.ObjectiveValues.Select(TrialJson.NumberNode)]) : null,
+            ["metrics"] = metrics,
+            ["duration_s"] = Math.Round(result.Duration.TotalSeconds, 3),
         };
+        if (!complete)
+        {
+            node["fail_reason"] = missing ?? result.FailureReason;
+        }
+
+        return node;
     }
 }

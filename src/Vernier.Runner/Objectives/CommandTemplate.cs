@@ -18,12 +18,20 @@ internal sealed class CommandTemplate
     public const string StartStep = "start_step";
     public const string EndStep = "end_step";
     public const string Config = "config";
+    public const string Seed = "seed";
+    public const string RunIndex = "run_index";
 
     /// <summary>
     /// The placeholders Vernier fills itself; <c>restore_from</c>, <c>start_step</c> and <c>end_step</c> are empty outside
     /// population studies (and <c>restore_from</c> for a start from scratch); <c>config</c> needs a base config.
     /// </summary>
     public static readonly IReadOnlyList<string> BuiltIns = [TrialNumber, TrialDir, CheckpointDir, RestoreFrom, StartStep, EndStep, Config];
+
+    /// <summary>
+    /// The placeholders Vernier fills only in runs that have them (<c>{seed}</c>, <c>{run_index}</c> of a repeated or seeded
+    /// trial); elsewhere such a name is an ordinary parameter placeholder, so a space with a parameter <c>seed</c> keeps working.
+    /// </summary>
+    public static readonly IReadOnlyList<string> RunBuiltIns = [Seed, RunIndex];
 
     private readonly List<Segment>[] _elements;
 
@@ -33,11 +41,14 @@ internal sealed class CommandTemplate
         ParameterPlaceholders = parameterPlaceholders;
     }
 
-    /// <summary>The names used in placeholders other than the built-in ones, distinct, in order of appearance.</summary>
+    /// <summary>The names used in placeholders other than the built-in ones, distinct, in order of appearance (<c>seed</c> and <c>run_index</c> included).</summary>
     public IReadOnlyList<string> ParameterPlaceholders { get; }
 
     /// <summary>Whether any element of the command holds the placeholder <c>{name}</c>.</summary>
     public bool Uses(string name) => _elements.Any(e => e.Any(s => s.Placeholder == name));
+
+    /// <summary>True when an element holds the <c>{seed}</c> placeholder: the seed is then not appended.</summary>
+    public bool UsesSeed => ParameterPlaceholders.Contains(Seed);
 
     public static CommandTemplate Parse(IReadOnlyList<string> command)
     {
@@ -63,9 +74,13 @@ internal sealed class CommandTemplate
     /// <param name="trialDirectory">The trial folder's absolute path.</param>
     /// <param name="parameters">Normalised parameter values, in order, names distinct.</param>
     /// <param name="style">How to append the parameters no placeholder used.</param>
-    /// <param name="builtIns">Values of the other built-in placeholders (<c>checkpoint_dir</c>, <c>restore_from</c>, <c>start_step</c>, <c>end_step</c>, <c>config</c>); missing ones render empty.</param>
+    /// <param name="builtIns">
+    /// Values of the other built-in placeholders (<c>checkpoint_dir</c>, <c>restore_from</c>, <c>start_step</c>, <c>end_step</c>, <c>config</c>; missing
+    /// ones render empty), and of <c>seed</c> and <c>run_index</c> for a run that has them. A seed is appended after the parameters
+    /// (<c>--seed=…</c> or <c>seed=…</c>) unless the command uses <c>{seed}</c> or the style is <see cref="CommandArgumentStyle.None"/>.
+    /// </param>
     /// <param name="argumentName">The key an appended argument names for a parameter (its config path with a base config), or null for the parameter's name.</param>
-    /// <exception cref="CommandObjectiveException">A placeholder has no value, or names both a parameter and a built-in.</exception>
+    /// <exception cref="CommandObjectiveException">A placeholder has no value, or names both a parameter and a built-in; or a run has a seed and a parameter named seed.</exception>
     public List<string> Render(
         int trialNumber,
         string trialDirectory,
@@ -78,6 +93,14 @@ internal sealed class CommandTemplate
         foreach ((string name, object? value) in parameters)
         {
             byName[name] = value;
+        }
+
+        string? seed = builtIns?.GetValueOrDefault(Seed);
+        if (seed is not null && byName.ContainsKey(Seed))
+        {
+            throw new CommandObjectiveException(
+                "trial " + trialNumber.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                + " has both a parameter 'seed' and a run seed (repeats or seeds); rename the parameter, or drop 'seeds' and 'repeats'.");
         }
 
         var used = new HashSet<string>(StringComparer.Ordinal);
@@ -94,7 +117,7 @@ internal sealed class CommandTemplate
                     continue;
                 }
 
-                bool isBuiltIn = BuiltIns.Contains(name);
+                bool isBuiltIn = BuiltIns.Contains(name) || (RunBuiltIns.Contains(name) && builtIns?.ContainsKey(name) == true);
                 bool isParameter = byName.TryGetValue(name, out object? value);
                 if (isBuiltIn && isParameter)
                 {
@@ -140,6 +163,11 @@ internal sealed class CommandTemplate
                     });
                 }
             }
+
+            if (seed is not null && !UsesSeed)
+            {
+                argv.Add(style == CommandArgumentStyle.Flags ? $"--{Seed}={seed}" : $"{Seed}={seed}");
+            }
         }
 
         return argv;
@@ -149,7 +177,8 @@ internal sealed class CommandTemplate
     {
         IEnumerable<string> known = parameters.Select(p => p.Key).Concat(BuiltIns).Select(n => "{" + n + "}");
         return $"the command uses the placeholder {{{name}}}, but trial {trialNumber} has no parameter '{name}'. "
-            + $"Known placeholders: {string.Join(", ", known)}. Write {{{{{name}}}}} for a literal {{{name}}}.";
+            + $"Known placeholders: {string.Join(", ", known)}. Write {{{{{name}}}}} for a literal {{{name}}}."
+            + (RunBuiltIns.Contains(name) ? $" {{{name}}} is filled only when the objective has 'repeats' or 'seeds'." : "");
     }
 
     private static List<Segment> ParseElement(string element)

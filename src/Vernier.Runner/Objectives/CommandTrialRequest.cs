@@ -49,6 +49,19 @@ public sealed record CommandTrialRequest(int TrialNumber, IReadOnlyList<KeyValue
     /// </summary>
     internal string? LogDirectory { get; init; }
 
+    /// <summary>
+    /// The seed of this run, passed as <c>VERNIER_SEED</c> and <c>{seed}</c> and, unless the command uses <c>{seed}</c>,
+    /// appended as <c>--seed=…</c> (or <c>seed=…</c>) after the parameters when they are appended. A trial with a parameter
+    /// named <c>seed</c> cannot also have a run seed. The default value is null: no seed, and <c>VERNIER_SEED</c> is removed.
+    /// </summary>
+    public long? Seed { get; init; }
+
+    /// <summary>
+    /// Which run of its trial this is (1, 2, …, see <see cref="TrialRepeats"/>), passed as <c>VERNIER_RUN_INDEX</c> and
+    /// <c>{run_index}</c>. The default value is null: <c>VERNIER_RUN_INDEX</c> is removed.
+    /// </summary>
+    public int? RunIndex { get; init; }
+
     /// <summary>The trial's checkpoint folder: <c>checkpoint/</c> in its trial folder, passed as <c>VERNIER_CHECKPOINT_DIR</c> and <c>{checkpoint_dir}</c>.</summary>
     public string CheckpointDirectory => Path.Combine(Path.GetFullPath(TrialDirectory), CommandObjectiveRunner.CheckpointDirectoryName);
 }

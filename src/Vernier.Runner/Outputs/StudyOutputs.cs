@@ -58,11 +58,15 @@ public static class StudyOutputs
     /// <param name="writer">Where to write.</param>
     /// <param name="trials">The trials.</param>
     /// <param name="objectiveCount">How many objectives the study has.</param>
-    public static void WriteRunsCsv(TextWriter writer, IReadOnlyList<FrozenTrial> trials, int objectiveCount)
+    /// <param name="metricColumns">
+    /// The metrics that get a <c>metric_&lt;name&gt;</c> column, in order (a metric no trial reported gives an empty column),
+    /// or null for every metric any trial reported, alphabetically.
+    /// </param>
+    public static void WriteRunsCsv(TextWriter writer, IReadOnlyList<FrozenTrial> trials, int objectiveCount, IReadOnlyList<string>? metricColumns = null)
     {
         ArgumentNullException.ThrowIfNull(trials);
         string[] parameterNames = [.. trials.SelectMany(t => t.Parameters.Keys).Distinct().Order(StringComparer.Ordinal)];
-        string[] metricNames = [.. trials.SelectMany(t => MetricsOf(t).Keys).Distinct().Order(StringComparer.Ordinal)];
+        string[] metricNames = metricColumns is not null ? [.. metricColumns.Distinct()] : [.. trials.SelectMany(t => MetricsOf(t).Keys).Distinct().Order(StringComparer.Ordinal)];
         bool labelled = trials.Any(t => !Trackers.RunLabels.Of(t).IsEmpty);
         using CsvWriter csv = CsvWriter.Create(writer, null, leaveOpen: true);
         csv.WriteRecord(
@@ -119,10 +123,11 @@ public static class StudyOutputs
     /// <param name="trials">All its trials.</param>
     /// <param name="metricNames">The objective metrics' names, or null.</param>
     /// <param name="bestPath">Where best.json goes, when not in <paramref name="folder"/>.</param>
+    /// <param name="runsCsvMetrics">The metric columns of runs.csv, or null for all (see <see cref="WriteRunsCsv"/>).</param>
     /// <param name="cancellationToken">Cancels the writes.</param>
     public static async Task WriteAllAsync(
         string folder, string study, IReadOnlyList<StudyDirection> directions, IReadOnlyList<FrozenTrial> trials,
-        IReadOnlyList<string>? metricNames = null, string? bestPath = null, CancellationToken cancellationToken = default)
+        IReadOnlyList<string>? metricNames = null, string? bestPath = null, IReadOnlyList<string>? runsCsvMetrics = null, CancellationToken cancellationToken = default)
     {
         await AtomicFile.WriteAllTextAsync(
             bestPath ?? Path.Combine(folder, "best.json"),
@@ -130,7 +135,7 @@ public static class StudyOutputs
             cancellationToken);
 
         var csv = new StringWriter(CultureInfo.InvariantCulture);
-        WriteRunsCsv(csv, trials, directions.Count);
+        WriteRunsCsv(csv, trials, directions.Count, runsCsvMetrics);
         await AtomicFile.WriteAllTextAsync(Path.Combine(folder, "runs.csv"), csv.ToString(), cancellationToken);
 
         var jsonl = new StringBuilder();

@@ -106,4 +106,34 @@ public sealed class ConfigHashTests
         reseeded.ContentHash.ShouldNotBe(study.ContentHash);
         ConfigHash.CanonicalForm(reseeded).ShouldContain("\"seed\":7");
     }
+    private const string Plain = "space: { x: { type: float, low: 0, high: 1 } }\nobjective: { command: [python3, train.py], metric: loss";
+
+    [Theory]
+    [InlineData(", repeats: 3")]
+    [InlineData(", seeds: [1, 2, 3]")]
+    [InlineData(", seeds: generate")]
+    public void ContentHash_RunSeeds_ChangeIt(string extra) => Hash(Plain + extra + " }\n").ShouldNotBe(Hash(Plain + " }\n"));
+
+    [Fact]
+    public void ContentHash_RepeatsSeedsAndAggregate_EachCount()
+    {
+        string[] hashes =
+        [
+            Hash(Plain + ", repeats: 3 }\n"),
+            Hash(Plain + ", repeats: 4 }\n"),
+            Hash(Plain + ", repeats: 3, aggregate: median }\n"),
+            Hash(Plain + ", seeds: [1, 2, 3] }\n"),
+            Hash(Plain + ", seeds: [1, 2, 4] }\n"),
+        ];
+
+        hashes.Distinct().Count().ShouldBe(hashes.Length);
+    }
+
+    [Fact]
+    public void ContentHash_WithoutRunSeeds_HasNoRepeatsEntry() =>
+        ConfigHash.CanonicalForm(StudyDefinitionLoader.Parse(Plain + ", aggregate: max }\n", "study.yaml")).ShouldNotContain("repeats");
+
+    [Fact]
+    public void ContentHash_RunsCsvColumns_DoNotChangeIt() =>
+        Hash(Plain + " }\noutputs: { runs_csv: { metrics: [acc] } }\n").ShouldBe(Hash(Plain + " }\n"));
 }

@@ -13,7 +13,7 @@ public sealed class MalformedStudyFileTests
         {
             "unknown top-level key, with a suggestion",
             Space + Objective + "max_trial: 10\n",
-            "study.yaml:3:1: unknown key 'max_trial' at the top level; did you mean 'max_trials'? allowed keys: name, storage, space (or search_space), constraints, strategy, pruner, objective, resource, max_trials, timeout, trackers, run"
+            "study.yaml:3:1: unknown key 'max_trial' at the top level; did you mean 'max_trials'? allowed keys: name, storage, space (or search_space), constraints, strategy, pruner, objective, resource, max_trials, timeout, trackers, run, outputs"
         },
         {
             "unknown key in a parameter",
@@ -23,7 +23,7 @@ public sealed class MalformedStudyFileTests
         {
             "unknown key without a close match",
             Space + "objective: { command: [a], metric: loss, retries: 3 }\n",
-            "study.yaml:2:42: unknown key 'retries' in 'objective'; allowed keys: command, callable, metric, metrics, constraints, grace_period, maximize, direction, directions, timeout, env, working_directory, pass_parameters, max_retries, retry_on, retry_backoff, base_config, config_format, allow_new_keys, overrides, steps"
+            "study.yaml:2:42: unknown key 'retries' in 'objective'; allowed keys: command, callable, metric, metrics, constraints, grace_period, maximize, direction, directions, timeout, env, working_directory, pass_parameters, max_retries, retry_on, retry_backoff, base_config, config_format, allow_new_keys, overrides, steps, repeats, seeds, aggregate"
         },
         {
             "bound is not a number",

@@ -97,4 +97,52 @@ public class CommandTemplateTests
             .ShouldBe(["train", "--ckpt=/runs/t7/checkpoint", "--resume=/runs/t3/checkpoint", "--from=10", "--to=20"]);
         template.Render(7, "/runs/t7", [], CommandArgumentStyle.None).ShouldBe(["train", "--ckpt=", "--resume=", "--from=", "--to="]);
     }
+
+    private static readonly Dictionary<string, string> RunSeed = new() { ["seed"] = "42", ["run_index"] = "2" };
+
+    [Fact]
+    public void Render_RunSeedWithFlags_AppendsTheSeedAfterTheParameters()
+    {
+        CommandTemplate.Parse(["train"]).Render(7, "/t", [new("lr", 0.01)], CommandArgumentStyle.Flags, RunSeed).ShouldBe(["train", "--lr=0.01", "--seed=42"]);
+    }
+
+    [Fact]
+    public void Render_RunSeedWithKeyValue_AppendsSeedEquals()
+    {
+        CommandTemplate.Parse(["train"]).Render(7, "/t", [new("lr", 0.01)], CommandArgumentStyle.KeyValue, RunSeed).ShouldBe(["train", "lr=0.01", "seed=42"]);
+    }
+
+    [Fact]
+    public void Render_RunSeedWithStyleNone_AppendsNothing()
+    {
+        CommandTemplate.Parse(["train", "{seed}"]).Render(7, "/t", [new("lr", 0.01)], CommandArgumentStyle.None, RunSeed).ShouldBe(["train", "42"]);
+        CommandTemplate.Parse(["train"]).Render(7, "/t", [], CommandArgumentStyle.None, RunSeed).ShouldBe(["train"]);
+    }
+
+    [Fact]
+    public void Render_SeedPlaceholder_TakesTheSeedInsteadOfAppendingIt()
+    {
+        CommandTemplate.Parse(["train", "--rng={seed}", "--run={run_index}"]).Render(7, "/t", [new("lr", 0.01)], CommandArgumentStyle.Flags, RunSeed)
+            .ShouldBe(["train", "--rng=42", "--run=2", "--lr=0.01"]);
+    }
+
+    [Fact]
+    public void Render_SeedPlaceholderWithoutRunSeed_IsAnOrdinaryParameterPlaceholder()
+    {
+        CommandTemplate.Parse(["train", "--seed={seed}"]).Render(7, "/t", [new("seed", 3L)], CommandArgumentStyle.Flags).ShouldBe(["train", "--seed=3"]);
+    }
+
+    [Fact]
+    public void Render_SeedPlaceholderWithoutRunSeedOrParameter_SaysWhenItIsFilled()
+    {
+        Should.Throw<CommandObjectiveException>(() => CommandTemplate.Parse(["train", "{seed}"]).Render(7, "/t", [], CommandArgumentStyle.Flags))
+            .Message.ShouldEndWith("{seed} is filled only when the objective has 'repeats' or 'seeds'.");
+    }
+
+    [Fact]
+    public void Render_ParameterNamedSeedAndARunSeed_IsRefused()
+    {
+        Should.Throw<CommandObjectiveException>(() => CommandTemplate.Parse(["train"]).Render(7, "/t", [new("seed", 3L)], CommandArgumentStyle.Flags, RunSeed))
+            .Message.ShouldBe("trial 7 has both a parameter 'seed' and a run seed (repeats or seeds); rename the parameter, or drop 'seeds' and 'repeats'.");
+    }
 }

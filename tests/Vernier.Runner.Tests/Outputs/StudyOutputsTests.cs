@@ -120,6 +120,29 @@ public sealed class StudyOutputsTests : IDisposable
     }
 
     [Fact]
+    public void WriteRunsCsv_ChosenMetricColumns_AreTheOnlyOnesInTheirOrderAndAnUnknownOneIsEmpty()
+    {
+        var writer = new StringWriter(CultureInfo.InvariantCulture);
+
+        StudyOutputs.WriteRunsCsv(writer, RunsFixture(), objectiveCount: 1, metricColumns: ["val_loss", "f1", "acc"]);
+
+        List<string[]> rows = Csv.Parse(writer.ToString());
+        rows[0][6..9].ShouldBe(["metric_val_loss", "metric_f1", "metric_acc"]);
+        rows[0][9].ShouldBe("last_step");
+        rows.Select(r => string.Join("|", r[6..9])).Skip(1).ShouldBe(["0.5||0.9", "||", "||", "||0.1"]);
+    }
+
+    [Fact]
+    public void WriteRunsCsv_NoMetricColumnsChosen_LeavesThemOut()
+    {
+        var writer = new StringWriter(CultureInfo.InvariantCulture);
+
+        StudyOutputs.WriteRunsCsv(writer, RunsFixture(), objectiveCount: 1, metricColumns: []);
+
+        Csv.Parse(writer.ToString())[0].ShouldNotContain(h => h.StartsWith("metric_", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void WriteRunsCsv_FailReasonWithCommasQuotesAndNewlines_IsQuotedPerRfc4180()
     {
         var writer = new StringWriter(CultureInfo.InvariantCulture);
