@@ -6,20 +6,38 @@ namespace Vernier.SearchSpaces;
 /// Maps a numeric parameter's internal value to [0, 1] and back: linear or logarithmic as the
 /// distribution says, with integers and stepped floats given the whole cell around each value
 /// (an integer k covers [k − step/2, k + step/2]), so that every value has the same share of the
-/// unit interval. Continuous samplers (GP, CMA-ES) search the unit cube through it.
+/// unit interval. A <see cref="NormalDistribution"/> is mapped through its distribution function,
+/// u = Φ((x − mean) / std) (of ln x for a log-normal), so that its prior is uniform on [0, 1]; its
+/// positions are clipped to [<see cref="NormalMargin"/>, 1 − <see cref="NormalMargin"/>], about
+/// seven standard deviations either side of the mean. Continuous samplers (GP, CMA-ES, QMC,
+/// NSGA-II's crossover) search the unit cube through it.
 /// </summary>
 public static class UnitScale
 {
-    /// <summary>Whether a distribution can be scaled (float and int; not categorical).</summary>
+    /// <summary>How close to 0 or 1 a normal parameter's position may come (Φ⁻¹(1e-12) ≈ −7.03).</summary>
+    internal const double NormalMargin = 1e-12;
+
+    /// <summary>Whether a distribution can be scaled (float, int and normal; not categorical).</summary>
     /// <param name="distribution">The distribution.</param>
-    public static bool IsNumeric(ParameterDistribution distribution) => distribution is FloatDistribution or IntDistribution;
+    public static bool IsNumeric(ParameterDistribution distribution) => distribution is FloatDistribution or IntDistribution or NormalDistribution;
 
     /// <summary>The internal value's position in [0, 1].</summary>
-    /// <param name="distribution">A float or int distribution.</param>
+    /// <param name="distribution">A float, int or normal distribution.</param>
     /// <param name="internalValue">A value the distribution contains.</param>
     /// <exception cref="ArgumentException">The distribution is categorical.</exception>
     public static double ToUnit(ParameterDistribution distribution, double internalValue)
     {
+        if (distribution is NormalDistribution normal)
+        {
+            if (double.IsNaN(internalValue) || (normal.Log && internalValue <= 0))
+            {
+                return double.IsNaN(internalValue) ? 0.5 : 0;
+            }
+
+            double y = normal.Log ? Math.Log(internalValue) : internalValue;
+            return NormalMath.Cdf((y - normal.Mean) / normal.StandardDeviation);
+        }
+
         var (low, high, log) = Bounds(distribution);
         if (high <= low)
         {
@@ -31,11 +49,18 @@ public static class UnitScale
     }
 
     /// <summary>The internal value at a position in [0, 1] (clipped), rounded to the distribution's step or integers.</summary>
-    /// <param name="distribution">A float or int distribution.</param>
+    /// <param name="distribution">A float, int or normal distribution.</param>
     /// <param name="unit">A position; values outside [0, 1] are clipped.</param>
     /// <exception cref="ArgumentException">The distribution is categorical.</exception>
     public static double FromUnit(ParameterDistribution distribution, double unit)
     {
+        if (distribution is NormalDistribution normal)
+        {
+            unit = Math.Clamp(double.IsNaN(unit) ? 0.5 : unit, NormalMargin, 1 - NormalMargin);
+            double y = normal.Mean + (normal.StandardDeviation * NormalMath.InverseCdf(unit));
+            return normal.Clamp(normal.Log ? Math.Min(Math.Exp(y), double.MaxValue) : y);
+        }
+
         var (low, high, log) = Bounds(distribution);
         unit = Math.Clamp(double.IsNaN(unit) ? 0.5 : unit, 0, 1);
 
@@ -55,10 +80,16 @@ public static class UnitScale
         };
     }
 
-    /// <summary>The width of one step (or integer cell) in unit coordinates; 0 for continuous floats.</summary>
-    /// <param name="distribution">A float or int distribution.</param>
+    /// <summary>
+    /// The width of one step (or integer cell) in unit coordinates; 0 for continuous floats and
+    /// normals. A stepped normal's cells are widest near the median: this is the median's cell.
+    /// </summary>
+    /// <param name="distribution">A float, int or normal distribution.</param>
     public static double CellWidth(ParameterDistribution distribution) => distribution switch
     {
+        NormalDistribution { Step: null } => 0,
+        NormalDistribution { Step: double s } n => Math.Max(
+            ToUnit(n, FromUnit(n, 0.5) + (s / 2)) - ToUnit(n, FromUnit(n, 0.5) - (s / 2)), NormalMargin),
         FloatDistribution { Step: null } => 0,
         FloatDistribution { Step: double s } f => f.IsSingle ? 1 : 1.0 / (f.GridSize!.Value),
         IntDistribution { Log: false } i => 1.0 / i.GridSize,
