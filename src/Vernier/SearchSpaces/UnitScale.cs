@@ -8,14 +8,15 @@ namespace Vernier.SearchSpaces;
 /// (an integer k covers [k − step/2, k + step/2]), so that every value has the same share of the
 /// unit interval. A <see cref="NormalDistribution"/> is mapped through its distribution function,
 /// u = Φ((x − mean) / std) (of ln x for a log-normal), so that its prior is uniform on [0, 1]; its
-/// positions are clipped to [<see cref="NormalMargin"/>, 1 − <see cref="NormalMargin"/>], about
-/// seven standard deviations either side of the mean. Continuous samplers (GP, CMA-ES, QMC,
-/// NSGA-II's crossover) search the unit cube through it.
+/// positions are clipped to [Φ(−3), Φ(3)], three standard deviations either side of the mean (99.7%
+/// of the prior): the corners of the unit cube, which acquisition functions like to try, are then
+/// not 4 or 7 standard deviations out, where a log-normal's values are absurd. Continuous samplers
+/// (GP, CMA-ES, QMC, NSGA-II's crossover, TPE for normals) search the unit cube through it.
 /// </summary>
 public static class UnitScale
 {
-    /// <summary>How close to 0 or 1 a normal parameter's position may come (Φ⁻¹(1e-12) ≈ −7.03).</summary>
-    internal const double NormalMargin = 1e-12;
+    /// <summary>How close to 0 or 1 a normal parameter's position may come: Φ(−3).</summary>
+    internal const double NormalMargin = 0.0013498980316300946;
 
     /// <summary>Whether a distribution can be scaled (float, int and normal; not categorical).</summary>
     /// <param name="distribution">The distribution.</param>
