@@ -6,16 +6,17 @@ namespace Vernier.SearchSpaces;
 /// Maps a numeric parameter's internal value to [0, 1] and back: linear or logarithmic as the
 /// distribution says, with integers and stepped floats given the whole cell around each value
 /// (an integer k covers [k − step/2, k + step/2]), so that every value has the same share of the
-/// unit interval. A <see cref="NormalDistribution"/> is mapped through its distribution function,
-/// u = Φ((x − mean) / std) (of ln x for a log-normal), so that its prior is uniform on [0, 1]; its
-/// positions are clipped to [Φ(−3), Φ(3)], three standard deviations either side of the mean (99.7%
-/// of the prior): the corners of the unit cube, which acquisition functions like to try, are then
-/// not 4 or 7 standard deviations out, where a log-normal's values are absurd. Continuous samplers
-/// (GP, CMA-ES, QMC, NSGA-II's crossover, TPE for normals) search the unit cube through it.
+/// unit interval. A <see cref="NormalDistribution"/> is mapped through its distribution function
+/// truncated to three standard deviations either side of the mean (99.7% of the prior),
+/// u = (Φ(z) − Φ(−3)) / (Φ(3) − Φ(−3)) with z = (x − mean) / std (of ln x for a log-normal), so that
+/// its prior is uniform on [0, 1] and the ends of the interval are ±3 std: the corners of the unit
+/// cube, which acquisition functions like to try, are not 5 or 7 standard deviations out, where a
+/// log-normal's values are absurd. Continuous samplers (GP, CMA-ES, QMC, NSGA-II's crossover, TPE
+/// for normals) search the unit cube through it.
 /// </summary>
 public static class UnitScale
 {
-    /// <summary>How close to 0 or 1 a normal parameter's position may come: Φ(−3).</summary>
+    /// <summary>Φ(−3): the prior mass below the part of a normal parameter the unit interval stands for.</summary>
     internal const double NormalMargin = 0.0013498980316300946;
 
     /// <summary>Whether a distribution can be scaled (float, int and normal; not categorical).</summary>
@@ -36,7 +37,7 @@ public static class UnitScale
             }
 
             double y = normal.Log ? Math.Log(internalValue) : internalValue;
-            return NormalMath.Cdf((y - normal.Mean) / normal.StandardDeviation);
+            return Math.Clamp((NormalMath.Cdf((y - normal.Mean) / normal.StandardDeviation) - NormalMargin) / (1 - (2 * NormalMargin)), 0, 1);
         }
 
         var (low, high, log) = Bounds(distribution);
@@ -57,8 +58,9 @@ public static class UnitScale
     {
         if (distribution is NormalDistribution normal)
         {
-            unit = Math.Clamp(double.IsNaN(unit) ? 0.5 : unit, NormalMargin, 1 - NormalMargin);
-            double y = normal.Mean + (normal.StandardDeviation * NormalMath.InverseCdf(unit));
+            unit = Math.Clamp(double.IsNaN(unit) ? 0.5 : unit, 0, 1);
+            double p = Math.Clamp(NormalMargin + (unit * (1 - (2 * NormalMargin))), NormalMargin, 1 - NormalMargin);
+            double y = normal.Mean + (normal.StandardDeviation * NormalMath.InverseCdf(p));
             return normal.Clamp(normal.Log ? Math.Min(Math.Exp(y), double.MaxValue) : y);
         }
 
@@ -90,7 +92,7 @@ public static class UnitScale
     {
         NormalDistribution { Step: null } => 0,
         NormalDistribution { Step: double s } n => Math.Max(
-            ToUnit(n, FromUnit(n, 0.5) + (s / 2)) - ToUnit(n, FromUnit(n, 0.5) - (s / 2)), NormalMargin),
+            ToUnit(n, FromUnit(n, 0.5) + (s / 2)) - ToUnit(n, FromUnit(n, 0.5) - (s / 2)), 1e-12),
         FloatDistribution { Step: null } => 0,
         FloatDistribution { Step: double s } f => f.IsSingle ? 1 : 1.0 / (f.GridSize!.Value),
         IntDistribution { Log: false } i => 1.0 / i.GridSize,
