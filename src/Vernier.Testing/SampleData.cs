@@ -21,6 +21,8 @@ internal static class SampleData
             ["layers"] = TrialParameter.FromValue(new IntDistribution(1, 8), 3L),
             ["batch"] = TrialParameter.FromValue(new IntDistribution(16, 1024, log: true), 128L),
             ["units"] = TrialParameter.FromValue(new IntDistribution(32, 512, step: 32), 256L),
+            ["noise"] = TrialParameter.FromValue(new NormalDistribution(0.5, 2), -3.25),
+            ["decay"] = TrialParameter.FromValue(new NormalDistribution(-2, 1.5, log: true, step: 0.01), 0.13),
             ["learner.opt"] = TrialParameter.FromValue(new CategoricalDistribution(["adam", "sgd"]), "sgd"),
             ["mixed_string"] = TrialParameter.FromValue(mixed, "relu"),
             ["mixed_int"] = TrialParameter.FromValue(mixed, 2L),

@@ -12,7 +12,8 @@ namespace Vernier.Testing;
 /// <summary>
 /// The checks every sampler must pass. A sampler's test class derives from this one and says how
 /// to create the sampler; the suite runs it on a mixed search space (floats, log scales, steps,
-/// integers, categoricals of every type, a conditional parameter), define-by-run and declared.
+/// integers, categoricals of every type, normals and a stepped log-normal, a conditional
+/// parameter), define-by-run and declared.
 /// </summary>
 public abstract class SamplerConformanceTests
 {
@@ -34,6 +35,8 @@ public abstract class SamplerConformanceTests
         new ParameterSpec("activation", new CategoricalDistribution(["relu", "tanh", "gelu"])),
         new ParameterSpec("flag", new CategoricalDistribution([true, false])),
         new ParameterSpec("width", new CategoricalDistribution([0.5, 1L, 2L])),
+        new ParameterSpec("shift", new NormalDistribution(0.1, 1)),
+        new ParameterSpec("decay", new NormalDistribution(-3, 1.5, log: true, step: 0.01)),
         new ParameterSpec("momentum", new FloatDistribution(0, 0.99), Condition.Equal("activation", "tanh")),
     ]);
 

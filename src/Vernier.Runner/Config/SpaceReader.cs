@@ -18,7 +18,8 @@ internal sealed record DeclaredParameter(string Name, ParameterDistribution Dist
 /// </summary>
 /// <remarks>
 /// Types: <c>float</c> (low, high, log, step), <c>int</c> (low, high, log, step; high inclusive),
-/// <c>categorical</c> (choices); the aliases <c>uniform</c>, <c>loguniform</c>, <c>quniform</c> (q),
+/// <c>categorical</c> (choices), <c>normal</c> (mean, std, log, step: an unbounded value with a
+/// normal prior; with log the logarithm is normal); the aliases <c>uniform</c>, <c>loguniform</c>, <c>quniform</c> (q),
 /// <c>randint</c>, <c>lograndint</c>, <c>qrandint</c> (q), <c>choice</c>; <c>min</c>/<c>max</c> for
 /// <c>low</c>/<c>high</c>, <c>values</c> for <c>choices</c>. As in Ray Tune's <c>tune.randint</c> and
 /// <c>tune.lograndint</c>, the upper bound of <c>randint</c> and <c>lograndint</c> is EXCLUSIVE
@@ -33,12 +34,15 @@ internal static partial class SpaceReader
     private static readonly KeySpec StepKey = new("step");
     private static readonly KeySpec Q = new("q", "step");
     private static readonly KeySpec Choices = new("choices", "values");
+    private static readonly KeySpec Mean = new("mean", "mu");
+    private static readonly KeySpec Std = new("std", "sigma");
 
     private static readonly ParameterType[] Types =
     [
         new("float", Kind.Float, [Low, High, LogKey, StepKey]),
         new("int", Kind.Int, [Low, High, LogKey, StepKey]),
         new("categorical", Kind.Categorical, [Choices]),
+        new("normal", Kind.Normal, [Mean, Std, LogKey, StepKey]),
         new("uniform", Kind.Float, [Low, High]),
         new("loguniform", Kind.Float, [Low, High], Log: true),
         new("quniform", Kind.Float, [Low, High, Q], StepRequired: true),
@@ -49,7 +53,7 @@ internal static partial class SpaceReader
     ];
 
     /// <summary>Every key some type accepts, to report a misspelt key before the type is known.</summary>
-    private static readonly KeySpec[] AnyTypeKeys = [new("name"), new("type"), Low, High, LogKey, StepKey, new("q"), Choices, new("when")];
+    private static readonly KeySpec[] AnyTypeKeys = [new("name"), new("type"), Low, High, LogKey, StepKey, new("q"), Choices, Mean, Std, new("when")];
 
     private const string EntryExample = "write { name: lr, type: float, low: 0.0001, high: 0.1 }";
 
@@ -61,6 +65,7 @@ internal static partial class SpaceReader
         Float,
         Int,
         Categorical,
+        Normal,
     }
 
     /// <summary>Reads the parameters in the order declared.</summary>
@@ -161,6 +166,16 @@ internal static partial class SpaceReader
         }
 
         bool log = type.Log || (reader.Boolean("log") ?? false);
+        if (type.Kind == Kind.Normal)
+        {
+            const string normalHint = "write { type: normal, mean: 0, std: 1 }; with log: true they are the mean and std of the logarithm";
+            return new NormalDistribution(
+                context.Number(reader.Required("mean", normalHint), reader.Spelling("mean")),
+                context.Number(reader.Required("std", normalHint), reader.Spelling("std")),
+                log,
+                reader.Get("step") is { } normalStep ? context.Number(normalStep, reader.Spelling("step")) : null);
+        }
+
         YamlNode lowNode = reader.Required("low", "give the range with low and high (or min and max)");
         YamlNode highNode = reader.Required("high", "give the range with low and high (or min and max)");
         string stepKey = type.StepRequired ? "q" : "step";

@@ -298,11 +298,11 @@ public static class StudyDefinitionLoader
     private static StrategyDefinition ReadStrategy(ConfigContext context, YamlNode node, List<DeclaredParameter> declared)
     {
         (string name, ulong? seed, ImmutableSortedDictionary<string, object?> options) = ReadNamed(context, node, "strategy", Catalog.Strategies, new StrategyDefinition().Name, allowSeed: true);
-        if (name == "grid" && declared.FirstOrDefault(p => p.Distribution is FloatDistribution { Step: null, IsSingle: false }) is { } continuous)
+        if (name == "grid" && declared.FirstOrDefault(p => p.Distribution is FloatDistribution { Step: null, IsSingle: false } or NormalDistribution) is { } continuous)
         {
             throw context.Error(
                 continuous.Entry,
-                $"grid search needs a finite set of values, but '{continuous.Name}' is a continuous {continuous.Distribution}",
+                $"grid search needs a finite set of values, but '{continuous.Name}' is {(continuous.Distribution is NormalDistribution ? "an unbounded" : "a continuous")} {continuous.Distribution}",
                 "give it a step, or make it categorical");
         }
 

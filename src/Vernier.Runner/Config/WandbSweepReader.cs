@@ -53,9 +53,14 @@ internal static partial class WandbSweepReader
         ["q_log_uniform_values"] = ["min", "max", "q"],
         ["inv_log_uniform"] = ["min", "max"],
         ["inv_log_uniform_values"] = ["min", "max"],
+        ["normal"] = ["mu", "sigma"],
+        ["q_normal"] = ["mu", "sigma", "q"],
+        ["log_normal"] = ["mu", "sigma"],
+        ["q_log_normal"] = ["mu", "sigma", "q"],
     };
 
-    private static readonly string[] Normal = ["normal", "q_normal", "log_normal", "q_log_normal"];
+    /// <summary>Keys a distribution takes that W&amp;B fills in when absent: q 1, mu 0, sigma 1.</summary>
+    private static readonly string[] Defaulted = ["q", "mu", "sigma"];
 
     private static readonly string[] ArgumentMacros = ["args", "args_no_hyphens", "args_no_boolean_flags", "args_json", "args_json_file"];
 
@@ -83,11 +88,11 @@ internal static partial class WandbSweepReader
 
         var parameters = new List<(ParameterSpec Spec, YamlNode Entry)>();
         ReadParameters(context, root.Required("parameters", Hint), "", parameters);
-        if (strategy == "grid" && parameters.FirstOrDefault(p => p.Spec.Distribution is FloatDistribution { Step: null, IsSingle: false }) is { Spec: not null } continuous)
+        if (strategy == "grid" && parameters.FirstOrDefault(p => p.Spec.Distribution is FloatDistribution { Step: null, IsSingle: false } or NormalDistribution) is { Spec: not null } continuous)
         {
             throw context.Error(
                 continuous.Entry,
-                $"method grid needs a finite set of values, but '{continuous.Spec.Name}' is a continuous {continuous.Spec.Distribution}",
+                $"method grid needs a finite set of values, but '{continuous.Spec.Name}' is {(continuous.Spec.Distribution is NormalDistribution ? "an unbounded" : "a continuous")} {continuous.Spec.Distribution}",
                 "give it 'values', or distribution q_uniform with q");
         }
 
@@ -201,20 +206,12 @@ internal static partial class WandbSweepReader
                 : throw context.Error(keyNode, $"parameter '{name}' has no values", "give 'value', 'values', or 'min' and 'max' (optionally with a 'distribution')");
         }
 
-        if (Normal.Contains(distribution))
-        {
-            throw context.Error(
-                at,
-                $"distribution '{distribution}' of parameter '{name}' cannot be honoured: Vernier has no normal distributions",
-                "use a bounded one instead: uniform (min, max), log_uniform_values (min, max) or values: [...]");
-        }
-
         if (!Distributions.TryGetValue(distribution, out string[]? keys))
         {
             throw context.Error(
                 at,
                 $"unknown distribution '{distribution}' for parameter '{name}'",
-                (KeySuggestions.Closest(distribution, Distributions.Keys.Concat(Normal)) is { } s ? $"did you mean '{s}'? " : "") + "allowed: " + string.Join(", ", Distributions.Keys));
+                (KeySuggestions.Closest(distribution, Distributions.Keys) is { } s ? $"did you mean '{s}'? " : "") + "allowed: " + string.Join(", ", Distributions.Keys));
         }
 
         if (reader.Has("probabilities"))
@@ -227,7 +224,7 @@ internal static partial class WandbSweepReader
             throw context.Error(reader.Key(key), $"'{key}' does not apply to distribution {distribution} (parameter '{name}')", $"{distribution} takes {string.Join(", ", keys)}");
         }
 
-        foreach (string key in keys.Where(k => k != "q" && !reader.Has(k)))
+        foreach (string key in keys.Where(k => !Defaulted.Contains(k) && !reader.Has(k)))
         {
             throw context.Error(value, $"missing required key '{key}' for parameter '{name}' (distribution {distribution})", $"{distribution} takes {string.Join(", ", keys)}");
         }
@@ -266,6 +263,19 @@ internal static partial class WandbSweepReader
         if (reader.Get("q") is { } qn && !(q > 0))
         {
             throw context.Error(qn, $"q must be positive, got {context.Describe(qn)}");
+        }
+
+        if (distribution is "normal" or "q_normal" or "log_normal" or "q_log_normal")
+        {
+            // W&B: X ~ N(mu, sigma); log_normal is e^X (mu and sigma are of the log); q_ rounds to multiples of q.
+            double mu = reader.Get("mu") is { } muNode ? context.Number(muNode, "mu") : 0;
+            double sigma = reader.Get("sigma") is { } sigmaNode ? context.Number(sigmaNode, "sigma") : 1;
+            if (reader.Get("sigma") is { } sn && !(sigma > 0))
+            {
+                throw context.Error(sn, $"sigma must be positive, got {context.Describe(sn)}");
+            }
+
+            return new NormalDistribution(mu, sigma, log: distribution.Contains("log", StringComparison.Ordinal), step: distribution.StartsWith("q_", StringComparison.Ordinal) ? q : null);
         }
 
         if (distribution == "int_uniform")

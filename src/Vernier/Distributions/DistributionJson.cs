@@ -7,7 +7,8 @@ namespace Vernier.Distributions;
 /// The one JSON form of a distribution, used by every storage, checkpoint and API:
 /// <c>{"type":"float","low":0.001,"high":0.1,"log":true}</c>,
 /// <c>{"type":"int","low":1,"high":8,"step":1}</c>,
-/// <c>{"type":"categorical","choices":["relu","tanh"]}</c>.
+/// <c>{"type":"categorical","choices":["relu","tanh"]}</c>,
+/// <c>{"type":"normal","mean":0,"std":1,"log":false,"step":null}</c>.
 /// </summary>
 public static class DistributionJson
 {
@@ -37,6 +38,14 @@ public static class DistributionJson
                 ["high"] = i.High,
                 ["log"] = i.Log,
                 ["step"] = i.Step,
+            },
+            NormalDistribution n => new JsonObject
+            {
+                ["type"] = "normal",
+                ["mean"] = n.Mean,
+                ["std"] = n.StandardDeviation,
+                ["log"] = n.Log,
+                ["step"] = n.Step,
             },
             CategoricalDistribution c => new JsonObject
             {
@@ -84,6 +93,11 @@ public static class DistributionJson
                     node["high"]!.GetValue<long>(),
                     node["log"]?.GetValue<bool>() ?? false,
                     node["step"]?.GetValue<long>() ?? 1),
+                "normal" => new NormalDistribution(
+                    node["mean"]!.GetValue<double>(),
+                    node["std"]!.GetValue<double>(),
+                    node["log"]?.GetValue<bool>() ?? false,
+                    node["step"]?.GetValue<double>()),
                 "categorical" => new CategoricalDistribution(
                     (node["choices"] as JsonArray ?? throw new FormatException("categorical needs a choices array.")).Select(NodeToValue)),
                 _ => throw new FormatException($"unknown distribution type '{type}'."),

@@ -1,4 +1,4 @@
-using Vernier.Samplers.CmaEs;
+using Vernier.Distributions;
 
 namespace Vernier.Pruners;
 

@@ -5,7 +5,8 @@ namespace Vernier.Samplers;
 
 /// <summary>
 /// Independent uniform sampling: uniform on each parameter's range (log-uniform on log scales,
-/// uniform over the step grid, uniform over the choices). The baseline every other sampler must beat,
+/// uniform over the step grid, uniform over the choices), and from the prior itself for a
+/// <see cref="NormalDistribution"/>. The baseline every other sampler must beat,
 /// and the start-up phase of the model-based ones.
 /// </summary>
 /// <remarks>Config name: <c>random</c>. No options; the study's seed fixes the sequence.</remarks>
@@ -22,7 +23,7 @@ public sealed class RandomSampler : Sampler
         return Draw(context.CreateRandom("param:" + name), distribution);
     }
 
-    /// <summary>One uniform draw from a distribution, in the internal representation.</summary>
+    /// <summary>One draw from a distribution, in the internal representation: uniform, or normal (log-normal, rounded to the step) for a <see cref="NormalDistribution"/>.</summary>
     /// <param name="random">The stream to draw from.</param>
     /// <param name="distribution">The distribution.</param>
     public static double Draw(RandomStream random, ParameterDistribution distribution)
@@ -46,6 +47,9 @@ public sealed class RandomSampler : Sampler
                 return i.Low + random.NextInt64(i.GridSize) * i.Step;
             case CategoricalDistribution c:
                 return random.NextInt64(c.Choices.Count);
+            case NormalDistribution n:
+                double y = n.Mean + (n.StandardDeviation * random.NextGaussian());
+                return n.Clamp(n.Log ? Math.Min(Math.Exp(y), double.MaxValue) : y);
             default:
                 throw new ArgumentException($"unsupported distribution {distribution}.", nameof(distribution));
         }

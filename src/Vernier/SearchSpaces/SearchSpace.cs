@@ -194,7 +194,7 @@ public sealed class SearchSpace
     /// values and stepped float values, with conditional parameters only where active, fixed values
     /// applied (duplicates merged) and forbidden combinations left out, in a canonical order.
     /// </summary>
-    /// <exception cref="ArgumentException">A float parameter has no step, or the grid is larger than <see cref="MaxGridSize"/>.</exception>
+    /// <exception cref="ArgumentException">A float parameter has no step, a parameter is normal (unbounded), or the grid is larger than <see cref="MaxGridSize"/>.</exception>
     public GridEnumeration EnumerateGrid()
     {
         foreach (ParameterSpec spec in Parameters)
@@ -203,6 +203,12 @@ public sealed class SearchSpace
             {
                 throw new ArgumentException(
                     $"grid search needs a finite set of values, but '{spec.Name}' is a continuous {spec.Distribution}: give it a step, or make it categorical.");
+            }
+
+            if (spec.Distribution is NormalDistribution)
+            {
+                throw new ArgumentException(
+                    $"grid search needs a finite set of values, but '{spec.Name}' is an unbounded {spec.Distribution}: make it a stepped float or categorical.");
             }
         }
 

@@ -6,20 +6,40 @@ namespace Vernier.SearchSpaces;
 /// Maps a numeric parameter's internal value to [0, 1] and back: linear or logarithmic as the
 /// distribution says, with integers and stepped floats given the whole cell around each value
 /// (an integer k covers [k − step/2, k + step/2]), so that every value has the same share of the
-/// unit interval. Continuous samplers (GP, CMA-ES) search the unit cube through it.
+/// unit interval. A <see cref="NormalDistribution"/> is mapped through its distribution function
+/// truncated to three standard deviations either side of the mean (99.7% of the prior),
+/// u = (Φ(z) − Φ(−3)) / (Φ(3) − Φ(−3)) with z = (x − mean) / std (of ln x for a log-normal), so that
+/// its prior is uniform on [0, 1] and the ends of the interval are ±3 std: the corners of the unit
+/// cube, which acquisition functions like to try, are not 5 or 7 standard deviations out, where a
+/// log-normal's values are absurd. Continuous samplers (GP, CMA-ES, QMC, NSGA-II's crossover, TPE
+/// for normals) search the unit cube through it.
 /// </summary>
 public static class UnitScale
 {
-    /// <summary>Whether a distribution can be scaled (float and int; not categorical).</summary>
+    /// <summary>Φ(−3): the prior mass below the part of a normal parameter the unit interval stands for.</summary>
+    internal const double NormalMargin = 0.0013498980316300946;
+
+    /// <summary>Whether a distribution can be scaled (float, int and normal; not categorical).</summary>
     /// <param name="distribution">The distribution.</param>
-    public static bool IsNumeric(ParameterDistribution distribution) => distribution is FloatDistribution or IntDistribution;
+    public static bool IsNumeric(ParameterDistribution distribution) => distribution is FloatDistribution or IntDistribution or NormalDistribution;
 
     /// <summary>The internal value's position in [0, 1].</summary>
-    /// <param name="distribution">A float or int distribution.</param>
+    /// <param name="distribution">A float, int or normal distribution.</param>
     /// <param name="internalValue">A value the distribution contains.</param>
     /// <exception cref="ArgumentException">The distribution is categorical.</exception>
     public static double ToUnit(ParameterDistribution distribution, double internalValue)
     {
+        if (distribution is NormalDistribution normal)
+        {
+            if (double.IsNaN(internalValue) || (normal.Log && internalValue <= 0))
+            {
+                return double.IsNaN(internalValue) ? 0.5 : 0;
+            }
+
+            double y = normal.Log ? Math.Log(internalValue) : internalValue;
+            return Math.Clamp((NormalMath.Cdf((y - normal.Mean) / normal.StandardDeviation) - NormalMargin) / (1 - (2 * NormalMargin)), 0, 1);
+        }
+
         var (low, high, log) = Bounds(distribution);
         if (high <= low)
         {
@@ -31,11 +51,19 @@ public static class UnitScale
     }
 
     /// <summary>The internal value at a position in [0, 1] (clipped), rounded to the distribution's step or integers.</summary>
-    /// <param name="distribution">A float or int distribution.</param>
+    /// <param name="distribution">A float, int or normal distribution.</param>
     /// <param name="unit">A position; values outside [0, 1] are clipped.</param>
     /// <exception cref="ArgumentException">The distribution is categorical.</exception>
     public static double FromUnit(ParameterDistribution distribution, double unit)
     {
+        if (distribution is NormalDistribution normal)
+        {
+            unit = Math.Clamp(double.IsNaN(unit) ? 0.5 : unit, 0, 1);
+            double p = Math.Clamp(NormalMargin + (unit * (1 - (2 * NormalMargin))), NormalMargin, 1 - NormalMargin);
+            double y = normal.Mean + (normal.StandardDeviation * NormalMath.InverseCdf(p));
+            return normal.Clamp(normal.Log ? Math.Min(Math.Exp(y), double.MaxValue) : y);
+        }
+
         var (low, high, log) = Bounds(distribution);
         unit = Math.Clamp(double.IsNaN(unit) ? 0.5 : unit, 0, 1);
 
@@ -55,10 +83,16 @@ public static class UnitScale
         };
     }
 
-    /// <summary>The width of one step (or integer cell) in unit coordinates; 0 for continuous floats.</summary>
-    /// <param name="distribution">A float or int distribution.</param>
+    /// <summary>
+    /// The width of one step (or integer cell) in unit coordinates; 0 for continuous floats and
+    /// normals. A stepped normal's cells are widest near the median: this is the median's cell.
+    /// </summary>
+    /// <param name="distribution">A float, int or normal distribution.</param>
     public static double CellWidth(ParameterDistribution distribution) => distribution switch
     {
+        NormalDistribution { Step: null } => 0,
+        NormalDistribution { Step: double s } n => Math.Max(
+            ToUnit(n, FromUnit(n, 0.5) + (s / 2)) - ToUnit(n, FromUnit(n, 0.5) - (s / 2)), 1e-12),
         FloatDistribution { Step: null } => 0,
         FloatDistribution { Step: double s } f => f.IsSingle ? 1 : 1.0 / (f.GridSize!.Value),
         IntDistribution { Log: false } i => 1.0 / i.GridSize,

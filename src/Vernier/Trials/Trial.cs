@@ -76,6 +76,15 @@ public sealed class Trial
     public double SuggestFloat(string name, double low, double high, bool log = false, double? step = null) =>
         (double)Suggest(name, new FloatDistribution(low, high, log, step))!;
 
+    /// <summary>Suggests a real value with a normal prior (see <see cref="NormalDistribution"/>): unbounded, likeliest near the mean.</summary>
+    /// <param name="name">The parameter's name.</param>
+    /// <param name="mean">The mean (of the logarithm when <paramref name="log"/>).</param>
+    /// <param name="standardDeviation">The standard deviation (of the logarithm when <paramref name="log"/>), positive.</param>
+    /// <param name="log">Whether the logarithm of the value is normal (a log-normal: positive values).</param>
+    /// <param name="step">Round values to multiples of this step, or null.</param>
+    public double SuggestNormal(string name, double mean, double standardDeviation, bool log = false, double? step = null) =>
+        (double)Suggest(name, new NormalDistribution(mean, standardDeviation, log, step))!;
+
     /// <summary>Suggests an integer in [<paramref name="low"/>, <paramref name="high"/>].</summary>
     /// <param name="name">The parameter's name.</param>
     /// <param name="low">Lower bound, inclusive.</param>

@@ -58,22 +58,22 @@ public sealed class MalformedStudyFileTests
         {
             "unknown parameter type, with a suggestion",
             "space:\n  lr: { type: loguniorm, min: 0.001, max: 0.1 }\n" + Objective,
-            "study.yaml:2:15: unknown type 'loguniorm' for parameter 'lr'; did you mean 'loguniform'? allowed types: float, int, categorical, uniform, loguniform, quniform, randint (max exclusive), lograndint (max exclusive), qrandint, choice"
+            "study.yaml:2:15: unknown type 'loguniorm' for parameter 'lr'; did you mean 'loguniform'? allowed types: float, int, categorical, normal, uniform, loguniform, quniform, randint (max exclusive), lograndint (max exclusive), qrandint, choice"
         },
         {
             "missing type",
             "space:\n  - { name: lr, low: 0, high: 1 }\n" + Objective,
-            "study.yaml:2:5: parameter 'lr' needs a 'type'; allowed types: float, int, categorical, uniform, loguniform, quniform, randint (max exclusive), lograndint (max exclusive), qrandint, choice"
+            "study.yaml:2:5: parameter 'lr' needs a 'type'; allowed types: float, int, categorical, normal, uniform, loguniform, quniform, randint (max exclusive), lograndint (max exclusive), qrandint, choice"
         },
         {
             "misspelt type key",
             "space:\n  - { name: lr, tpye: float, low: 0, high: 1 }\n" + Objective,
-            "study.yaml:2:17: unknown key 'tpye' for parameter 'lr'; did you mean 'type'? allowed keys: name, type, low (or min), high (or max), log, step, q, choices (or values), when"
+            "study.yaml:2:17: unknown key 'tpye' for parameter 'lr'; did you mean 'type'? allowed keys: name, type, low (or min), high (or max), log, step, q, choices (or values), mean (or mu), std (or sigma), when"
         },
         {
             "misspelt name key",
             "space:\n  - { nmae: lr, type: float, low: 0, high: 1 }\n" + Objective,
-            "study.yaml:2:7: unknown key 'nmae' in a parameter entry; did you mean 'name'? allowed keys: name, type, low (or min), high (or max), log, step, q, choices (or values), when"
+            "study.yaml:2:7: unknown key 'nmae' in a parameter entry; did you mean 'name'? allowed keys: name, type, low (or min), high (or max), log, step, q, choices (or values), mean (or mu), std (or sigma), when"
         },
         {
             "low above high, from the distribution",
@@ -94,6 +94,26 @@ public sealed class MalformedStudyFileTests
             "repeated choice, from the distribution",
             "space:\n  act: { type: choice, values: [relu, tanh, relu] }\n" + Objective,
             "study.yaml:2:3: parameter 'act': choices must be distinct, but relu appears more than once"
+        },
+        {
+            "normal without a std",
+            "space:\n  init: { type: normal, mean: 0 }\n" + Objective,
+            "study.yaml:2:9: missing required key 'std' for parameter 'init' of type normal; write { type: normal, mean: 0, std: 1 }; with log: true they are the mean and std of the logarithm"
+        },
+        {
+            "normal with a std that is not positive",
+            "space:\n  init: { type: normal, mean: 0, sigma: -1 }\n" + Objective,
+            "study.yaml:2:3: parameter 'init': the standard deviation of a normal distribution must be a positive number, got -1"
+        },
+        {
+            "normal with bounds",
+            "space:\n  init: { type: normal, mean: 0, std: 1, low: -1 }\n" + Objective,
+            "study.yaml:2:42: unknown key 'low' for parameter 'init' of type normal; did you mean 'log'? allowed keys: type, mean (or mu), std (or sigma), log, step, when"
+        },
+        {
+            "grid over a normal",
+            "space:\n  init: { type: normal, mean: 0, std: 1, step: 0.5 }\nstrategy: grid\n" + Objective,
+            "study.yaml:2:3: grid search needs a finite set of values, but 'init' is an unbounded normal(mean 0, std 1) step 0.5; give it a step, or make it categorical"
         },
         {
             "randint's exclusive max",

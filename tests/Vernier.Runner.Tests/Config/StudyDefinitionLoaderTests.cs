@@ -195,6 +195,26 @@ public sealed class StudyDefinitionLoaderTests
     }
 
     [Fact]
+    public void Parse_NormalType_ReadsMeanStdLogAndStepInBothForms()
+    {
+        const string Yaml = """
+            space:
+              - { name: init, type: normal, mean: 0.5, std: 2 }
+              - { name: lr, type: normal, mu: -7, sigma: 1.5, log: true }
+              - { name: warmup, type: normal, mean: 5, std: 0.5, log: true, step: 10 }
+            objective: { command: [a], metric: m }
+            """;
+
+        StudyDefinition study = StudyDefinitionLoader.Parse(Yaml, "s.yaml");
+
+        study.Space.Find("init")!.Distribution.ShouldBe(new NormalDistribution(0.5, 2));
+        study.Space.Find("lr")!.Distribution.ShouldBe(new NormalDistribution(-7, 1.5, log: true));
+        study.Space.Find("warmup")!.Distribution.ShouldBe(new NormalDistribution(5, 0.5, log: true, step: 10));
+        StudyDefinitionLoader.Parse("space: { x: { type: normal, mean: 1, std: 3, step: 0.5 } }\nobjective: { command: [a], metric: m }\n", "s.yaml")
+            .Space.Find("x")!.Distribution.ShouldBe(new NormalDistribution(1, 3, step: 0.5));
+    }
+
+    [Fact]
     public void FloatBounds_RoundTripThroughTheFileExactly()
     {
         Prop.ForAll(

@@ -83,6 +83,46 @@ public sealed class WandbSweepReaderTests
     }
 
     [Fact]
+    public void TheNormalFamilyMapsOntoNormalDistributions()
+    {
+        Assert.Equal(new NormalDistribution(0.5, 2), Param("  x: { distribution: normal, mu: 0.5, sigma: 2 }\n"));
+        Assert.Equal(new NormalDistribution(0, 1), Param("  x: { distribution: normal }\n"));
+        Assert.Equal(new NormalDistribution(10, 3, step: 2), Param("  x: { distribution: q_normal, mu: 10, sigma: 3, q: 2 }\n"));
+        Assert.Equal(new NormalDistribution(0, 1, step: 1), Param("  x: { distribution: q_normal }\n"));
+        // log_normal: W&B's mu and sigma are those of the logarithm.
+        Assert.Equal(new NormalDistribution(-7, 1.5, log: true), Param("  x: { distribution: log_normal, mu: -7, sigma: 1.5 }\n"));
+        Assert.Equal(new NormalDistribution(0, 1, log: true), Param("  x: { distribution: log_normal }\n"));
+        Assert.Equal(new NormalDistribution(3, 0.5, log: true, step: 8), Param("  x: { distribution: q_log_normal, mu: 3, sigma: 0.5, q: 8 }\n"));
+        Assert.Equal(new NormalDistribution(2, 1, log: true, step: 1), Param("  x: { distribution: q_log_normal, mu: 2 }\n"));
+    }
+
+    [Fact]
+    public void ASweepWithEveryNormalKindReadsAndRendersItsValues()
+    {
+        StudyDefinition study = Parse("""
+            program: train.py
+            method: bayes
+            metric: { name: val_loss }
+            parameters:
+              optimizer:
+                parameters:
+                  lr: { distribution: log_normal, mu: -6.9, sigma: 1 }
+                  warmup: { distribution: q_log_normal, mu: 5, sigma: 0.5, q: 10 }
+              init_shift: { distribution: normal, mu: 0, sigma: 0.1 }
+              label_smoothing_pct: { distribution: q_normal, mu: 10, sigma: 3, q: 1 }
+            """);
+
+        Assert.Equal("gp", study.Strategy.Name);
+        Assert.Equal(new NormalDistribution(-6.9, 1, log: true), study.Space.Find("optimizer.lr")!.Distribution);
+        Assert.Equal(new NormalDistribution(5, 0.5, log: true, step: 10), study.Space.Find("optimizer.warmup")!.Distribution);
+        Assert.Equal(new NormalDistribution(0, 0.1), study.Space.Find("init_shift")!.Distribution);
+        Assert.Equal(new NormalDistribution(10, 3, step: 1), study.Space.Find("label_smoothing_pct")!.Distribution);
+        Assert.Equal(
+            new[] { "python3", "train.py", "--optimizer.lr={optimizer.lr}", "--optimizer.warmup={optimizer.warmup}", "--init_shift={init_shift}", "--label_smoothing_pct={label_smoothing_pct}" },
+            study.Objective.Command!.Value.ToArray());
+    }
+
+    [Fact]
     public void NestedParametersBecomeDottedNames()
     {
         StudyDefinition study = Parse(Head + """
@@ -173,7 +213,7 @@ public sealed class WandbSweepReaderTests
         {
             "unknown distribution",
             Head + "parameters:\n  x: { distribution: unifrom, min: 0, max: 1 }\n",
-            "sweep.yaml:5:22: unknown distribution 'unifrom' for parameter 'x'; did you mean 'uniform'? allowed: constant, categorical, int_uniform, uniform, q_uniform, log_uniform, log_uniform_values, q_log_uniform, q_log_uniform_values, inv_log_uniform, inv_log_uniform_values"
+            "sweep.yaml:5:22: unknown distribution 'unifrom' for parameter 'x'; did you mean 'uniform'? allowed: constant, categorical, int_uniform, uniform, q_uniform, log_uniform, log_uniform_values, q_log_uniform, q_log_uniform_values, inv_log_uniform, inv_log_uniform_values, normal, q_normal, log_normal, q_log_normal"
         },
         {
             "min above max",
@@ -191,9 +231,24 @@ public sealed class WandbSweepReaderTests
             "sweep.yaml:1:1: missing required key 'metric' of a W&B sweep file; Vernier needs the metric to optimise: write metric: { name: val_loss, goal: minimize }, and have the program print METRIC val_loss=<value>"
         },
         {
-            "normal distribution",
-            Head + "parameters:\n  x: { distribution: normal, mu: 0, sigma: 1 }\n",
-            "sweep.yaml:5:22: distribution 'normal' of parameter 'x' cannot be honoured: Vernier has no normal distributions; use a bounded one instead: uniform (min, max), log_uniform_values (min, max) or values: [...]"
+            "normal with a sigma that is not positive",
+            Head + "parameters:\n  x: { distribution: normal, mu: 0, sigma: 0 }\n",
+            "sweep.yaml:5:44: sigma must be positive, got '0'"
+        },
+        {
+            "q_normal with a q that is not positive",
+            Head + "parameters:\n  x: { distribution: q_normal, q: -1 }\n",
+            "sweep.yaml:5:35: q must be positive, got '-1'"
+        },
+        {
+            "min and max do not apply to a normal",
+            Head + "parameters:\n  x: { distribution: normal, min: 0, max: 1 }\n",
+            "sweep.yaml:5:30: 'min' does not apply to distribution normal (parameter 'x'); normal takes mu, sigma"
+        },
+        {
+            "grid over a normal",
+            "program: t.py\nmethod: grid\nmetric: { name: m }\nparameters:\n  x: { distribution: q_normal, mu: 0, sigma: 1, q: 1 }\n",
+            "sweep.yaml:5:3: method grid needs a finite set of values, but 'x' is an unbounded normal(mean 0, std 1) step 1; give it 'values', or distribution q_uniform with q"
         },
         {
             "unknown method",

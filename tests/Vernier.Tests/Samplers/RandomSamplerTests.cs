@@ -47,6 +47,40 @@ public class RandomSamplerTests
     }
 
     [Fact]
+    public void Draw_Normal_HasTheMeanAndStandardDeviation()
+    {
+        var d = new NormalDistribution(3, 2);
+        var rng = new RandomStream(17);
+        double[] values = [.. Enumerable.Range(0, 20000).Select(_ => RandomSampler.Draw(rng, d))];
+        double mean = values.Average();
+        double sd = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1));
+        mean.ShouldBe(3, 0.05);
+        sd.ShouldBe(2, 0.05);
+    }
+
+    [Fact]
+    public void Draw_LogNormal_HasTheMeanAndStandardDeviationInLogSpace()
+    {
+        var d = new NormalDistribution(-4, 0.5, log: true);
+        var rng = new RandomStream(23);
+        double[] logs = [.. Enumerable.Range(0, 20000).Select(_ => Math.Log(RandomSampler.Draw(rng, d)))];
+        double mean = logs.Average();
+        double sd = Math.Sqrt(logs.Sum(v => (v - mean) * (v - mean)) / (logs.Length - 1));
+        mean.ShouldBe(-4, 0.02);
+        sd.ShouldBe(0.5, 0.02);
+    }
+
+    [Fact]
+    public void Draw_SteppedNormal_LandsOnTheStepsWithTheirProbabilities()
+    {
+        var d = new NormalDistribution(0, 1, step: 1);
+        var rng = new RandomStream(29);
+        double[] values = [.. Enumerable.Range(0, 20000).Select(_ => RandomSampler.Draw(rng, d))];
+        values.ShouldAllBe(v => d.Contains(v));
+        values.Count(v => v == 0).ShouldBeInRange(7300, 8000); // P(|Z| < 0.5) ≈ 0.383
+    }
+
+    [Fact]
     public void Draw_Categorical_ReachesEveryChoiceEvenly()
     {
         var d = new CategoricalDistribution(["a", "b", "c", "d"]);

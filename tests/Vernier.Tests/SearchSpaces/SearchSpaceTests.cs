@@ -85,6 +85,14 @@ public class SearchSpaceTests
     }
 
     [Fact]
+    public void EnumerateGrid_NormalParameter_IsRefusedEvenWithAStep()
+    {
+        var space = new SearchSpace([new ParameterSpec("init", new NormalDistribution(0, 1, step: 0.5)), new ParameterSpec("opt", Optimizers)]);
+        Should.Throw<ArgumentException>(() => space.EnumerateGrid()).Message
+            .ShouldBe("grid search needs a finite set of values, but 'init' is an unbounded normal(mean 0, std 1) step 0.5: make it a stepped float or categorical.");
+    }
+
+    [Fact]
     public void EnumerateGrid_ConditionalSpace_OnlyActiveCombinations()
     {
         Should.Throw<ArgumentException>(() => OptimizerSpace().EnumerateGrid()).Message

@@ -15,6 +15,10 @@ public class UnitScaleTests
         new IntDistribution(1, 6),
         new IntDistribution(8, 512, log: true),
         new IntDistribution(16, 128, step: 16),
+        new NormalDistribution(0.1, 1),
+        new NormalDistribution(-3, 1.5, log: true),
+        new NormalDistribution(5, 2, step: 0.5),
+        new NormalDistribution(-3, 1.5, log: true, step: 0.01),
     };
 
     [Theory]
@@ -59,6 +63,55 @@ public class UnitScaleTests
     public void LogScale_MapsTheGeometricMidpointToTheMiddle()
     {
         UnitScale.ToUnit(new FloatDistribution(1e-4, 1, log: true), 1e-2).ShouldBe(0.5, 1e-12);
+    }
+
+    /// <summary>The unit position of a prior probability: the interval stands for the prior within ±3 standard deviations.</summary>
+    private static double Truncated(double p) => (p - 0.0013498980316300946) / (1 - (2 * 0.0013498980316300946));
+
+    [Fact]
+    public void Normal_MapsThroughItsDistributionFunction()
+    {
+        var d = new NormalDistribution(2, 0.5);
+        UnitScale.IsNumeric(d).ShouldBeTrue();
+        UnitScale.ToUnit(d, 2).ShouldBe(0.5, 1e-15);
+        UnitScale.ToUnit(d, 2 + (0.5 * 1.959963984540054)).ShouldBe(Truncated(0.975), 1e-12);
+        UnitScale.FromUnit(d, Truncated(0.025)).ShouldBe(2 - (0.5 * 1.959963984540054), 1e-9);
+        UnitScale.CellWidth(d).ShouldBe(0);
+    }
+
+    [Fact]
+    public void Normal_TheEndsOfTheUnitIntervalAreThreeStandardDeviationsOut()
+    {
+        var d = new NormalDistribution(0, 1);
+        UnitScale.FromUnit(d, 0).ShouldBe(-3, 1e-9);
+        UnitScale.FromUnit(d, -5).ShouldBe(-3, 1e-9);
+        UnitScale.FromUnit(d, 1).ShouldBe(3, 1e-9);
+        UnitScale.FromUnit(d, double.NaN).ShouldBe(0, 1e-12);
+        UnitScale.ToUnit(d, 1e300).ShouldBe(1);
+        UnitScale.ToUnit(d, -3.5).ShouldBe(0);
+    }
+
+    [Fact]
+    public void LogNormal_MapsTheLogarithm_AndNonPositiveValuesToZero()
+    {
+        var d = new NormalDistribution(Math.Log(0.01), 2, log: true);
+        UnitScale.ToUnit(d, 0.01).ShouldBe(0.5, 1e-12);
+        UnitScale.FromUnit(d, 0.5).ShouldBe(0.01, 1e-15);
+        UnitScale.ToUnit(d, 0).ShouldBe(0);
+    }
+
+    [Fact]
+    public void SteppedNormal_CellsFollowTheDensity_WidestAtTheMedian()
+    {
+        var d = new NormalDistribution(0, 1, step: 1);
+        double centre = UnitScale.ToUnit(d, 0.5) - UnitScale.ToUnit(d, -0.5);
+        UnitScale.CellWidth(d).ShouldBe(centre, 1e-12);
+        centre.ShouldBe(Truncated(0.3829249225480262 + 0.0013498980316300946), 1e-9);
+        UnitScale.FromUnit(d, UnitScale.ToUnit(d, 0.49)).ShouldBe(0);
+        UnitScale.FromUnit(d, UnitScale.ToUnit(d, 0.51)).ShouldBe(1);
+        UnitScale.FromUnit(d, 0.99).ShouldBe(2);
+        UnitScale.FromUnit(d, 1).ShouldBe(3);
+        UnitScale.ToUnit(d, 3 + 0.5).ShouldBe(1); // the last value's cell reaches the end
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Vernier.Distributions;
 using Vernier.Randomness;
 
 namespace Vernier.Samplers.CmaEs;

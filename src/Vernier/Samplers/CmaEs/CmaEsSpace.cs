@@ -76,6 +76,7 @@ internal sealed class CmaEsSpace
         {
             IntDistribution i => i.Step / 2.0,
             FloatDistribution { Step: double s } => s / 2,
+            NormalDistribution { Step: double s } => s / 2,
             _ => throw new InvalidOperationException($"{distribution} is not discrete."),
         };
 

@@ -220,6 +220,7 @@ internal static class PopulationPlanner
                 {
                     FloatDistribution f => f.Clamp(parameter.InternalValue * factor),
                     IntDistribution i => i.Clamp(parameter.InternalValue * factor),
+                    NormalDistribution n => n.Clamp(parameter.InternalValue * factor),
                     CategoricalDistribution c => Math.Clamp(parameter.InternalValue + (random.NextDouble() < 0.5 ? -1 : 1), 0, c.Choices.Count - 1),
                     _ => parameter.InternalValue,
                 };

@@ -62,7 +62,11 @@ public class CmaEsMarginTests
     [Fact]
     public void Cell_AnyPosition_IsTheIntervalOfItsValue()
     {
-        ParameterDistribution[] distributions = [new IntDistribution(2, 9), new IntDistribution(1, 500, log: true), new FloatDistribution(-1, 2, step: 0.5)];
+        ParameterDistribution[] distributions =
+        [
+            new IntDistribution(2, 9), new IntDistribution(1, 500, log: true), new FloatDistribution(-1, 2, step: 0.5),
+            new NormalDistribution(0, 1, step: 0.5), new NormalDistribution(-1, 1.5, log: true, step: 0.25),
+        ];
         Prop.ForAll<int, NormalFloat>((which, unitSeed) =>
         {
             var space = new CmaEsSpace(["k"], [distributions[Math.Abs(which % distributions.Length)]]);

@@ -45,6 +45,31 @@ public class GpSamplerTests
     }
 
     [Fact]
+    public async Task NormalPrior1D_30Trials_MedianBestFarBelowRandomSampler()
+    {
+        // The optimum lies 1.5 standard deviations from the prior's mean, at 0.93 in unit coordinates.
+        var space = new SearchSpace([new ParameterSpec("x", new NormalDistribution(0, 1))]);
+        static double Objective(IReadOnlyDictionary<string, object?> p) => Math.Pow((double)p["x"]! - 1.5, 2);
+
+        async Task<double> Best(Sampler sampler, ulong seed)
+        {
+            await using Study study = await Study.Builder("normal-gp").WithSampler(sampler).WithSeed(seed).CreateAsync();
+            await study.OptimizeAsync(t => Objective(t.Params), new OptimizeOptions { NTrials = 30, SearchSpace = space });
+            return (await study.GetBestTrialAsync())!.Value!.Value;
+        }
+
+        var gp = new List<double>();
+        var random = new List<double>();
+        for (ulong seed = 1; seed <= 5; seed++)
+        {
+            gp.Add(await Best(new GpSampler(), seed));
+            random.Add(await Best(new RandomSampler(), seed));
+        }
+
+        Median(gp).ShouldBeLessThan(Median(random) / 10, $"gp {string.Join(", ", gp)} vs random {string.Join(", ", random)}");
+    }
+
+    [Fact]
     public async Task Branin_40Trials_MedianRegretFarBelowRandomSampler()
     {
         var gp = new List<double>();

@@ -62,6 +62,31 @@ public class ParzenEstimatorTests
     }
 
     [Fact]
+    public void LogPdf_SteppedNormal_MassesOfItsValuesSumToOneAndFavourTheObservedSide()
+    {
+        // Modelled by unit positions: the values within ±3 std, each owning its cell's positions.
+        var distribution = new NormalDistribution(0, 1, step: 0.5);
+        ParzenEstimator estimator = Univariate(distribution, [1.5, 1.5, 2]);
+        double[] values = [.. Enumerable.Range(-6, 13).Select(k => k * 0.5)];
+        double[] masses = [.. estimator.LogPdf([values]).Select(Math.Exp)];
+
+        masses.Sum().ShouldBe(1.0, 1e-6);
+        // Cells narrow away from the mean, so with few observations the mass leans towards it; the observed side wins.
+        masses[Array.IndexOf(values, 1.5)].ShouldBeGreaterThan(5 * masses[Array.IndexOf(values, -1.5)]);
+        masses[Array.IndexOf(values, 2.0)].ShouldBeGreaterThan(5 * masses[Array.IndexOf(values, -2.0)]);
+    }
+
+    [Fact]
+    public void Dimension_SteppedNormalFarInTheTail_StillOwnsANonEmptyCell()
+    {
+        ParzenDimension dimension = ParzenDimension.For(new NormalDistribution(0, 1, step: 0.001));
+        (double lo, double hi) = dimension.Cell(40);
+        hi.ShouldBeGreaterThan(lo);
+        dimension.ToWorking(0).ShouldBe(0.5, 1e-12);
+        dimension.ToInternal(0.5).ShouldBe(0);
+    }
+
+    [Fact]
     public void LogPdf_ManyObservations_StillIntegratesToOne()
     {
         // Thousands of kernels: the density visits only those near the point; nothing of weight may be lost.

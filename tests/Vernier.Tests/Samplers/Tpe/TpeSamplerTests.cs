@@ -50,6 +50,39 @@ public class TpeSamplerTests
         Median(tpe).ShouldBeLessThan(0.5 * Median(random), $"tpe {string.Join(", ", tpe)}; random {string.Join(", ", random)}");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Optimize_NormalPriors_MedianBestBeatsRandom(bool multivariate)
+    {
+        // The priors are roughly right, as a user's would be: optima 0.8 standard deviations from the mean (x)
+        // and at e^-4 where the log-normal's median is e^-5 (y).
+        var space = new SearchSpace(
+        [
+            new ParameterSpec("x", new NormalDistribution(0, 1)),
+            new ParameterSpec("y", new NormalDistribution(-5, 1.5, log: true)),
+        ]);
+        static double Objective(IReadOnlyDictionary<string, object?> p) =>
+            Math.Pow((double)p["x"]! - 0.8, 2) + Math.Pow(Math.Log((double)p["y"]!) + 4, 2);
+
+        async Task<double> Best(Sampler sampler, ulong seed)
+        {
+            await using Study study = await Study.Builder("normal-quality").WithSampler(sampler).WithSeed(seed).CreateAsync();
+            await study.OptimizeAsync(trial => Objective(trial.Params), new OptimizeOptions { NTrials = 50, SearchSpace = space });
+            return (await study.GetBestTrialAsync())!.Value!.Value;
+        }
+
+        var tpe = new List<double>();
+        var random = new List<double>();
+        for (ulong seed = 1; seed <= 5; seed++)
+        {
+            tpe.Add(await Best(new TpeSampler(new TpeSamplerOptions { Multivariate = multivariate }), seed));
+            random.Add(await Best(new RandomSampler(), seed));
+        }
+
+        Median(tpe).ShouldBeLessThan(0.5 * Median(random), $"tpe {string.Join(", ", tpe)}; random {string.Join(", ", random)}");
+    }
+
     [Fact]
     public async Task Optimize_WithOutcomeConstraint_MostlyAvoidsTheInfeasibleRegion()
     {

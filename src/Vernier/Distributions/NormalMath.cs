@@ -1,9 +1,18 @@
-namespace Vernier.Samplers.CmaEs;
+namespace Vernier.Distributions;
 
-/// <summary>The standard normal tail and its inverse, to about 1e-12, for the integer margin.</summary>
+/// <summary>
+/// The standard normal distribution function, its tail and their inverses, to about 1e-12: for
+/// <see cref="NormalDistribution"/>'s unit scale, the CMA-ES integer margin and the signed-rank test.
+/// </summary>
 internal static class NormalMath
 {
     private static readonly double InvSqrtPi = 1 / Math.Sqrt(Math.PI);
+
+    /// <summary>Φ(z) = P(Z ≤ z) for a standard normal Z.</summary>
+    public static double Cdf(double z) => UpperTail(-z);
+
+    /// <summary>The z with Φ(z) = p, for p in (0, 1).</summary>
+    public static double InverseCdf(double p) => -InverseUpperTail(p);
 
     /// <summary>Q(z) = P(Z &gt; z) for a standard normal Z.</summary>
     public static double UpperTail(double z) => 0.5 * Erfc(z / Math.Sqrt(2));
