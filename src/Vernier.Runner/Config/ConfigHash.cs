@@ -72,10 +72,16 @@ public static class ConfigHash
             },
         };
 
-        // Added only when present, so that the hashes of studies without constraints stay as they were.
+        // Added only when present, so that the hashes of studies without them stay as they were.
         if (!objective.Constraints.IsEmpty)
         {
             root["objective"]!["constraints"] = new JsonArray([.. objective.Constraints.Select(c => (JsonNode)c)]);
+        }
+
+        if (objective.PythonCallable is { } python)
+        {
+            root["objective"]!["python_callable"] = python.ToString();
+            root["objective"]!["python"] = objective.Python;
         }
 
         return root.ToJsonString();

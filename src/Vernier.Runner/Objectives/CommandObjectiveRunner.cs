@@ -13,6 +13,7 @@ namespace Vernier.Runner.Objectives;
 /// <item>builds the argument vector: placeholders substituted, remaining parameters appended in the
 /// <see cref="CommandObjectiveOptions.ArgumentStyle"/>; it is launched directly, never through a shell;</item>
 /// <item>creates the trial's <c>checkpoint/</c> folder;</item>
+/// <item>puts the folder holding Vernier's Python helper <c>vernier_report.py</c> first on <c>PYTHONPATH</c>;</item>
 /// <item>sets <c>VERNIER_TRIAL_NUMBER</c>, <c>VERNIER_PARAMS_FILE</c>, <c>VERNIER_TRIAL_DIR</c> and <c>VERNIER_CHECKPOINT_DIR</c>
 /// (and, in a population study, <c>VERNIER_START_STEP</c>, <c>VERNIER_END_STEP</c> and for a continuation
 /// <c>VERNIER_RESTORE_FROM</c>; outside one they are removed), closes standard input,
@@ -227,6 +228,7 @@ public sealed class CommandObjectiveRunner
         string paramsFile = Path.Combine(trialDirectory, ParamsFileName);
         await ParameterValues.WriteAtomicallyAsync(paramsFile, ParameterValues.ToJson(parameters), cancellationToken);
 
+        PythonSupport.EnsureWritten();
         Dictionary<string, string> environment = BuildEnvironment(requestEnvironment, request, trialDirectory, paramsFile);
         string? program = ExecutableLocator.Find(argv[0], workingDirectory, environment.GetValueOrDefault("PATH"));
         if (program is null)
@@ -605,6 +607,8 @@ public sealed class CommandObjectiveRunner
             environment[name] = value;
         }
 
+        // So that "import vernier_report" works in every trial (and the Python callable bridge finds it).
+        environment["PYTHONPATH"] = PythonSupport.PrependToPythonPath(environment.GetValueOrDefault("PYTHONPATH"));
         environment["VERNIER_TRIAL_NUMBER"] = request.TrialNumber.ToString(CultureInfo.InvariantCulture);
         environment["VERNIER_PARAMS_FILE"] = paramsFile;
         environment["VERNIER_TRIAL_DIR"] = trialDirectory;

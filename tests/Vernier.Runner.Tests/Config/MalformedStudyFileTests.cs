@@ -238,12 +238,12 @@ public sealed class MalformedStudyFileTests
         {
             "grace period on a callable",
             Space + "objective: { callable: 'a.dll:A.B.C', grace_period: 3 }\n",
-            "study.yaml:2:39: 'grace_period' is for a command; a callable is stopped through its CancellationToken"
+            "study.yaml:2:39: 'grace_period' is for a command or a Python callable; a .NET callable is stopped through its CancellationToken"
         },
         {
             "constraints on a callable",
             Space + "objective: { callable: 'a.dll:A.B.C', constraints: [c] }\n",
-            "study.yaml:2:39: 'constraints' is for a command; a callable reports constraints itself with trial.ReportConstraints(...)"
+            "study.yaml:2:39: 'constraints' is for a command or a Python callable; a .NET callable reports constraints itself with trial.ReportConstraints(...)"
         },
         {
             "deterministic not a boolean",
