@@ -178,7 +178,7 @@ public static class StudyComposition
             $"install Python 3.8 or later, or set 'python' in 'objective' to the interpreter to use (e.g. python: .venv/bin/python).");
         if (PythonCallable.CheckModule(path, python.ToString(), workingDirectory, definition.Objective.Environment) is { } problem)
         {
-            throw new VernierException($"objective.callable '{python}': {problem}");
+            throw new VernierException($"objective.callable: {problem}");
         }
     }
 

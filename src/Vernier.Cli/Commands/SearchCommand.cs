@@ -209,6 +209,7 @@ internal static class SearchCommand
         {
             string interpreter = definition.Objective.Python ?? "python3";
             o.WriteLine($"python     {interpreter}: {StudyComposition.FindPythonInterpreter(definition) ?? "NOT FOUND (set 'python' in 'objective'); the run would stop here"}");
+            o.WriteLine($"           each trial runs {string.Join(" ", runner!.RenderCommand(objective!.RequestFor(0, new Dictionary<string, object?>())).Select(Quote))} with its parameters in VERNIER_PARAMS_FILE");
         }
 
         bool seedKnown = definition.Strategy.Seed is not null || existing > 0;
@@ -231,7 +232,7 @@ internal static class SearchCommand
             }
 
             string parameters = string.Join(" ", trial.Params.Select(p => $"{p.Key}={CategoricalDistribution.FormatChoice(p.Value)}"));
-            o.WriteLine(objective is null
+            o.WriteLine(objective is null || definition.Objective.PythonCallable is not null
                 ? $"trial {trial.Number}: {parameters}"
                 : $"trial {trial.Number}: {string.Join(" ", runner!.RenderCommand(objective.RequestFor(trial.Number, trial.Params)).Select(Quote))}");
             await study.TellAsync(trial, [.. definition.Directions.Select(_ => 0.0)], cancellationToken);

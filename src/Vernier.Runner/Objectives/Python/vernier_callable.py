@@ -204,6 +204,10 @@ if __name__ == "__main__":
         raise
     except BaseException:
         # The trial fails with the last lines of stderr as its reason: the traceback's end says what went wrong.
-        traceback.print_exc()
+        kind, error, frames = sys.exc_info()
+        inner = frames
+        while inner is not None and inner.tb_frame.f_code.co_filename == __file__:
+            inner = inner.tb_next  # the bridge's own frames say nothing about the user's error
+        traceback.print_exception(kind, error, inner or frames)
         sys.stderr.flush()
         sys.exit(1)
