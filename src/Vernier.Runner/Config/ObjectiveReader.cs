@@ -250,18 +250,18 @@ internal static partial class ObjectiveReader
     {
         string text = context.NonEmptyText(node, "'callable'");
         int colon = text.LastIndexOf(':');
-        Match member = colon > 0 ? MemberName().Match(text[(colon + 1)..]) : Match.Empty;
-        if (colon > 0 && !text[..colon].EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
+        if (colon <= 0 || !text[..colon].EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
         {
             throw context.Error(
                 node,
                 $"'callable' must name a Python function or a .NET method, got '{text}'",
-                $"write \"{PythonCallableForm}\" (a dotted module name, then a function) or \"{CallableForm}\" (an assembly ending in .dll)");
+                $"write \"{PythonCallableForm}\" (a dotted module name, a colon, a function) or \"{CallableForm}\" (an assembly ending in .dll)");
         }
 
+        Match member = MemberName().Match(text[(colon + 1)..]);
         return member.Success
             ? new CallableReference(text[..colon], member.Groups["type"].Value, member.Groups["method"].Value)
-            : throw context.Error(node, $"'callable' must name an assembly and a method, got '{text}'", $"write \"{CallableForm}\" for a .NET method, or \"{PythonCallableForm}\" for a Python function");
+            : throw context.Error(node, $"'callable' must name an assembly and a method, got '{text}'", $"write \"{CallableForm}\"");
     }
 
     /// <summary>The Python function a <c>callable</c> names, or null when it names a .NET method (left of the colon ends in <c>.dll</c>) or is malformed.</summary>
