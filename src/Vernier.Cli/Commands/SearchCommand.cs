@@ -231,7 +231,7 @@ internal static class SearchCommand
                 break;
             }
 
-            string parameters = string.Join(" ", trial.Params.Select(p => $"{p.Key}={CategoricalDistribution.FormatChoice(p.Value)}"));
+            string parameters = string.Join(" ", trial.Params.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={CategoricalDistribution.FormatChoice(p.Value)}"));
             o.WriteLine(objective is null || definition.Objective.PythonCallable is not null
                 ? $"trial {trial.Number}: {parameters}"
                 : $"trial {trial.Number}: {string.Join(" ", runner!.RenderCommand(objective.RequestFor(trial.Number, trial.Params)).Select(Quote))}");
