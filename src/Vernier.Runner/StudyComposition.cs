@@ -188,6 +188,11 @@ public static class StudyComposition
     public static Func<Trial, CancellationToken, Task<IReadOnlyList<double>>> CreateObjective(StudyDefinition definition, string trialsDirectory)
     {
         ArgumentNullException.ThrowIfNull(definition);
+        if (definition.Objective.PythonCallable is not null)
+        {
+            PythonSupport.EnsureWritten(); // first, so that the bridge's path in the command is where it was written
+        }
+
         if (CreateCommandRunner(definition) is { } runner)
         {
             string[] unknown = [.. runner.PlaceholderNames.Where(name => definition.Space.Find(name) is null)];

@@ -228,7 +228,6 @@ public sealed class CommandObjectiveRunner
         string paramsFile = Path.Combine(trialDirectory, ParamsFileName);
         await ParameterValues.WriteAtomicallyAsync(paramsFile, ParameterValues.ToJson(parameters), cancellationToken);
 
-        PythonSupport.EnsureWritten();
         Dictionary<string, string> environment = BuildEnvironment(requestEnvironment, request, trialDirectory, paramsFile);
         string? program = ExecutableLocator.Find(argv[0], workingDirectory, environment.GetValueOrDefault("PATH"));
         if (program is null)
@@ -607,8 +606,13 @@ public sealed class CommandObjectiveRunner
             environment[name] = value;
         }
 
-        // So that "import vernier_report" works in every trial (and the Python callable bridge finds it).
-        environment["PYTHONPATH"] = PythonSupport.PrependToPythonPath(environment.GetValueOrDefault("PYTHONPATH"));
+        // So that "import vernier_report" works in every trial (and the Python callable bridge finds it). A trial that is
+        // not Python runs without it when no folder can be written; a Python callable has already failed the study then.
+        if (PythonSupport.TryEnsureWritten())
+        {
+            environment["PYTHONPATH"] = PythonSupport.PrependToPythonPath(environment.GetValueOrDefault("PYTHONPATH"));
+        }
+
         environment["VERNIER_TRIAL_NUMBER"] = request.TrialNumber.ToString(CultureInfo.InvariantCulture);
         environment["VERNIER_PARAMS_FILE"] = paramsFile;
         environment["VERNIER_TRIAL_DIR"] = trialDirectory;

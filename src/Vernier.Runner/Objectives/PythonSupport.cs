@@ -21,11 +21,17 @@ internal static class PythonSupport
         [(ReportModuleFileName, Read(ReportModuleFileName)), (BridgeFileName, Read(BridgeFileName))];
 
     private static readonly Lock WriteLock = new();
+    private static readonly string Hash = ContentHash();
+    private static volatile string _folder = Path.Combine(CacheRoot(), "vernier", "python-" + Hash);
     private static volatile bool _written;
+    private static string? _failure;
 
-    /// <summary>The folder holding the files (it exists once <see cref="EnsureWritten"/> has run), put first on <c>PYTHONPATH</c>.</summary>
-    /// <remarks><c>$XDG_CACHE_HOME/vernier/python-&lt;hash&gt;</c>, else <c>~/.cache/vernier/…</c>; on Windows under the local application data folder.</remarks>
-    public static string Folder { get; } = Path.Combine(CacheRoot(), "vernier", "python-" + ContentHash());
+    /// <summary>The folder holding the files, put first on <c>PYTHONPATH</c>; it exists once <see cref="TryEnsureWritten"/> has succeeded.</summary>
+    /// <remarks>
+    /// <c>$XDG_CACHE_HOME/vernier/python-&lt;hash&gt;</c>, else <c>~/.cache/vernier/…</c> (on Windows under the local application
+    /// data folder); when that cannot be written, <c>vernier-&lt;user&gt;/python-&lt;hash&gt;</c> in the temporary folder.
+    /// </remarks>
+    public static string Folder => _folder;
 
     /// <summary>The bridge's path.</summary>
     public static string BridgePath => Path.Combine(Folder, BridgeFileName);
@@ -34,43 +40,64 @@ internal static class PythonSupport
     /// <param name="name"><see cref="ReportModuleFileName"/> or <see cref="BridgeFileName"/>.</param>
     public static string Text(string name) => System.Text.Encoding.UTF8.GetString(Files.Single(f => f.Name == name).Content);
 
-    /// <summary>Writes the files to <see cref="Folder"/> unless an identical copy is there; once per process.</summary>
-    /// <exception cref="CommandObjectiveException">The folder cannot be written.</exception>
-    public static void EnsureWritten()
+    /// <summary>Writes the files unless an identical copy is there (once per process); false when no folder could be written.</summary>
+    public static bool TryEnsureWritten()
     {
         if (_written)
         {
-            return;
+            return true;
         }
 
         lock (WriteLock)
         {
-            if (_written)
+            if (_written || _failure is not null)
             {
-                return;
+                return _written;
             }
 
-            try
+            string fallback = Path.Combine(Path.GetTempPath(), $"vernier-{Environment.UserName}", "python-" + Hash);
+            foreach (string folder in new[] { _folder, fallback }.Distinct(StringComparer.Ordinal))
             {
-                Directory.CreateDirectory(Folder);
-                foreach ((string name, byte[] content) in Files)
+                try
                 {
-                    string path = Path.Combine(Folder, name);
-                    // Compared, not trusted: a copy changed by hand (or cut short by a full disk) is replaced.
-                    if (!File.Exists(path) || !File.ReadAllBytes(path).AsSpan().SequenceEqual(content))
-                    {
-                        string temporary = Path.Combine(Folder, $".{name}.{Guid.NewGuid():N}.tmp");
-                        File.WriteAllBytes(temporary, content);
-                        File.Move(temporary, path, overwrite: true);
-                    }
+                    WriteTo(folder);
+                    _folder = folder;
+                    _written = true;
+                    return true;
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    _failure = (_failure is null ? "" : _failure + "; ") + $"{folder}: {e.Message}";
                 }
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new CommandObjectiveException($"could not write Vernier's Python helpers to {Folder}: {e.Message} (set XDG_CACHE_HOME to a writable folder).", e);
-            }
 
-            _written = true;
+            return false;
+        }
+    }
+
+    /// <summary>Writes the files, as <see cref="TryEnsureWritten"/>, or says why it could not.</summary>
+    /// <exception cref="CommandObjectiveException">No folder could be written.</exception>
+    public static void EnsureWritten()
+    {
+        if (!TryEnsureWritten())
+        {
+            throw new CommandObjectiveException($"could not write Vernier's Python helpers ({_failure}); set XDG_CACHE_HOME to a writable folder.");
+        }
+    }
+
+    private static void WriteTo(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        foreach ((string name, byte[] content) in Files)
+        {
+            string path = Path.Combine(folder, name);
+            // Compared, not trusted: a copy changed by hand (or cut short by a full disk) is replaced.
+            if (!File.Exists(path) || !File.ReadAllBytes(path).AsSpan().SequenceEqual(content))
+            {
+                string temporary = Path.Combine(folder, $".{name}.{Guid.NewGuid():N}.tmp");
+                File.WriteAllBytes(temporary, content);
+                File.Move(temporary, path, overwrite: true);
+            }
         }
     }
 
