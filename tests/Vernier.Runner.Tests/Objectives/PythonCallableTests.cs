@@ -183,11 +183,13 @@ public sealed class PythonCallableTests : IDisposable
     }
 
     [Fact]
-    public void FindPythonInterpreter_DefaultIsPython3OnPath()
+    public void FindPythonInterpreter_DefaultIsPython3OnThePathTheTrialsGet()
     {
-        StudyDefinition definition = StudyDefinitionLoader.Parse("space: { x: { type: float, low: 0, high: 1 } }\nobjective: { callable: 'm:f' }\n", "study.yaml");
+        string folder = Path.GetDirectoryName(Python.Interpreter)!;
+        StudyDefinition definition = StudyDefinitionLoader.Parse(
+            $"space: {{ x: {{ type: float, low: 0, high: 1 }} }}\nobjective: {{ callable: 'm:f', env: {{ PATH: {JsonSerializer.Serialize(folder)} }} }}\n", "study.yaml");
 
-        StudyComposition.FindPythonInterpreter(definition).ShouldNotBeNull().ShouldEndWith("/python3");
+        StudyComposition.FindPythonInterpreter(definition).ShouldBe(Path.Combine(folder, "python3"));
         StudyComposition.CreateCommandRunner(definition).ShouldNotBeNull().Metric.ShouldBe("value");
     }
 
