@@ -111,7 +111,7 @@ public static class StudyComposition
     public static Func<FrozenTrial, bool>? RetryPolicy(ObjectiveDefinition objective)
     {
         ArgumentNullException.ThrowIfNull(objective);
-        if ((objective.Command is null && objective.Steps is null) || objective.MaxRetries == 0 || objective.RetryOn.IsEmpty)
+        if (!objective.RunsAsProcess || objective.MaxRetries == 0 || objective.RetryOn.IsEmpty)
         {
             return null;
         }
@@ -121,13 +121,16 @@ public static class StudyComposition
             && value.ValueKind == System.Text.Json.JsonValueKind.String && names.Contains(value.GetString()!);
     }
 
-    /// <summary>The command runner for a command objective, or null for a callable.</summary>
+    /// <summary>The command runner for a command objective or a Python callable (a process per trial), or null for a .NET callable.</summary>
     /// <param name="definition">The definition.</param>
     public static CommandObjectiveRunner? CreateCommandRunner(StudyDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
         ObjectiveDefinition objective = definition.Objective;
-        if (objective.Command is not { } command)
+        IReadOnlyList<string>? command = objective.Command is { } given ? given
+            : objective.PythonCallable is { } python ? PythonCallable.Command(objective.Python ?? PythonCallable.DefaultInterpreter, python.ToString(), objective.Metrics)
+            : null;
+        if (command is null)
         {
             return null;
         }
@@ -181,6 +184,7 @@ public static class StudyComposition
                 Environment = environment,
                 Timeout = step.Timeout,
                 MetricsRequired = false,
+                BaseConfig = objective.BaseConfig,
             };
             if (objective.GracePeriod is { } grace)
             {
@@ -234,12 +238,49 @@ public static class StudyComposition
         };
     }
 
-    /// <summary>The objective a definition names: one process per trial, or a .NET method in this process.</summary>
+
+    /// <summary>
+    /// The absolute path of the interpreter that runs the definition's Python callable (<c>objective.python</c>, default
+    /// <c>python3</c> on <c>PATH</c>), or null when it cannot be found.
+    /// </summary>
+    /// <param name="definition">The definition.</param>
+    /// <exception cref="InvalidOperationException">The objective is not a Python callable.</exception>
+    public static string? FindPythonInterpreter(StudyDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ObjectiveDefinition objective = definition.Objective;
+        if (objective.PythonCallable is null)
+        {
+            throw new InvalidOperationException("the objective is not a Python callable.");
+        }
+
+        return PythonCallable.FindInterpreter(objective.Python ?? PythonCallable.DefaultInterpreter, definition.ResolvePath(objective.WorkingDirectory ?? "."), objective.Environment);
+    }
+
+    /// <summary>Fails the study before its first trial when the interpreter or the module cannot be found.</summary>
+    private static void CheckPython(StudyDefinition definition, PythonCallableReference python, string workingDirectory)
+    {
+        string interpreter = definition.Objective.Python ?? PythonCallable.DefaultInterpreter;
+        string path = FindPythonInterpreter(definition) ?? throw new VernierException(
+            $"objective.python: the Python interpreter '{interpreter}' was not found {(interpreter.Contains('/') ? $"in '{workingDirectory}'" : "on PATH")}; " +
+            $"install Python 3.8 or later, or set 'python' in 'objective' to the interpreter to use (e.g. python: .venv/bin/python).");
+        if (PythonCallable.CheckModule(path, python.ToString(), workingDirectory, definition.Objective.Environment) is { } problem)
+        {
+            throw new VernierException($"objective.callable: {problem}");
+        }
+    }
+
+    /// <summary>The objective a definition names: one process per trial (a command or a Python callable), or a .NET method in this process.</summary>
     /// <param name="definition">The definition.</param>
     /// <param name="trialsDirectory">Where command trials get their folders.</param>
     public static Func<Trial, CancellationToken, Task<IReadOnlyList<double>>> CreateObjective(StudyDefinition definition, string trialsDirectory)
     {
         ArgumentNullException.ThrowIfNull(definition);
+        if (definition.Objective.PythonCallable is not null)
+        {
+            PythonSupport.EnsureWritten(); // first, so that the bridge's path in the command is where it was written
+        }
+
         CommandObjectiveRunner? runner = CreateCommandRunner(definition);
         PipelineRunner? pipeline = CreatePipelineRunner(definition);
         if (runner is not null || pipeline is not null)
@@ -258,6 +299,11 @@ public static class StudyComposition
             if (!Directory.Exists(workingDirectory))
             {
                 throw new VernierException($"the objective's working directory {workingDirectory} does not exist.");
+            }
+
+            if (definition.Objective.PythonCallable is { } python)
+            {
+                CheckPython(definition, python, workingDirectory);
             }
 
             CommandStudyObjective command = pipeline is null

@@ -222,7 +222,14 @@ internal static class SearchCommand
         TextWriter o = console.Output;
         o.WriteLine($"dry run: nothing is executed and nothing is written.");
         o.WriteLine($"study      {name} in {url} ({(existing > 0 ? $"{existing} trial(s) done" : "new")})");
-        o.WriteLine($"objective  {(pipeline is not null ? $"pipeline {string.Join(" → ", pipeline.StepNames)}" : runner is null ? $"callable {definition.Objective.Callable}" : "command")}, {string.Join(", ", definition.Objective.Metrics.Zip(definition.Directions, (m, d) => $"{d.ToWireName()} {m}"))}");
+        o.WriteLine($"objective  {(pipeline is not null ? $"pipeline {string.Join(" → ", pipeline.StepNames)}" : runner is null ? $"callable {definition.Objective.Callable}" : definition.Objective.PythonCallable is { } python ? $"python callable {python}" : "command")}, {string.Join(", ", definition.Objective.Metrics.Zip(definition.Directions, (m, d) => $"{d.ToWireName()} {m}"))}");
+        if (definition.Objective.PythonCallable is not null)
+        {
+            string interpreter = definition.Objective.Python ?? "python3";
+            o.WriteLine($"python     {interpreter}: {StudyComposition.FindPythonInterpreter(definition) ?? "NOT FOUND (set 'python' in 'objective'); the run would stop here"}");
+            o.WriteLine($"           each trial runs {string.Join(" ", runner!.RenderCommand(objective!.RequestFor(0, new Dictionary<string, object?>())).Select(Quote))} with its parameters in VERNIER_PARAMS_FILE");
+        }
+
         bool seedKnown = definition.Strategy.Seed is not null || existing > 0;
         o.WriteLine($"sampler    {definition.Strategy.Name}, seed {(seedKnown ? study.Seed.ToString(CultureInfo.InvariantCulture) : "not set: a new study draws one, so the trials below only illustrate the space")}");
         o.WriteLine($"budget     {(definition.MaxTrials is { } max ? $"{max} trials ({Math.Max(0, max - existing)} to run)" : "no trial limit")}" +
@@ -256,9 +263,9 @@ internal static class SearchCommand
                 break;
             }
 
-            string parameters = string.Join(" ", trial.Params.Select(p => $"{p.Key}={CategoricalDistribution.FormatChoice(p.Value)}"));
+            string parameters = string.Join(" ", trial.Params.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={CategoricalDistribution.FormatChoice(p.Value)}"));
             IReadOnlyList<long>? seeds = objective is null ? null : repeats.SeedsFor(study.Seed, trial.Number);
-            if (objective is null)
+            if (objective is null || definition.Objective.PythonCallable is not null)
             {
                 o.WriteLine($"trial {trial.Number}{(seeds is null ? "" : $" (seeds {string.Join(", ", seeds)})")}: {parameters}");
             }

@@ -74,7 +74,7 @@ public static class ConfigHash
             },
         };
 
-        // Added only when present, so that the hashes of studies without constraints stay as they were.
+        // Added only when present, so that the hashes of studies without them stay as they were.
         if (!objective.Constraints.IsEmpty)
         {
             root["objective"]!["constraints"] = new JsonArray([.. objective.Constraints.Select(c => (JsonNode)c)]);
@@ -116,6 +116,12 @@ public static class ConfigHash
                 ["seeds"] = repeats.Seeds.IsDefaultOrEmpty ? "generate" : new JsonArray([.. repeats.Seeds.Select(seed => (JsonNode)seed)]),
                 ["aggregate"] = repeats.Aggregate.ToString(),
             };
+        }
+
+        if (objective.PythonCallable is { } python)
+        {
+            root["objective"]!["python_callable"] = python.ToString();
+            root["objective"]!["python"] = objective.Python;
         }
 
         return root.ToJsonString();

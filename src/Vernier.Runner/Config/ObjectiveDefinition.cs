@@ -5,8 +5,8 @@ namespace Vernier.Runner.Config;
 
 /// <summary>
 /// What a trial runs: exactly one of <see cref="Command"/> (a process per trial that reports
-/// <c>METRIC name=value</c> lines), <see cref="Steps"/> (a pipeline of such commands) or <see cref="Callable"/>
-/// (a method called in-process), and the
+/// <c>METRIC name=value</c> lines), <see cref="Steps"/> (a pipeline of such commands), <see cref="Callable"/>
+/// (a .NET method called in-process) or <see cref="PythonCallable"/> (a Python function, a process per trial), and the
 /// metrics it reports. The directions live in <see cref="StudyDefinition.Directions"/>, one per metric.
 /// </summary>
 public sealed record ObjectiveDefinition
@@ -25,9 +25,23 @@ public sealed record ObjectiveDefinition
     /// <remarks>The default value is <see langword="null"/>. At most one of <see cref="Command"/> and <see cref="Steps"/> is set.</remarks>
     public ImmutableArray<PipelineStepDefinition>? Steps { get; init; }
 
-    /// <summary>The method that computes the objective, or null for a command objective.</summary>
+    /// <summary>The .NET method that computes the objective in-process, or null.</summary>
     /// <remarks>The default value is <see langword="null"/>.</remarks>
     public CallableReference? Callable { get; init; }
+
+    /// <summary>The Python function that computes the objective (<c>callable: "package.module:function"</c>), run once per trial as a process, or null.</summary>
+    /// <remarks>
+    /// The default value is <see langword="null"/>. Like a command, it runs in <see cref="WorkingDirectory"/> with
+    /// <see cref="Environment"/>, and honours <see cref="Timeout"/>, <see cref="GracePeriod"/>, <see cref="Constraints"/> and <see cref="RetryOn"/>.
+    /// </remarks>
+    public PythonCallableReference? PythonCallable { get; init; }
+
+    /// <summary>The Python interpreter that runs <see cref="PythonCallable"/> (<c>python</c>): a name found on <c>PATH</c>, or a path relative to the working directory.</summary>
+    /// <remarks>The default value is <see langword="null"/>, which means <c>python3</c> on <c>PATH</c>. A Python callable only.</remarks>
+    public string? Python { get; init; }
+
+    /// <summary>True when each trial runs as processes: a <see cref="Command"/>, <see cref="Steps"/> or a <see cref="PythonCallable"/>.</summary>
+    public bool RunsAsProcess => Command is not null || Steps is not null || PythonCallable is not null;
 
     /// <summary>The names of the objective metrics, in order; more than one makes the study multi-objective.</summary>
     /// <remarks>
@@ -40,7 +54,7 @@ public sealed record ObjectiveDefinition
     /// Metrics that are outcome constraints (<c>constraints: [memory_excess_gb]</c>): the command
     /// prints them as METRIC lines like any metric, and the trial is feasible when every one is ≤ 0.
     /// </summary>
-    /// <remarks>The default value is empty: no constraints. A command only; a callable calls <c>Trial.ReportConstraints</c>.</remarks>
+    /// <remarks>The default value is empty: no constraints. A command or a Python callable; a .NET callable calls <c>Trial.ReportConstraints</c>.</remarks>
     public ImmutableArray<string> Constraints { get; init; } = [];
 
     /// <summary>The first (for a single-objective study, the only) metric.</summary>
@@ -54,7 +68,7 @@ public sealed record ObjectiveDefinition
     /// How long a command stopped early (pruned, timed out, interrupted) has after SIGTERM to exit
     /// on its own, e.g. to save a checkpoint, before its process tree is killed (<c>grace_period</c>, seconds).
     /// </summary>
-    /// <remarks>The default value is <see langword="null"/>: the runner's default of 5 seconds. A command only; positive when set.</remarks>
+    /// <remarks>The default value is <see langword="null"/>: the runner's default of 5 seconds. A command or a Python callable; positive when set.</remarks>
     public TimeSpan? GracePeriod { get; init; }
 
     /// <summary>
@@ -69,7 +83,7 @@ public sealed record ObjectiveDefinition
     /// <remarks>
     /// The default value is <see cref="CommandFailureClasses.DefaultRetryOn"/>: oom_killed, signal, timeout — failures that
     /// often depend on the machine's state rather than the parameters. out_of_memory, exit_code and no_metric usually
-    /// repeat with the same parameters, so they are retried only when listed. A command only.
+    /// repeat with the same parameters, so they are retried only when listed. A command or a Python callable.
     /// </remarks>
     public ImmutableArray<CommandFailureClass> RetryOn { get; init; } = [.. CommandFailureClasses.DefaultRetryOn];
 
@@ -78,14 +92,14 @@ public sealed record ObjectiveDefinition
     public TimeSpan RetryBackoff { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Environment variables set for every trial's process on top of the inherited ones; a null value removes a variable.</summary>
-    /// <remarks>The default value is empty. Commands only.</remarks>
+    /// <remarks>The default value is empty. Commands and Python callables.</remarks>
     public ImmutableSortedDictionary<string, string?> Environment { get; init; } = ImmutableSortedDictionary<string, string?>.Empty.WithComparers(StringComparer.Ordinal);
 
     /// <summary>The working directory of every trial's process (<c>working_directory</c> in the file), as written.</summary>
     /// <remarks>
     /// The default value is <see langword="null"/>, which means the directory of the study file
     /// (<see cref="StudyDefinition.SourcePath"/>), or the current directory for a definition parsed from text,
-    /// so that <c>python3 train.py</c> finds a <c>train.py</c> next to the file. Commands only.
+    /// so that <c>python3 train.py</c> finds a <c>train.py</c> next to the file. Commands and Python callables.
     /// </remarks>
     public string? WorkingDirectory { get; init; }
 

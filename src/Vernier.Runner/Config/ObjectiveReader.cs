@@ -10,13 +10,14 @@ namespace Vernier.Runner.Config;
 internal static partial class ObjectiveReader
 {
     private const string CallableForm = "path/to/Assembly.dll:Namespace.Type.Method";
+    private const string PythonCallableForm = "package.module:function";
     private const string DirectionsAllowed = "allowed: minimize (or min), maximize (or max)";
 
     private static readonly KeySpec[] Keys =
     [
         new("command"), new("callable"), new("metric"), new("metrics"), new("constraints"), new("grace_period"), new("maximize"), new("direction"), new("directions"),
         new("timeout"), new("env"), new("working_directory"), new("pass_parameters"), new("max_retries"), new("retry_on"), new("retry_backoff"),
-        new("base_config"), new("config_format"), new("allow_new_keys"), new("overrides"), new("steps"), new("repeats"), new("seeds"), new("aggregate"),
+        new("base_config"), new("config_format"), new("allow_new_keys"), new("overrides"), new("steps"), new("repeats"), new("seeds"), new("aggregate"), new("python"),
     ];
 
     private static readonly string[] CommandOnly = ["env", "working_directory", "pass_parameters", "retry_on", "repeats", "seeds", "aggregate", .. BaseConfigReader.Keys];
@@ -54,6 +55,10 @@ internal static partial class ObjectiveReader
                 WorkingDirectory = reader.Text("working_directory"),
                 Environment = reader.Get("env") is { } env ? ReadEnvironment(context, env) : objective.Environment,
             };
+            if (reader.Has("python"))
+            {
+                throw context.Error(reader.Key("python"), "'python' applies only to a Python callable", "name the interpreter in each step's command, e.g. command: [.venv/bin/python, train.py]");
+            }
         }
         else if (reader.Get("command") is { } command)
         {
@@ -64,30 +69,31 @@ internal static partial class ObjectiveReader
                 WorkingDirectory = reader.Text("working_directory"),
                 Environment = reader.Get("env") is { } env ? ReadEnvironment(context, env) : objective.Environment,
             };
+            if (reader.Has("python"))
+            {
+                throw context.Error(reader.Key("python"), "'python' applies only to a Python callable", "name the interpreter in the command itself, e.g. command: [.venv/bin/python, train.py]");
+            }
         }
         else if (reader.Get("callable") is { } callable)
         {
-            if (CommandOnly.FirstOrDefault(reader.Has) is { } key)
-            {
-                throw context.Error(reader.Key(key), $"'{key}' applies only to a command objective", "remove it, or run the objective as a 'command'");
-            }
-
-            objective = objective with { Callable = ReadCallable(context, callable) };
+            objective = ReadPythonCallable(context, callable) is { } python
+                ? ReadPythonObjective(context, reader, objective, python)
+                : ReadDotNetObjective(context, reader, objective, callable);
         }
         else
         {
             throw context.Error(
                 reader.Node,
                 "'objective' needs 'command' or 'callable'",
-                $"command: [python3, train.py] runs a process per trial; callable: \"{CallableForm}\" calls a method");
+                $"command: [python3, train.py] runs a process per trial; callable: \"{PythonCallableForm}\" calls a Python function, \"{CallableForm}\" a .NET method");
         }
 
         bool isCommand = objective.Command is not null || objective.Steps is not null;
         ImmutableArray<string> metrics = ReadMetrics(context, reader, isCommand) ?? objective.Metrics;
-        ImmutableArray<string> constraints = ReadConstraints(context, reader, isCommand, metrics);
-        if (!isCommand && reader.Has("grace_period"))
+        ImmutableArray<string> constraints = ReadConstraints(context, reader, objective.RunsAsProcess, metrics);
+        if (!objective.RunsAsProcess && reader.Has("grace_period"))
         {
-            throw context.Error(reader.Key("grace_period"), "'grace_period' is for a command", "a callable is stopped through its CancellationToken");
+            throw context.Error(reader.Key("grace_period"), "'grace_period' is for a command or a Python callable", "a .NET callable is stopped through its CancellationToken");
         }
 
         objective = ReadRetries(context, reader, objective);
@@ -233,7 +239,7 @@ internal static partial class ObjectiveReader
 
         if (!isCommand)
         {
-            throw context.Error(reader.Key("constraints"), "'constraints' is for a command", "a callable reports constraints itself with trial.ReportConstraints(...)");
+            throw context.Error(reader.Key("constraints"), "'constraints' is for a command or a Python callable", "a .NET callable reports constraints itself with trial.ReportConstraints(...)");
         }
 
         YamlSequenceNode names = context.Sequence(list, "'constraints'", "write e.g. constraints: [memory_excess_gb]; each is feasible when ≤ 0");
@@ -311,14 +317,65 @@ internal static partial class ObjectiveReader
         return environment.ToImmutable();
     }
 
+    private static ObjectiveDefinition ReadPythonObjective(ConfigContext context, MappingReader reader, ObjectiveDefinition objective, PythonCallableReference python)
+    {
+        if (reader.Has("pass_parameters"))
+        {
+            throw context.Error(reader.Key("pass_parameters"), "'pass_parameters' does not apply to a Python callable", "the function gets the parameters as a dict; remove the key");
+        }
+
+        return objective with
+        {
+            PythonCallable = python,
+            Python = reader.Get("python") is { } interpreter ? context.NonEmptyText(interpreter, "'python'") : null,
+            PassParameters = CommandArgumentStyle.None,
+            WorkingDirectory = reader.Text("working_directory"),
+            Environment = reader.Get("env") is { } env ? ReadEnvironment(context, env) : objective.Environment,
+        };
+    }
+
+    private static ObjectiveDefinition ReadDotNetObjective(ConfigContext context, MappingReader reader, ObjectiveDefinition objective, YamlNode callable)
+    {
+        CallableReference reference = ReadCallable(context, callable);
+        if (reader.Has("python"))
+        {
+            throw context.Error(reader.Key("python"), "'python' applies only to a Python callable", $"a Python callable is written \"{PythonCallableForm}\"; this one names a .NET assembly");
+        }
+
+        if (CommandOnly.FirstOrDefault(reader.Has) is { } key)
+        {
+            throw context.Error(reader.Key(key), $"'{key}' applies only to a command objective", "remove it, or run the objective as a 'command'");
+        }
+
+        return objective with { Callable = reference };
+    }
+
     private static CallableReference ReadCallable(ConfigContext context, YamlNode node)
     {
         string text = context.NonEmptyText(node, "'callable'");
         int colon = text.LastIndexOf(':');
-        Match member = colon > 0 ? MemberName().Match(text[(colon + 1)..]) : Match.Empty;
+        if (colon <= 0 || !text[..colon].EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
+        {
+            throw context.Error(
+                node,
+                $"'callable' must name a Python function or a .NET method, got '{text}'",
+                $"write \"{PythonCallableForm}\" (a dotted module name, a colon, a function) or \"{CallableForm}\" (an assembly ending in .dll)");
+        }
+
+        Match member = MemberName().Match(text[(colon + 1)..]);
         return member.Success
             ? new CallableReference(text[..colon], member.Groups["type"].Value, member.Groups["method"].Value)
             : throw context.Error(node, $"'callable' must name an assembly and a method, got '{text}'", $"write \"{CallableForm}\"");
+    }
+
+    /// <summary>The Python function a <c>callable</c> names, or null when it names a .NET method (left of the colon ends in <c>.dll</c>) or is malformed.</summary>
+    private static PythonCallableReference? ReadPythonCallable(ConfigContext context, YamlNode node)
+    {
+        string text = context.NonEmptyText(node, "'callable'");
+        int colon = text.LastIndexOf(':');
+        return colon > 0 && PythonModuleName().IsMatch(text[..colon]) && PythonIdentifier().IsMatch(text[(colon + 1)..])
+            ? new PythonCallableReference(text[..colon], text[(colon + 1)..])
+            : null;
     }
 
     private static ImmutableArray<string>? ReadMetrics(ConfigContext context, MappingReader reader, bool isCommand)
@@ -421,6 +478,13 @@ internal static partial class ObjectiveReader
 
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
     private static partial Regex EnvironmentName();
+
+    // Python identifiers (letters in any script, '_', digits after the first character), joined by dots; never ending in .dll.
+    [GeneratedRegex(@"^[\p{L}_][\p{L}\p{Nd}_]*(?:\.[\p{L}_][\p{L}\p{Nd}_]*)*(?<!\.dll)$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex PythonModuleName();
+
+    [GeneratedRegex(@"^[\p{L}_][\p{L}\p{Nd}_]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex PythonIdentifier();
 
     // The METRIC protocol splits on whitespace and '='.
     [GeneratedRegex(@"^[^\s=]+$", RegexOptions.CultureInvariant)]

@@ -29,7 +29,7 @@ namespace Vernier.Runner.Config;
 /// trackers: [console, "jsonl:path=events.jsonl"] # optional; where the run's events are recorded (docs/trackers.md)
 /// run: { name: "{opt}-lr{lr}", group: "{opt}", tags: [sweep-a] }   # optional; each trial's run name, group and tags
 /// objective:                        # required
-///   command: [python3, train.py]    # or a string split like a POSIX shell; or callable: "A.dll:Ns.Type.Method"
+///   command: [python3, train.py]    # or a string split like a POSIX shell; or callable: "train:objective" (Python) / "A.dll:Ns.Type.Method"
 ///   metric: val_loss                # required for a command; or metrics: [loss, latency] with directions: [minimize, minimize]
 ///   maximize: false                 # or direction: minimize|maximize; default minimize
 ///   timeout: 600                    # seconds per trial; optional

@@ -51,8 +51,9 @@ public sealed class CommandObjectiveOptions
     /// <summary>Environment variables to set for every trial on top of the inherited environment; a <see langword="null"/> value removes a variable.</summary>
     /// <remarks>
     /// The default value is empty. <c>PYTHONUNBUFFERED=1</c> is set unless already present, so that a
-    /// Python program's METRIC lines arrive while it runs; set it here to override.
-    /// <c>VERNIER_TRIAL_NUMBER</c>, <c>VERNIER_PARAMS_FILE</c>, <c>VERNIER_TRIAL_DIR</c> and <c>VERNIER_CONFIG_FILE</c> always win.
+    /// Python program's METRIC lines arrive while it runs; set it here to override. The folder holding Vernier's
+    /// <c>vernier_report.py</c> is put first on <c>PYTHONPATH</c>, before the inherited value or the one set here.
+    /// <c>VERNIER_TRIAL_NUMBER</c>, <c>VERNIER_PARAMS_FILE</c> and <c>VERNIER_TRIAL_DIR</c> and <c>VERNIER_CONFIG_FILE</c> always win.
     /// </remarks>
     public IReadOnlyDictionary<string, string?> Environment { get; set; } = new Dictionary<string, string?>();
 

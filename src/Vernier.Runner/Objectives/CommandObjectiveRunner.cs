@@ -14,6 +14,7 @@ namespace Vernier.Runner.Objectives;
 /// <item>builds the argument vector: placeholders substituted, remaining parameters appended in the
 /// <see cref="CommandObjectiveOptions.ArgumentStyle"/>; it is launched directly, never through a shell;</item>
 /// <item>creates the trial's <c>checkpoint/</c> folder;</item>
+/// <item>puts the folder holding Vernier's Python helper <c>vernier_report.py</c> first on <c>PYTHONPATH</c>;</item>
 /// <item>sets <c>VERNIER_TRIAL_NUMBER</c>, <c>VERNIER_PARAMS_FILE</c>, <c>VERNIER_TRIAL_DIR</c>, <c>VERNIER_CHECKPOINT_DIR</c>
 /// and with a base config <c>VERNIER_CONFIG_FILE</c>
 /// (and, in a population study, <c>VERNIER_START_STEP</c>, <c>VERNIER_END_STEP</c> and for a continuation
@@ -666,6 +667,13 @@ public sealed class CommandObjectiveRunner
         foreach ((string name, string? value) in EnvironmentFor(request))
         {
             environment[name] = value;
+        }
+
+        // So that "import vernier_report" works in every trial (and the Python callable bridge finds it). A trial that is
+        // not Python runs without it when no folder can be written; a Python callable has already failed the study then.
+        if (PythonSupport.TryEnsureWritten())
+        {
+            environment["PYTHONPATH"] = PythonSupport.PrependToPythonPath(environment.GetValueOrDefault("PYTHONPATH"));
         }
 
         return environment.Where(e => e.Value is not null).ToDictionary(e => e.Key, e => e.Value!, StringComparer.Ordinal);

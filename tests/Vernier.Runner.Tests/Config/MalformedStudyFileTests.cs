@@ -23,7 +23,7 @@ public sealed class MalformedStudyFileTests
         {
             "unknown key without a close match",
             Space + "objective: { command: [a], metric: loss, retries: 3 }\n",
-            "study.yaml:2:42: unknown key 'retries' in 'objective'; allowed keys: command, callable, metric, metrics, constraints, grace_period, maximize, direction, directions, timeout, env, working_directory, pass_parameters, max_retries, retry_on, retry_backoff, base_config, config_format, allow_new_keys, overrides, steps, repeats, seeds, aggregate"
+            "study.yaml:2:42: unknown key 'retries' in 'objective'; allowed keys: command, callable, metric, metrics, constraints, grace_period, maximize, direction, directions, timeout, env, working_directory, pass_parameters, max_retries, retry_on, retry_backoff, base_config, config_format, allow_new_keys, overrides, steps, repeats, seeds, aggregate, python"
         },
         {
             "bound is not a number",
@@ -193,7 +193,7 @@ public sealed class MalformedStudyFileTests
         {
             "neither command nor callable",
             Space + "objective:\n  metric: loss\n",
-            "study.yaml:3:3: 'objective' needs 'command' or 'callable'; command: [python3, train.py] runs a process per trial; callable: \"path/to/Assembly.dll:Namespace.Type.Method\" calls a method"
+            "study.yaml:3:3: 'objective' needs 'command' or 'callable'; command: [python3, train.py] runs a process per trial; callable: \"package.module:function\" calls a Python function, \"path/to/Assembly.dll:Namespace.Type.Method\" a .NET method"
         },
         {
             "command without metric",
@@ -206,9 +206,14 @@ public sealed class MalformedStudyFileTests
             "study.yaml:2:23: the single quote at character 9 of the command is not closed; quote as a POSIX shell would, or give the command as a list of arguments"
         },
         {
-            "callable without a method",
+            "callable that is neither a Python function nor a .NET method",
             Space + "objective: { callable: train.py }\n",
-            "study.yaml:2:24: 'callable' must name an assembly and a method, got 'train.py'; write \"path/to/Assembly.dll:Namespace.Type.Method\""
+            "study.yaml:2:24: 'callable' must name a Python function or a .NET method, got 'train.py'; write \"package.module:function\" (a dotted module name, a colon, a function) or \"path/to/Assembly.dll:Namespace.Type.Method\" (an assembly ending in .dll)"
+        },
+        {
+            "assembly without a method",
+            Space + "objective: { callable: 'bin/A.dll:Run' }\n",
+            "study.yaml:2:24: 'callable' must name an assembly and a method, got 'bin/A.dll:Run'; write \"path/to/Assembly.dll:Namespace.Type.Method\""
         },
         {
             "command-only option on a callable",
@@ -258,12 +263,12 @@ public sealed class MalformedStudyFileTests
         {
             "grace period on a callable",
             Space + "objective: { callable: 'a.dll:A.B.C', grace_period: 3 }\n",
-            "study.yaml:2:39: 'grace_period' is for a command; a callable is stopped through its CancellationToken"
+            "study.yaml:2:39: 'grace_period' is for a command or a Python callable; a .NET callable is stopped through its CancellationToken"
         },
         {
             "constraints on a callable",
             Space + "objective: { callable: 'a.dll:A.B.C', constraints: [c] }\n",
-            "study.yaml:2:39: 'constraints' is for a command; a callable reports constraints itself with trial.ReportConstraints(...)"
+            "study.yaml:2:39: 'constraints' is for a command or a Python callable; a .NET callable reports constraints itself with trial.ReportConstraints(...)"
         },
         {
             "deterministic not a boolean",
