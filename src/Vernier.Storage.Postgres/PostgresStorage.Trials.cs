@@ -90,8 +90,8 @@ public sealed partial class PostgresStorage
                     Values = trial.Values.IsDefault ? [] : trial.Values,
                     Parameters = trial.Parameters,
                     IntermediateValues = trial.IntermediateValues,
-                    UserAttributes = trial.UserAttributes,
-                    SystemAttributes = trial.SystemAttributes,
+                    UserAttributes = Detached(trial.UserAttributes),
+                    SystemAttributes = Detached(trial.SystemAttributes),
                     StartedAt = PostgresValues.Truncate(trial.StartedAt),
                     CompletedAt = PostgresValues.Truncate(trial.CompletedAt),
                     FailReason = trial.FailReason,
@@ -326,6 +326,10 @@ public sealed partial class PostgresStorage
 
         return trials;
     }
+
+    /// <summary>Copies of the values that do not depend on the caller's <see cref="JsonDocument"/>, which it may dispose.</summary>
+    private static ImmutableDictionary<string, JsonElement> Detached(ImmutableDictionary<string, JsonElement> attributes) =>
+        attributes.IsEmpty ? attributes : attributes.ToImmutableDictionary(a => a.Key, a => a.Value.Clone());
 
     private static Task<long> CountRunningAsync(NpgsqlConnection connection, long studyId, CancellationToken cancellationToken) =>
         connection.ScalarInt64Async("SELECT count(*) FROM trials WHERE study_id = $1 AND state = 'running'", cancellationToken, studyId);

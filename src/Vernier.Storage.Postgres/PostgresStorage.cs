@@ -87,13 +87,20 @@ public sealed partial class PostgresStorage : IStorage
     public static PostgresStorage Open(string url, PostgresStorageOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(url);
+        options?.Validate();
+        return Open(PostgresUrl.Parse(url), options);
+    }
+
+    /// <summary>A storage on the server that a parsed URL names; it connects on first use.</summary>
+    internal static PostgresStorage Open(PostgresUrl url, PostgresStorageOptions? options = null)
+    {
         options ??= new PostgresStorageOptions();
         options.Validate();
-        return new PostgresStorage(PostgresUrl.Parse(url), options);
+        return new PostgresStorage(url, options);
     }
 
     /// <summary>Connects to the server that <paramref name="url"/> names and brings the schema up to date now.</summary>
-    /// <param name="url">As for <see cref="Open"/>.</param>
+    /// <param name="url">As for <see cref="Open(string, PostgresStorageOptions?)"/>.</param>
     /// <param name="options">Pool and retry options; null for the defaults.</param>
     /// <param name="cancellationToken">Cancels connecting and migrating.</param>
     /// <returns>The storage; the caller disposes it.</returns>

@@ -157,6 +157,20 @@ internal sealed partial class PostgresUrl
         };
     }
 
+    /// <summary>The same server and credentials with another database or schema (for tools and tests that make fresh ones).</summary>
+    public PostgresUrl With(string? database = null, string? schema = null) => new()
+    {
+        Host = Host,
+        Port = Port,
+        User = User,
+        Password = Password,
+        Database = database ?? Database,
+        Schema = schema ?? Schema,
+        SslMode = SslMode,
+        ConnectTimeout = ConnectTimeout,
+        ApplicationName = ApplicationName,
+    };
+
     /// <summary>The URL with its password replaced by <c>****</c>, for messages; works on malformed URLs too.</summary>
     public static string Redact(string url) => PasswordPattern().Replace(url, "$1:****@");
 
@@ -208,6 +222,33 @@ internal sealed partial class PostgresUrl
         if (Schema != "public")
         {
             text.Append("?schema=").Append(Uri.EscapeDataString(Schema));
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>The URL with every setting, the password included: only to hand to <see cref="PostgresStorage.Open(string, PostgresStorageOptions?)"/>, never to show.</summary>
+    public string ToConnectionUrl()
+    {
+        var text = new StringBuilder("postgresql://");
+        text.Append(Uri.EscapeDataString(User));
+        if (Password is not null)
+        {
+            text.Append(':').Append(Uri.EscapeDataString(Password));
+        }
+
+        text.Append('@').Append(Host.StartsWith('/') ? Uri.EscapeDataString(Host) : Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]" : Host);
+        text.Append(CultureInfo.InvariantCulture, $":{Port}/").Append(Uri.EscapeDataString(Database));
+        text.Append("?schema=").Append(Uri.EscapeDataString(Schema));
+        text.Append("&application_name=").Append(Uri.EscapeDataString(ApplicationName));
+        if (SslMode is not null)
+        {
+            text.Append("&sslmode=").Append(SslMode);
+        }
+
+        if (ConnectTimeout is { } seconds)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"&connect_timeout={seconds}");
         }
 
         return text.ToString();
