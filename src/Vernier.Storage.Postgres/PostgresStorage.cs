@@ -91,6 +91,15 @@ public sealed partial class PostgresStorage : IStorage
         return Open(PostgresUrl.Parse(url), options);
     }
 
+    /// <summary>The URL with its password (if any) replaced by <c>****</c>, for messages and logs; safe on malformed URLs.</summary>
+    /// <param name="url">A storage URL of any kind.</param>
+    /// <example><c>postgresql://ada:secret@db/studies</c> becomes <c>postgresql://ada:****@db/studies</c>.</example>
+    public static string RedactPassword(string url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        return PostgresUrl.Redact(url);
+    }
+
     /// <summary>A storage on the server that a parsed URL names; it connects on first use.</summary>
     internal static PostgresStorage Open(PostgresUrl url, PostgresStorageOptions? options = null)
     {
