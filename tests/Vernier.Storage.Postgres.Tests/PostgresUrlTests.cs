@@ -145,6 +145,18 @@ public class PostgresUrlTests
         error.Message.ShouldContain("****");
     }
 
+    [Theory]
+    [InlineData("postgresql://ada:hunter2@db/studies", "postgresql://ada:****@db/studies")]
+    [InlineData("postgres://ada:hun@ter2@db:5432/studies?schema=x", "postgres://ada:****@db:5432/studies?schema=x")]
+    [InlineData("postgresql://ada:hun/ter2@db/studies", "postgresql://ada:****@db/studies")]
+    [InlineData("postgresql://ada@db/studies", "postgresql://ada@db/studies")]
+    [InlineData("sqlite:///runs/study.db", "sqlite:///runs/study.db")]
+    [InlineData("memory:", "memory:")]
+    public void RedactPassword_AnyStorageUrl_HidesOnlyThePassword(string url, string shown)
+    {
+        PostgresStorage.RedactPassword(url).ShouldBe(shown);
+    }
+
     [Fact]
     public void ToString_OmitsThePassword()
     {
