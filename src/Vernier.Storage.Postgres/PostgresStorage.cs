@@ -25,7 +25,9 @@ namespace Vernier.Storage.Postgres;
 /// transaction again; lost or refused connections and timeouts are retried when the call is
 /// idempotent or the failure came before the commit was sent, with exponential backoff and jitter
 /// (<see cref="PostgresStorageOptions.MaxRetryAttempts"/>, <see cref="PostgresStorageOptions.RetryDelay"/>).
-/// Cancelling a call rolls back its transaction; a call whose commit has been sent is not cancelled.</para>
+/// Cancelling a call rolls back its transaction; a call whose commit has been sent is not cancelled.
+/// An error that retries cannot cure is thrown as a <see cref="VernierException"/> naming the server
+/// (without the password), with Npgsql's exception as its inner exception.</para>
 /// <para><b>Schema.</b> The tables live in one PostgreSQL schema (<c>public</c>, or <c>?schema=name</c>
 /// in the URL, created when missing), which carries its version; the first call applies any newer
 /// migrations in one transaction under an advisory lock, and a schema written by a newer Vernier is refused.</para>
@@ -172,9 +174,9 @@ public sealed partial class PostgresStorage : IStorage
                 cancellationToken);
             _migrated = true;
         }
-        catch (NpgsqlException e)
+        catch (VernierException e) when (e.InnerException is NpgsqlException cause)
         {
-            throw new VernierException($"could not open the PostgreSQL storage {Location}: {e.Message}", e);
+            throw new VernierException($"could not open the PostgreSQL storage {Location}: {cause.Message}", cause);
         }
         finally
         {
@@ -240,6 +242,11 @@ public sealed partial class PostgresStorage : IStorage
                     return result;
                 },
                 context);
+        }
+        catch (NpgsqlException e)
+        {
+            // What retries could not cure (or must not touch): one clear error naming the server, never the password.
+            throw new VernierException($"the PostgreSQL storage {Location} failed: {e.Message}", e);
         }
         finally
         {
