@@ -19,9 +19,12 @@ _vernier_pg_main() {
     local sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
     echo "installing PostgreSQL (apt-get install -y postgresql)..." >&2
-    { $sudo apt-get install -y postgresql >/dev/null 2>&1 \
-      || { $sudo apt-get update >/dev/null 2>&1 && $sudo apt-get install -y postgresql >/dev/null 2>&1; }; } \
-      || { echo "could not install PostgreSQL: run 'apt-get install -y postgresql' as root" >&2; return 1; }
+    local apt_log
+    apt_log=$(mktemp)
+    { $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql >"$apt_log" 2>&1 \
+      || { $sudo apt-get update >>"$apt_log" 2>&1 && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql >>"$apt_log" 2>&1; }; } \
+      || { tail -n 20 "$apt_log" >&2; rm -f "$apt_log"; echo "could not install PostgreSQL: run 'apt-get install -y postgresql' as root" >&2; return 1; }
+    rm -f "$apt_log"
     initdb=$(ls -1 /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -n 1)
     [ -n "$initdb" ] || { echo "PostgreSQL was installed but no initdb was found under /usr/lib/postgresql" >&2; return 1; }
   fi
