@@ -51,6 +51,15 @@ public class PostgresUrlTests
     }
 
     [Fact]
+    public void Parse_PercentEscapedDirectoryAsHost_IsAUnixSocketDirectory()
+    {
+        PostgresUrl url = Parse("postgresql://u@%2Fvar%2Frun%2Fpostgresql/d");
+
+        url.Host.ShouldBe("/var/run/postgresql");
+        url.ToString().ShouldBe("postgresql://u@%2Fvar%2Frun%2Fpostgresql:5432/d");
+    }
+
+    [Fact]
     public void Parse_SearchPathOption_IsASynonymOfSchema()
     {
         Parse("postgresql://u@h/d?search_path=runs").Schema.ShouldBe("runs");
