@@ -54,7 +54,7 @@ public class CommandLineTests
     [InlineData("--pruner", "pbt", "--pruner 'pbt' is not a pruner; population based training chooses the parameters, so it is a strategy: write strategy: { name: population } (or --sampler population) and no pruner; choose one of none, median, percentile, patient, threshold, successive_halving, asha, hyperband, wilcoxon.")]
     [InlineData("--pruner", "medain", "--pruner 'medain' is not a pruner; choose one of none, median, percentile, patient, threshold, successive_halving, asha, hyperband, wilcoxon.")]
     [InlineData("--n-trials", "0", "--n-trials and --max-concurrent must be at least 1, and --timeout positive.")]
-    [InlineData("--storage", "mysql://db", "unknown storage URL 'mysql://db'; use sqlite:///relative/path.db, sqlite:////absolute/path.db or memory:.")]
+    [InlineData("--storage", "mysql://db", "unknown storage URL 'mysql://db'; use sqlite:///relative/path.db, sqlite:////absolute/path.db, postgresql://user@host/db or memory:.")]
     public async Task Search_BadOption_ExplainsWhatIsAllowed(string option, string value, string message)
     {
         using var dir = new TempDirectory();

@@ -1,0 +1,351 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text.Json;
+using Npgsql;
+using Vernier.Distributions;
+using Vernier.Trials;
+
+namespace Vernier.Storage.Postgres;
+
+public sealed partial class PostgresStorage
+{
+    /// <summary>Inserts a trial and all its child rows in one statement, from arrays (one element per row).</summary>
+    private const string InsertTrial = """
+        WITH t AS (
+            INSERT INTO trials (study_id, number, state, started_at, completed_at, fail_reason)
+            VALUES ($1, $2, $3, $4::timestamptz, $5::timestamptz, $6::text)
+            RETURNING trial_id),
+        v AS (
+            INSERT INTO trial_values (trial_id, objective, value)
+            SELECT t.trial_id, u.ord - 1, u.value FROM t, unnest($7::float8[]) WITH ORDINALITY AS u (value, ord)),
+        p AS (
+            INSERT INTO trial_params (trial_id, name, distribution, internal_value)
+            SELECT t.trial_id, u.name, u.distribution, u.internal_value FROM t, unnest($8::text[], $9::text[], $10::float8[]) AS u (name, distribution, internal_value)),
+        i AS (
+            INSERT INTO trial_intermediate_values (trial_id, step, value)
+            SELECT t.trial_id, u.step, u.value FROM t, unnest($11::bigint[], $12::float8[]) AS u (step, value)),
+        a AS (
+            INSERT INTO trial_attributes (trial_id, scope, key, value_json)
+            SELECT t.trial_id, u.scope, u.key, u.value_json FROM t, unnest($13::text[], $14::text[], $15::text[]) AS u (scope, key, value_json))
+        SELECT trial_id FROM t
+        """;
+
+    /// <inheritdoc />
+    public Task<FrozenTrial> CreateTrialAsync(long studyId, NewTrial trial, int? maxRunning = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+
+        // Everything converted before the transaction, so that the study's lock is held only for the SQL.
+        KeyValuePair<string, TrialParameter>[] parameters = [.. trial.Parameters];
+        KeyValuePair<long, double>[] steps = [.. trial.IntermediateValues];
+        (string Scope, string Key, string Json)[] attributes =
+        [
+            .. trial.UserAttributes.Select(a => (PostgresValues.Scope(AttributeScope.User), a.Key, PostgresValues.Json(a.Value))),
+            .. trial.SystemAttributes.Select(a => (PostgresValues.Scope(AttributeScope.System), a.Key, PostgresValues.Json(a.Value))),
+        ];
+        object?[] insert =
+        [
+            studyId,
+            0,
+            PostgresValues.State(trial.State),
+            PostgresValues.Time(trial.StartedAt),
+            PostgresValues.Time(trial.CompletedAt),
+            PostgresValues.Text(trial.FailReason),
+            trial.Values.IsDefault ? Array.Empty<double>() : trial.Values.ToArray(),
+            parameters.Select(p => p.Key).ToArray(),
+            parameters.Select(p => DistributionJson.Serialize(p.Value.Distribution)).ToArray(),
+            parameters.Select(p => p.Value.InternalValue).ToArray(),
+            steps.Select(s => s.Key).ToArray(),
+            steps.Select(s => s.Value).ToArray(),
+            attributes.Select(a => a.Scope).ToArray(),
+            attributes.Select(a => a.Key).ToArray(),
+            attributes.Select(a => a.Json).ToArray(),
+        ];
+
+        // Not idempotent: a retry after an unknown commit would create a second trial.
+        return WriteAsync(
+            async (connection, token) =>
+            {
+                // Takes the study row's lock (held to the commit) and the next number; rolled back with the insert, so no gaps.
+                object? next = await connection.ScalarAsync(
+                    "UPDATE studies SET next_trial_number = next_trial_number + 1 WHERE study_id = $1 RETURNING next_trial_number - 1",
+                    token,
+                    studyId);
+                int number = next is int n ? n : throw StudyNotFound(studyId);
+
+                // A new statement after the lock: it sees every trial that earlier lock holders started.
+                if (trial.State == TrialState.Running && maxRunning is int limit && await CountRunningAsync(connection, studyId, token) >= limit)
+                {
+                    throw new ConcurrencyLimitExceededException(limit);
+                }
+
+                object?[] values = [.. insert];
+                values[1] = number;
+                long trialId = await connection.ScalarInt64Async(InsertTrial, token, values);
+                return new FrozenTrial
+                {
+                    TrialId = trialId,
+                    Number = number,
+                    State = trial.State,
+                    Values = trial.Values.IsDefault ? [] : trial.Values,
+                    Parameters = trial.Parameters,
+                    IntermediateValues = trial.IntermediateValues,
+                    UserAttributes = Detached(trial.UserAttributes),
+                    SystemAttributes = Detached(trial.SystemAttributes),
+                    StartedAt = PostgresValues.Truncate(trial.StartedAt),
+                    CompletedAt = PostgresValues.Truncate(trial.CompletedAt),
+                    FailReason = trial.FailReason,
+                };
+            },
+            idempotent: false,
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<FrozenTrial?> ClaimWaitingTrialAsync(long studyId, DateTimeOffset startedAt, int? maxRunning = null, CancellationToken cancellationToken = default)
+    {
+        DateTime started = PostgresValues.Time(startedAt);
+
+        // Not idempotent: a retry after an unknown commit would claim a second trial.
+        return WriteAsync(
+            async (connection, token) =>
+            {
+                // The same lock as CreateTrialAsync: claimers and creators of running trials of one study go one at a time.
+                if (!await connection.ExistsAsync("SELECT 1 FROM studies WHERE study_id = $1 FOR NO KEY UPDATE", token, studyId))
+                {
+                    throw StudyNotFound(studyId);
+                }
+
+                List<FrozenTrial> claimed = await TrialReader.ReadAsync(
+                    connection,
+                    TrialReader.From(
+                        """
+                        WITH changed AS (
+                            UPDATE trials SET state = 'running', started_at = $2
+                            WHERE trial_id = (SELECT trial_id FROM trials WHERE study_id = $1 AND state = 'waiting' ORDER BY number LIMIT 1)
+                              AND state = 'waiting'
+                              AND ($3::integer IS NULL OR (SELECT count(*) FROM trials WHERE study_id = $1 AND state = 'running') < $3::integer)
+                            RETURNING *)
+                        """),
+                    token,
+                    studyId,
+                    started,
+                    maxRunning is int limit ? limit : DBNull.Value);
+                return claimed.SingleOrDefault();
+            },
+            idempotent: false,
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task SetTrialParameterAsync(long trialId, string name, TrialParameter parameter, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(parameter);
+        string distribution = DistributionJson.Serialize(parameter.Distribution);
+
+        // Idempotent: setting the same value again is a no-op.
+        return WriteAsync(
+            async (connection, token) =>
+            {
+                int number = await RequireUnfinishedAsync(connection, trialId, $"set parameter '{name}'", token);
+                int inserted = await connection.ExecuteAsync(
+                    "INSERT INTO trial_params (trial_id, name, distribution, internal_value) VALUES ($1, $2, $3, $4) ON CONFLICT (trial_id, name) DO NOTHING",
+                    token,
+                    trialId,
+                    name,
+                    distribution,
+                    parameter.InternalValue);
+                if (inserted == 1)
+                {
+                    return;
+                }
+
+                await using NpgsqlCommand command = connection.Command(
+                    "SELECT distribution, internal_value FROM trial_params WHERE trial_id = $1 AND name = $2", trialId, name);
+                await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(token);
+                if (await reader.ReadAsync(token))
+                {
+                    var existing = new TrialParameter(DistributionJson.Deserialize(reader.GetString(0)), reader.GetDouble(1));
+                    if (existing != parameter)
+                    {
+                        throw new TrialStateException($"trial {number} already has parameter '{name}' = {CategoricalDistribution.FormatChoice(existing.Value)}.");
+                    }
+                }
+            },
+            idempotent: true,
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task SetTrialIntermediateValueAsync(long trialId, long step, double value, CancellationToken cancellationToken = default) =>
+        WriteAsync(
+            async (connection, token) =>
+            {
+                await RequireUnfinishedAsync(connection, trialId, string.Create(CultureInfo.InvariantCulture, $"report step {step}"), token);
+                await connection.ExecuteAsync(
+                    """
+                    INSERT INTO trial_intermediate_values (trial_id, step, value) VALUES ($1, $2, $3)
+                    ON CONFLICT (trial_id, step) DO UPDATE SET value = excluded.value
+                    """,
+                    token,
+                    trialId,
+                    step,
+                    value);
+            },
+            idempotent: true,
+            cancellationToken);
+
+    /// <inheritdoc />
+    public Task SetTrialAttributeAsync(long trialId, AttributeScope scope, string key, JsonElement value, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        string json = PostgresValues.Json(value);
+        return WriteAsync(
+            async (connection, token) =>
+            {
+                try
+                {
+                    await connection.ExecuteAsync(
+                        """
+                        INSERT INTO trial_attributes (trial_id, scope, key, value_json) VALUES ($1, $2, $3, $4)
+                        ON CONFLICT (trial_id, scope, key) DO UPDATE SET value_json = excluded.value_json
+                        """,
+                        token,
+                        trialId,
+                        PostgresValues.Scope(scope),
+                        key,
+                        json);
+                }
+                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+                {
+                    throw new TrialNotFoundException(trialId);
+                }
+            },
+            idempotent: true,
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> FinishTrialAsync(long trialId, TrialOutcome outcome, CancellationToken cancellationToken = default)
+    {
+        StorageValidation.ValidateOutcome(outcome);
+        double[] values = outcome.Values.IsDefault ? [] : [.. outcome.Values];
+
+        // Not idempotent: a retry after an unknown commit would report false although this call finished the trial.
+        return WriteAsync(
+            async (connection, token) =>
+            {
+                // Only a Running trial changes; the row lock makes concurrent finishers (a worker and a stale-trial sweep) take turns.
+                int updated = await connection.ExecuteAsync(
+                    "UPDATE trials SET state = $2, completed_at = $3, fail_reason = $4::text WHERE trial_id = $1 AND state = 'running'",
+                    token,
+                    trialId,
+                    PostgresValues.State(outcome.State),
+                    PostgresValues.Time(outcome.CompletedAt),
+                    PostgresValues.Text(outcome.FailReason));
+                if (updated == 0)
+                {
+                    return await connection.ExistsAsync("SELECT 1 FROM trials WHERE trial_id = $1", token, trialId)
+                        ? false
+                        : throw new TrialNotFoundException(trialId);
+                }
+
+                await connection.ExecuteAsync("DELETE FROM trial_values WHERE trial_id = $1", token, trialId);
+                if (values.Length > 0)
+                {
+                    await connection.ExecuteAsync(
+                        "INSERT INTO trial_values (trial_id, objective, value) SELECT $1, u.ord - 1, u.value FROM unnest($2::float8[]) WITH ORDINALITY AS u (value, ord)",
+                        token,
+                        trialId,
+                        values);
+                }
+
+                return true;
+            },
+            idempotent: false,
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task RecordHeartbeatAsync(long trialId, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        DateTime time = PostgresValues.Time(at);
+        return WriteAsync(
+            async (connection, token) =>
+            {
+                if (await connection.ExecuteAsync("UPDATE trials SET heartbeat_at = $2 WHERE trial_id = $1", token, trialId, time) == 0)
+                {
+                    throw new TrialNotFoundException(trialId);
+                }
+            },
+            idempotent: true,
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<FrozenTrial>> GetStaleTrialsAsync(long studyId, DateTimeOffset before, CancellationToken cancellationToken = default)
+    {
+        DateTime cutoff = PostgresValues.Time(before);
+        return await ReadAsync(
+            (connection, token) => ReadTrialsOfStudyAsync(
+                connection,
+                studyId,
+                "t.study_id = $1 AND t.state = 'running' AND t.heartbeat_at < $2",
+                token,
+                studyId,
+                cutoff),
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<FrozenTrial> GetTrialAsync(long trialId, CancellationToken cancellationToken = default) =>
+        (await ReadAsync((connection, token) => TrialReader.ReadAsync(connection, TrialReader.Where("t.trial_id = $1"), token, trialId), cancellationToken))
+            .SingleOrDefault() ?? throw new TrialNotFoundException(trialId);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<FrozenTrial>> GetTrialsAsync(long studyId, IReadOnlyCollection<TrialState>? states = null, CancellationToken cancellationToken = default)
+    {
+        string[]? names = states?.Distinct().Select(PostgresValues.State).ToArray();
+        return await ReadAsync(
+            (connection, token) => names is null
+                ? ReadTrialsOfStudyAsync(connection, studyId, "t.study_id = $1", token, studyId)
+                : ReadTrialsOfStudyAsync(connection, studyId, "t.study_id = $1 AND t.state = ANY ($2::text[])", token, studyId, names),
+            cancellationToken);
+    }
+
+    /// <summary>The trials of a study matching a condition; when there are none, checks that the study exists.</summary>
+    private static async Task<IReadOnlyList<FrozenTrial>> ReadTrialsOfStudyAsync(
+        NpgsqlConnection connection, long studyId, string condition, CancellationToken cancellationToken, params object?[] parameters)
+    {
+        List<FrozenTrial> trials = await TrialReader.ReadAsync(connection, TrialReader.Where(condition), cancellationToken, parameters);
+        if (trials.Count == 0)
+        {
+            await RequireStudyAsync(connection, studyId, cancellationToken);
+        }
+
+        return trials;
+    }
+
+    /// <summary>Copies of the values that do not depend on the caller's <see cref="JsonDocument"/>, which it may dispose.</summary>
+    private static ImmutableDictionary<string, JsonElement> Detached(ImmutableDictionary<string, JsonElement> attributes) =>
+        attributes.IsEmpty ? attributes : attributes.ToImmutableDictionary(a => a.Key, a => a.Value.Clone());
+
+    private static Task<long> CountRunningAsync(NpgsqlConnection connection, long studyId, CancellationToken cancellationToken) =>
+        connection.ScalarInt64Async("SELECT count(*) FROM trials WHERE study_id = $1 AND state = 'running'", cancellationToken, studyId);
+
+    /// <summary>The trial's number, after checking it exists and has not finished; locks the row against a concurrent finish until the commit.</summary>
+    private static async Task<int> RequireUnfinishedAsync(NpgsqlConnection connection, long trialId, string action, CancellationToken cancellationToken)
+    {
+        await using NpgsqlCommand command = connection.Command("SELECT number, state FROM trials WHERE trial_id = $1 FOR SHARE", trialId);
+        await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            throw new TrialNotFoundException(trialId);
+        }
+
+        int number = reader.GetInt32(0);
+        TrialState state = PostgresValues.ReadState(reader, 1);
+        return state.IsFinished() ? throw new TrialStateException($"cannot {action} on trial {number}: it is already {state.ToWireName()}.") : number;
+    }
+}

@@ -1,0 +1,87 @@
+using Npgsql;
+using Vernier.Cli.Tests.Support;
+
+namespace Vernier.Cli.Tests.EndToEnd;
+
+/// <summary>The CLI on a PostgreSQL server named by VERNIER_TEST_POSTGRES (started by scripts/services.sh); each test uses a fresh schema.</summary>
+public class PostgresStorageTests
+{
+    private const string Study = """
+        name: pg-demo
+        space:
+          - { name: layers, type: int, low: 2, high: 6 }
+          - { name: activation, type: categorical, choices: [relu, gelu] }
+        strategy: { name: random, seed: 7 }
+        objective:
+          command: [bash, -c, 'echo "METRIC val_loss=$(( {layers} * 7 % 5 ))"']
+          pass_parameters: none
+          metric: val_loss
+        """;
+
+    [Fact]
+    public async Task Search_PostgresStorage_RecordsEveryTrialOnTheServerAndContinuesThere()
+    {
+        string server = ServerUrl();
+        string schema = "cli_" + Guid.NewGuid().ToString("N")[..12];
+        string url = server + (server.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "schema=" + schema;
+        using var dir = new TempDirectory();
+        dir.Write("study.yaml", Study);
+        try
+        {
+            CliResult first = await CliProcess.RunAsync(dir.Path, "search", "-c", "study.yaml", "--storage", url, "--n-trials", "4");
+            first.ExitCode.ShouldBe(0, first.ToString());
+            CliResult more = await CliProcess.RunAsync(dir.Path, "search", "-c", "study.yaml", "--storage", url, "--n-trials", "6");
+            more.ExitCode.ShouldBe(0, more.ToString());
+
+            (await ScalarAsync(server, $"SELECT count(*) FROM {schema}.trials t JOIN {schema}.studies s USING (study_id) WHERE s.name = 'pg-demo' AND t.state = 'complete'")).ShouldBe(6L);
+            (await ScalarAsync(server, $"SELECT max(number) FROM {schema}.trials")).ShouldBe(5);
+            CliResult studies = await CliProcess.RunAsync(dir.Path, "studies", "--storage", url);
+            studies.ExitCode.ShouldBe(0, studies.ToString());
+            studies.Output.ShouldContain("pg-demo");
+        }
+        finally
+        {
+            await ScalarAsync(server, $"DROP SCHEMA IF EXISTS {schema} CASCADE");
+        }
+    }
+
+    [Fact]
+    public async Task Search_UnreachablePostgresServer_FailsWithOneLineWithoutThePassword()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("study.yaml", Study);
+
+        CliResult result = await CliProcess.RunAsync(dir.Path, "search", "-c", "study.yaml", "--storage", "postgresql://ada:hunter2@127.0.0.1:1/studies?connect_timeout=2");
+
+        result.ExitCode.ShouldBe(1, result.ToString());
+        result.Error.ShouldContain("error: could not open the PostgreSQL storage postgresql://ada@127.0.0.1:1/studies");
+        (result.Output + result.Error).ShouldNotContain("hunter2");
+    }
+
+    private static string ServerUrl() =>
+        Environment.GetEnvironmentVariable("VERNIER_TEST_POSTGRES") is { Length: > 0 } url
+            ? url
+            : throw new InvalidOperationException(
+                "VERNIER_TEST_POSTGRES is not set, and this test needs a PostgreSQL server: run scripts/services.sh (scripts/test.sh sources it) " +
+                "or set VERNIER_TEST_POSTGRES to a server URL such as postgresql://postgres@127.0.0.1:5432/postgres.");
+
+    /// <summary>Runs SQL on the server (URL parsed simply: the form scripts/services.sh exports), returning the first value.</summary>
+    private static async Task<object?> ScalarAsync(string url, string sql)
+    {
+        var uri = new Uri(url.Replace("postgres://", "postgresql://", StringComparison.OrdinalIgnoreCase));
+        string[] user = uri.UserInfo.Split(':', 2);
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            Host = uri.Host,
+            Port = uri.Port > 0 ? uri.Port : 5432,
+            Username = Uri.UnescapeDataString(user[0]),
+            Password = user.Length > 1 ? Uri.UnescapeDataString(user[1]) : null,
+            Database = uri.AbsolutePath.Trim('/') is { Length: > 0 } db ? Uri.UnescapeDataString(db) : "postgres",
+            Pooling = false,
+        };
+        await using var connection = new NpgsqlConnection(builder.ConnectionString);
+        await connection.OpenAsync();
+        await using NpgsqlCommand command = new(sql, connection);
+        return await command.ExecuteScalarAsync();
+    }
+}
