@@ -9,6 +9,7 @@ import argparse
 import json
 import math
 import os
+import random
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--config", default=os.environ.get("VERNIER_CONFIG_FILE"), help="the merged config file")
@@ -29,11 +30,16 @@ if opt == "sgd":
     base += 0.25 * (0.9 - momentum) ** 2
 base += 0.01 * model["dropout"] + 0.00001 * sum(model["hidden"])
 
+# Each run of a repeated trial has its own seed (VERNIER_SEED): the runs differ by a little noise.
+seed = int(os.environ.get("VERNIER_SEED", "0"))
+noise = random.Random(seed)
+device = os.environ.get("CUDA_VISIBLE_DEVICES", "none")
+
 loss = float("nan")
 for epoch in range(1, trainer["epochs"] + 1):
-    loss = base + 1.0 / (epoch + 1)
+    loss = base + 1.0 / (epoch + 1) + 0.002 * noise.gauss(0, 1)
     if epoch % trainer["log_every"] == 0:
         print(f"METRIC step={epoch} val_loss={loss:.5f}", flush=True)
 
-print(f"trained {model['kind']} on {config['data']['name']} with {opt} step_size={step} momentum={momentum}")
+print(f"trained {model['kind']} on {config['data']['name']} with {opt} step_size={step} momentum={momentum} seed={seed} device={device}")
 print(f"METRIC val_loss={loss:.5f}")

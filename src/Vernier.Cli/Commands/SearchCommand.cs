@@ -236,7 +236,8 @@ internal static class SearchCommand
                     (definition.Timeout is { } t ? $", timeout {t.TotalSeconds:0} s" : "") + $", max_concurrent {definition.Resource.MaxConcurrent}");
         if (repeats.HasSeeds)
         {
-            o.WriteLine($"runs       {repeats.Count} per trial{(definition.MaxTrials is { } m ? $", {m * repeats.Count} in all" : "")}, " +
+            int? trials = definition.MaxTrials ?? (definition.Strategy.Name == "grid" ? definition.Space.EnumerateGrid().Points.Length : null);
+            o.WriteLine($"runs       {repeats.Count} per trial{(trials is { } m ? $", {m * repeats.Count} in all" : "")}, " +
                         $"seeds {(repeats.Seeds.IsDefaultOrEmpty ? "generated from the study's seed" : "listed")}, aggregate {repeats.Aggregate.ToString().ToLowerInvariant()}");
         }
 

@@ -38,7 +38,10 @@ internal sealed class SweepLogTracker(string path) : ITrialTracker
     }
 
     public void TrialStarted(TrialStartedEvent started) =>
-        Append(started.Time, $"trial {started.Number} started{Parameters(started.Parameters)}");
+        Append(started.Time, $"trial {started.Number}{Label(started.Name)} started{Parameters(started.Parameters)}");
+
+    // The run name as the progress lines show it: "trial 3 (adam-lr0.01) started".
+    private static string Label(string? name) => name is null ? "" : $" ({name})";
 
     public void IntermediateValue(IntermediateValueEvent value)
     {
@@ -48,7 +51,7 @@ internal sealed class SweepLogTracker(string path) : ITrialTracker
     public void TrialFinished(TrialFinishedEvent finished)
     {
         FrozenTrial trial = finished.Trial;
-        var line = new StringBuilder($"trial {trial.Number} {trial.State.ToWireName()}");
+        var line = new StringBuilder($"trial {trial.Number}{Label(finished.Name)} {trial.State.ToWireName()}");
         if (trial.Duration is { } duration)
         {
             line.Append(CultureInfo.InvariantCulture, $" in {Math.Round(duration.TotalSeconds, 3).ToString(CultureInfo.InvariantCulture)} s");

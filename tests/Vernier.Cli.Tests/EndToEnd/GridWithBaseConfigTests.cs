@@ -24,7 +24,11 @@ public class GridWithBaseConfigTests
         var seen = new HashSet<(string, double, double)>();
         foreach (string trial in Directory.GetDirectories(trials))
         {
-            using JsonDocument config = JsonDocument.Parse(File.ReadAllText(Path.Combine(trial, "config.json")));
+            // Three seeded runs per point, each in its own folder with its own copy of the config, on one of the two devices.
+            string[] logs = [.. Enumerable.Range(1, 3).Select(run => File.ReadAllText(Path.Combine(trial, $"run-{run}", "stdout.log")))];
+            logs.Select(log => log[log.IndexOf("seed=", StringComparison.Ordinal)..].Split(' ')[0]).Distinct().Count().ShouldBe(3, "the runs of a point share a seed");
+            logs.ShouldAllBe(log => log.Contains("device=0") || log.Contains("device=1"));
+            using JsonDocument config = JsonDocument.Parse(File.ReadAllText(Path.Combine(trial, "run-1", "config.json")));
             using JsonDocument parameters = JsonDocument.Parse(File.ReadAllText(Path.Combine(trial, "params.json")));
             JsonElement learner = config.RootElement.GetProperty("learner");
             string opt = learner.GetProperty("opt").GetString()!;
@@ -43,7 +47,7 @@ public class GridWithBaseConfigTests
 
             (opt == "sgd" && step == 0.3 && momentum == 0.9).ShouldBeFalse("the forbidden combination ran");
             seen.Add((opt, step, momentum)).ShouldBeTrue("a grid point ran twice");
-            File.ReadAllText(Path.Combine(trial, "stdout.log")).ShouldContain($"trained mlp on synthetic-regression with {opt}");
+            logs[0].ShouldContain($"trained mlp on synthetic-regression with {opt}");
         }
 
         seen.Count.ShouldBe(11);
@@ -60,7 +64,9 @@ public class GridWithBaseConfigTests
         run.ExitCode.ShouldBe(0, run.ToString());
         run.Output.ShouldContain($"grid       {GridLine}");
         run.Output.ShouldContain($"config     {Path.Combine(Example, "configs", "base.yaml")}, merged with each trial's parameters into its config.json");
-        run.Output.ShouldContain($"trial 0: python3 train.py --config {Path.Combine(dir.Path, "runs", "grid-with-base-config", "trials", "0000", "config.json")}");
+        run.Output.ShouldContain("runs       3 per trial, 33 in all");
+        run.Output.ShouldContain("devices    0, 1 (1 trial per device)");
+        run.Output.ShouldContain($"python3 train.py --config {Path.Combine(dir.Path, "runs", "grid-with-base-config", "trials", "0000", "run-1", "config.json")}");
         Directory.Exists(Path.Combine(dir.Path, "runs")).ShouldBeFalse();
     }
 

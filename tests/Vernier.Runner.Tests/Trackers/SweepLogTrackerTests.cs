@@ -1,5 +1,6 @@
 using Vernier.Distributions;
 using Vernier.Runner.Tests.Support;
+using Vernier.Runner.Trackers;
 using Vernier.SearchSpaces;
 using Vernier.Storage;
 using Vernier.Studies;
@@ -52,6 +53,25 @@ public sealed class SweepLogTrackerTests : IDisposable
         lines.Length.ShouldBe(4 + 6);
         lines.Count(l => l.Contains(" run started: ", StringComparison.Ordinal)).ShouldBe(2);
         lines[^1].ShouldContain("run finished: 2 trial(s) started");
+    }
+
+    [Fact]
+    public async Task RunAsync_RunNames_NameEachTrialsLines()
+    {
+        await using Study study = await NewStudy();
+        StudyRunner runner = new(study, new StudyRunnerOptions
+        {
+            TotalTrials = 1,
+            SearchSpace = Space,
+            OutputDirectory = _temp.Combine("out"),
+            Naming = new RunNaming { Name = "{opt}-l{layers}" },
+        });
+
+        await runner.RunAsync(Objective);
+
+        string[] lines = await File.ReadAllLinesAsync(Log);
+        lines[1].ShouldEndWith("trial 0 (adam-l2) started | layers=2, opt=adam");
+        lines[2].ShouldEndWith("trial 0 (adam-l2) complete in 2.5 s, value 0 | layers=2, opt=adam");
     }
 
     [Fact]
