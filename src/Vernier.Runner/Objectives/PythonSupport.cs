@@ -3,8 +3,9 @@ using System.Security.Cryptography;
 namespace Vernier.Runner.Objectives;
 
 /// <summary>
-/// The Python files shipped inside Vernier.Runner: <c>vernier_report.py</c> (importable by every command trial) and
-/// <c>vernier_callable.py</c> (the bridge that runs a Python callable), written on first use to a per-user cache
+/// The Python files shipped inside Vernier.Runner: <c>vernier_report.py</c> (importable by every command trial),
+/// <c>vernier_callable.py</c> (the bridge that runs a Python callable) and <c>wandb_bridge.py</c> (the <c>wandb</c>
+/// tracker's bridge), written on first use to a per-user cache
 /// folder named after their content, so that every Vernier version has its own copy and a copy is never half-written.
 /// </summary>
 internal static class PythonSupport
@@ -15,10 +16,13 @@ internal static class PythonSupport
     /// <summary>The bridge script that imports and calls a Python callable for one trial.</summary>
     public const string BridgeFileName = "vernier_callable.py";
 
+    /// <summary>The bridge script through which the <c>wandb</c> tracker calls W&amp;B's Python SDK.</summary>
+    public const string WandbBridgeFileName = "wandb_bridge.py";
+
     private const string ResourcePrefix = "Vernier.Runner.Python.";
 
     private static readonly (string Name, byte[] Content)[] Files =
-        [(ReportModuleFileName, Read(ReportModuleFileName)), (BridgeFileName, Read(BridgeFileName))];
+        [(ReportModuleFileName, Read(ReportModuleFileName)), (BridgeFileName, Read(BridgeFileName)), (WandbBridgeFileName, Read(WandbBridgeFileName))];
 
     private static readonly Lock WriteLock = new();
     private static readonly string Hash = ContentHash();
@@ -37,7 +41,7 @@ internal static class PythonSupport
     public static string BridgePath => Path.Combine(Folder, BridgeFileName);
 
     /// <summary>The text of a shipped file.</summary>
-    /// <param name="name"><see cref="ReportModuleFileName"/> or <see cref="BridgeFileName"/>.</param>
+    /// <param name="name"><see cref="ReportModuleFileName"/>, <see cref="BridgeFileName"/> or <see cref="WandbBridgeFileName"/>.</param>
     public static string Text(string name) => System.Text.Encoding.UTF8.GetString(Files.Single(f => f.Name == name).Content);
 
     /// <summary>Writes the files unless an identical copy is there (once per process); false when no folder could be written.</summary>

@@ -11,13 +11,21 @@ namespace Vernier.Runner.Trackers;
 /// Sends each event to every tracker, in order, one event at a time, on a queue of its own: the caller (a trial's
 /// output pump reporting an intermediate value, say) never waits for a slow tracker. Values under names that look
 /// like secrets (<see cref="SecretNames"/>) are replaced by <see cref="SecretNames.Mask"/> before any tracker sees
-/// them. A tracker that throws is logged once (to <c>log</c>) and gets no further events; the run is never failed by a
-/// tracker. <see cref="FlushAsync"/> waits until every queued event has been delivered.
+/// them. The run is never failed by a tracker. A tracker's first error is logged (to <c>log</c>) once; later ones are
+/// counted and summed up when the study finishes, so that a tracker whose server is briefly away catches up. A tracker
+/// that fails to start (on <c>study_started</c>) or fails <see cref="MaxConsecutiveFailures"/> events in a row gets no
+/// further events. <see cref="FlushAsync"/> waits until every queued event has been delivered.
 /// </summary>
 internal sealed class TrackerSet : ITrialTracker
 {
     private readonly ITrialTracker[] _trackers;
+    /// <summary>How many events in a row a tracker may fail before it gets no more.</summary>
+    internal const int MaxConsecutiveFailures = 10;
+
     private readonly bool[] _disabled;
+    private readonly int[] _failures;
+    private readonly int[] _consecutiveFailures;
+    private readonly string?[] _firstError;
     private readonly TextWriter _log;
     private readonly Lock _gate = new();
     private Task _tail = Task.CompletedTask;
@@ -26,6 +34,9 @@ internal sealed class TrackerSet : ITrialTracker
     {
         _trackers = [.. trackers];
         _disabled = new bool[_trackers.Length];
+        _failures = new int[_trackers.Length];
+        _consecutiveFailures = new int[_trackers.Length];
+        _firstError = new string?[_trackers.Length];
         _log = log;
     }
 
@@ -80,22 +91,55 @@ internal sealed class TrackerSet : ITrialTracker
             try
             {
                 send(_trackers[i]);
+                _consecutiveFailures[i] = 0;
             }
 #pragma warning disable CA1031 // a tracker must never fail the study, whatever it throws
             catch (Exception e)
 #pragma warning restore CA1031
             {
-                _disabled[i] = true;
-                try
+                string name = _trackers[i].GetType().Name;
+                _failures[i]++;
+                _consecutiveFailures[i]++;
+                _firstError[i] ??= $"on {what}: {e.Message}";
+                if (what == "study_started")
                 {
-                    _log.WriteLine($"warning: tracker {_trackers[i].GetType().Name} failed on {what} and is disabled for the rest of the run: {e.Message}");
+                    _disabled[i] = true;
+                    Log($"warning: tracker {name} failed on {what} and is disabled for the rest of the run: {e.Message}");
                 }
-#pragma warning disable CA1031 // nor may the log of its failure
-                catch (Exception)
-#pragma warning restore CA1031
+                else if (_failures[i] == 1)
                 {
+                    Log($"warning: tracker {name} failed on {what}: {e.Message} (it keeps getting events; further errors are counted)");
+                }
+                else if (_consecutiveFailures[i] >= MaxConsecutiveFailures)
+                {
+                    _disabled[i] = true;
+                    Log($"warning: tracker {name} failed {MaxConsecutiveFailures} events in a row and is disabled for the rest of the run; the last error, on {what}: {e.Message}");
                 }
             }
+        }
+
+        if (what == "study_finished")
+        {
+            for (int i = 0; i < _trackers.Length; i++)
+            {
+                if (_failures[i] > 1)
+                {
+                    Log($"warning: tracker {_trackers[i].GetType().Name} had {_failures[i]} errors in this run (the first {_firstError[i]}).");
+                }
+            }
+        }
+    }
+
+    private void Log(string line)
+    {
+        try
+        {
+            _log.WriteLine(line);
+        }
+#pragma warning disable CA1031 // nor may the log of its failure
+        catch (Exception)
+#pragma warning restore CA1031
+        {
         }
     }
 

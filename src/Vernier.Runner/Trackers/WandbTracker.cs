@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Vernier.Distributions;
 using Vernier.Runner.Objectives;
@@ -72,8 +71,6 @@ public sealed class WandbTracker : ITrialTracker, IDisposable
         _environment = environment;
     }
 
-    /// <summary>The bridge script's file name, as written next to Vernier's cache.</summary>
-    internal const string BridgeFileName = "wandb_bridge.py";
 
     /// <inheritdoc />
     public void StudyStarted(StudyStartedEvent started)
@@ -230,25 +227,6 @@ public sealed class WandbTracker : ITrialTracker, IDisposable
         }
     }
 
-    /// <summary>Writes the bridge script into a cache folder (once per content) and returns its path.</summary>
-    internal static string WriteBridge()
-    {
-        using Stream resource = typeof(WandbTracker).Assembly.GetManifestResourceStream("Vernier.Runner.Trackers.wandb_bridge.py")
-            ?? throw new InvalidOperationException("the W&B bridge script is missing from Vernier.Runner.");
-        using var content = new MemoryStream();
-        resource.CopyTo(content);
-        byte[] bytes = content.ToArray();
-        string folder = Path.Combine(Path.GetTempPath(), "vernier-" + Convert.ToHexStringLower(SHA256.HashData(bytes))[..16]);
-        string path = Path.Combine(folder, BridgeFileName);
-        if (!File.Exists(path))
-        {
-            Directory.CreateDirectory(folder);
-            AtomicFile.WriteAllTextAsync(path, System.Text.Encoding.UTF8.GetString(bytes)).GetAwaiter().GetResult();
-        }
-
-        return path;
-    }
-
     private void Start()
     {
         string python = _python ?? "python3";
@@ -264,7 +242,8 @@ public sealed class WandbTracker : ITrialTracker, IDisposable
             StandardInputEncoding = new System.Text.UTF8Encoding(false),
         };
         start.ArgumentList.Add("-u");
-        start.ArgumentList.Add(WriteBridge());
+        PythonSupport.EnsureWritten();
+        start.ArgumentList.Add(Path.Combine(PythonSupport.Folder, PythonSupport.WandbBridgeFileName));
         foreach (var (name, value) in _environment)
         {
             if (value is null)

@@ -58,7 +58,7 @@ public sealed class CommandObjectiveRunnerTests : IDisposable
     public async Task RunAsync_SetsEnvironmentAndWritesParamsFile()
     {
         var options = Options("""
-            env | grep -E '^(VERNIER_|PYTHONUNBUFFERED=|FROM_)' | sort > "$VERNIER_TRIAL_DIR/env"
+            env | grep -E '^(VERNIER_|PYTHONUNBUFFERED=|FROM_)' | grep -v '^VERNIER_TEST_' | sort > "$VERNIER_TRIAL_DIR/env"
             echo METRIC val_loss=1
             """);
         options.Environment = new Dictionary<string, string?> { ["FROM_OPTIONS"] = "o", ["FROM_BOTH"] = "options" };

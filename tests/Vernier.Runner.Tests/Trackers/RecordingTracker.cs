@@ -2,8 +2,8 @@ using Vernier.Runner.Trackers;
 
 namespace Vernier.Runner.Tests.Trackers;
 
-/// <summary>Records each event as a short line; optionally throws on one kind of event.</summary>
-internal sealed class RecordingTracker(string? throwOn = null) : ITrialTracker
+/// <summary>Records each event as a short line; optionally throws on one kind of event, or on every event after study_started.</summary>
+internal sealed class RecordingTracker(string? throwOn = null, bool throwAfterStart = false) : ITrialTracker
 {
     public List<string> Events { get; } = [];
 
@@ -20,7 +20,7 @@ internal sealed class RecordingTracker(string? throwOn = null) : ITrialTracker
     private void Record(string line, string kind)
     {
         Events.Add(line);
-        if (kind == throwOn)
+        if (kind == throwOn || (throwAfterStart && kind != "study_started"))
         {
             throw new InvalidOperationException($"tracker broke on {kind}");
         }

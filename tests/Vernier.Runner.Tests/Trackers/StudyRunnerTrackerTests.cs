@@ -34,7 +34,7 @@ public sealed class StudyRunnerTrackerTests : IDisposable
     }
 
     [Fact]
-    public async Task RunAsync_ThrowingTracker_IsLoggedOnceAndDisabled_OthersAndTheStudyGoOn()
+    public async Task RunAsync_ThrowingTracker_IsWarnedAboutOnceAndItsErrorsCounted_OthersAndTheStudyGoOn()
     {
         await using Study study = await NewStudy();
         var broken = new RecordingTracker(throwOn: "trial_started");
@@ -48,10 +48,48 @@ public sealed class StudyRunnerTrackerTests : IDisposable
 
         result.TrialsStarted.ShouldBe(3);
         (await study.GetTrialsAsync()).ShouldAllBe(t => t.State == TrialState.Complete);
-        broken.Events.ShouldBe([$"study_started {study.Name}", "trial_started 0"]);
+        // Still sent events after its errors: a tracker whose server is briefly away catches up.
+        broken.Events.Count(e => e.StartsWith("trial_finished", StringComparison.Ordinal)).ShouldBe(3);
+        broken.Events.ShouldContain("study_finished finished BudgetReached 3");
         healthy.Events.Count(e => e.StartsWith("trial_finished", StringComparison.Ordinal)).ShouldBe(3);
+        string[] lines = log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Length.ShouldBe(2, log.ToString());
+        lines[0].ShouldContain("tracker RecordingTracker failed on trial_started: tracker broke on trial_started (it keeps getting events; further errors are counted)");
+        lines[1].ShouldContain("tracker RecordingTracker had 3 errors in this run (the first on trial_started: tracker broke on trial_started)");
+    }
+
+    [Fact]
+    public async Task RunAsync_TrackerFailingToStart_IsDisabled()
+    {
+        await using Study study = await NewStudy();
+        var broken = new RecordingTracker(throwOn: "study_started");
+        var log = new StringWriter();
+        var options = new StudyRunnerOptions { TotalTrials = 2, TrackerLog = log };
+        options.Trackers.Add(broken);
+
+        await new StudyRunner(study, options).RunAsync(Objective);
+
+        broken.Events.ShouldBe([$"study_started {study.Name}"]);
         log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).ShouldHaveSingleItem()
-            .ShouldContain("tracker RecordingTracker failed on trial_started");
+            .ShouldContain("tracker RecordingTracker failed on study_started and is disabled for the rest of the run");
+    }
+
+    [Fact]
+    public async Task RunAsync_TrackerFailingEveryEvent_IsDisabledAfterTenInARow()
+    {
+        await using Study study = await NewStudy();
+        var broken = new RecordingTracker(throwAfterStart: true);
+        var log = new StringWriter();
+        var options = new StudyRunnerOptions { TotalTrials = 4, TrackerLog = log };
+        options.Trackers.Add(broken);
+
+        await new StudyRunner(study, options).RunAsync(Objective);
+
+        // Four events per trial (start, two intermediate values, finish): the 10th failure in a row is trial 2's first value.
+        broken.Events.Count(e => e.StartsWith("intermediate", StringComparison.Ordinal)).ShouldBe(5);
+        broken.Events.ShouldNotContain("trial_finished 2 Complete");
+        broken.Events.ShouldNotContain(e => e.StartsWith("study_finished", StringComparison.Ordinal));
+        log.ToString().ShouldContain("tracker RecordingTracker failed 10 events in a row and is disabled for the rest of the run");
     }
 
     [Fact]
