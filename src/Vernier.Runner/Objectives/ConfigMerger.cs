@@ -376,28 +376,8 @@ internal sealed partial class ConfigMerger
         string text = scalar.Value ?? "";
         bool typed = scalar.Style is ScalarStyle.Plain or ScalarStyle.Any
             && (scalar.Tag.IsEmpty || (!scalar.Tag.IsNonSpecific && scalar.Tag.Value is "tag:yaml.org,2002:int" or "tag:yaml.org,2002:float" or "tag:yaml.org,2002:bool" or "tag:yaml.org,2002:null"));
-        switch (typed ? ConfigContext.ResolvePlain(text).Value : text)
-        {
-            case null:
-                writer.WriteNullValue();
-                break;
-            case bool b:
-                writer.WriteBooleanValue(b);
-                break;
-            case long l:
-                writer.WriteNumberValue(l);
-                break;
-            case double d when double.IsFinite(d):
-                writer.WriteRawValue(ParameterValues.FormatDouble(d));
-                break;
-            case double d:
-                // JSON has no NaN or infinities: the strings params.json uses.
-                writer.WriteStringValue(ParameterValues.FormatDouble(d));
-                break;
-            case string s:
-                writer.WriteStringValue(s);
-                break;
-        }
+        // JSON has no NaN or infinities: they are written as the strings params.json uses.
+        ParameterValues.WriteJsonValue(writer, typed ? ConfigContext.ResolvePlain(text).Value : text);
     }
 
     // Dotted names, each part without dots or spaces.

@@ -123,27 +123,7 @@ internal static partial class ParameterValues
             foreach ((string name, object? value) in parameters)
             {
                 writer.WritePropertyName(name);
-                switch (value)
-                {
-                    case null:
-                        writer.WriteNullValue();
-                        break;
-                    case bool b:
-                        writer.WriteBooleanValue(b);
-                        break;
-                    case long l:
-                        writer.WriteNumberValue(l);
-                        break;
-                    case double d when double.IsFinite(d):
-                        writer.WriteRawValue(FormatDouble(d));
-                        break;
-                    case double d:
-                        writer.WriteStringValue(FormatDouble(d));
-                        break;
-                    default:
-                        writer.WriteStringValue(Format(value));
-                        break;
-                }
+                WriteJsonValue(writer, value);
             }
 
             writer.WriteEndObject();
@@ -151,6 +131,35 @@ internal static partial class ParameterValues
 
         buffer.WriteByte((byte)'\n');
         return buffer.ToArray();
+    }
+
+    /// <summary>
+    /// Writes a parameter's value as JSON: null, a boolean, an integer, a number as <see cref="FormatDouble"/> writes it
+    /// (NaN and the infinities, which JSON lacks, as strings), anything else as its <see cref="Format"/> string.
+    /// </summary>
+    internal static void WriteJsonValue(Utf8JsonWriter writer, object? value)
+    {
+        switch (value)
+        {
+            case null:
+                writer.WriteNullValue();
+                break;
+            case bool b:
+                writer.WriteBooleanValue(b);
+                break;
+            case long l:
+                writer.WriteNumberValue(l);
+                break;
+            case double d when double.IsFinite(d):
+                writer.WriteRawValue(FormatDouble(d));
+                break;
+            case double d:
+                writer.WriteStringValue(FormatDouble(d));
+                break;
+            default:
+                writer.WriteStringValue(Format(value));
+                break;
+        }
     }
 
     /// <summary>Writes a file atomically: a temporary file in the same folder, flushed to disk, then renamed over the target.</summary>

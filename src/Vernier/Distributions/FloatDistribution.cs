@@ -108,15 +108,7 @@ public sealed record FloatDistribution : ParameterDistribution
     /// <inheritdoc />
     public override double ToInternal(object? value)
     {
-        double v = value switch
-        {
-            double d => d,
-            float f => f,
-            int i => i,
-            long l => l,
-            decimal m => (double)m,
-            _ => throw new ArgumentException($"expected a number for {this}, got {Describe(value)}."),
-        };
+        double v = Number(value, this);
         if (!Contains(v))
         {
             throw new ArgumentException($"{Format(v)} is outside {this}.");
@@ -127,6 +119,18 @@ public sealed record FloatDistribution : ParameterDistribution
 
     /// <inheritdoc />
     public override object ToExternal(double internalValue) => internalValue;
+
+    /// <summary>A float parameter's value given as any .NET number, as a double.</summary>
+    /// <exception cref="ArgumentException">The value is not a number.</exception>
+    internal static double Number(object? value, ParameterDistribution distribution) => value switch
+    {
+        double d => d,
+        float f => f,
+        int i => i,
+        long l => l,
+        decimal m => (double)m,
+        _ => throw new ArgumentException($"expected a number for {distribution}, got {Describe(value)}."),
+    };
 
     /// <inheritdoc />
     public override bool IsCompatibleWith(ParameterDistribution other) => other is FloatDistribution f && f.Log == Log;

@@ -99,15 +99,7 @@ public sealed record NormalDistribution : ParameterDistribution
     /// <inheritdoc />
     public override double ToInternal(object? value)
     {
-        double v = value switch
-        {
-            double d => d,
-            float f => f,
-            int i => i,
-            long l => l,
-            decimal m => (double)m,
-            _ => throw new ArgumentException($"expected a number for {this}, got {FloatDistribution.Describe(value)}."),
-        };
+        double v = FloatDistribution.Number(value, this);
         if (!Contains(v))
         {
             throw new ArgumentException($"{Format(v)} is not a value of {this}.");

@@ -11,7 +11,7 @@ public class PythonSweepExampleTests
     [Fact]
     public async Task CommandAndCallableStudies_RunTheScript_AndAgreeTrialForTrial()
     {
-        _ = Python.Interpreter; // the example runs python3 from PATH: say so clearly if it is missing
+        _ = Vernier.Runner.Tests.Support.Python.Interpreter; // the example runs python3 from PATH: say so clearly if it is missing
         using var dir = new TempDirectory();
 
         JsonNode[] command = await SearchAsync(dir, "study.yaml", "python-sweep");
