@@ -7,7 +7,7 @@ internal static class CommonOptions
 {
     public static Option<string?> Storage() => new("--storage")
     {
-        Description = $"Storage URL: sqlite:///path.db, sqlite:////abs/path.db or memory: (default: the config's storage, else {StorageLocator.DefaultUrl}).",
+        Description = $"Storage URL: sqlite:///path.db, sqlite:////abs/path.db, postgresql://user@host:5432/db or memory: (default: the config's storage, else {StorageLocator.DefaultUrl}).",
         HelpName = "URL",
     };
 

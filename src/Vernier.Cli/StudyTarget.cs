@@ -45,7 +45,7 @@ internal sealed record StudyTarget(string StorageUrl, string StudyName, StudyDef
             IReadOnlyList<StudyRecord> studies = await storage.GetStudiesAsync(cancellationToken);
             await storage.DisposeAsync();
             string known = studies.Count == 0 ? "it holds no study" : "it holds: " + string.Join(", ", studies.Select(s => s.Name));
-            throw new CliException($"no study named '{StudyName}' in {StorageUrl}; {known}.", ExitCodes.Failure);
+            throw new CliException($"no study named '{StudyName}' in {StorageLocator.Redact(StorageUrl)}; {known}.", ExitCodes.Failure);
         }
         catch
         {

@@ -221,7 +221,7 @@ internal static class SearchCommand
 
         TextWriter o = console.Output;
         o.WriteLine($"dry run: nothing is executed and nothing is written.");
-        o.WriteLine($"study      {name} in {url} ({(existing > 0 ? $"{existing} trial(s) done" : "new")})");
+        o.WriteLine($"study      {name} in {StorageLocator.Redact(url)} ({(existing > 0 ? $"{existing} trial(s) done" : "new")})");
         o.WriteLine($"objective  {(pipeline is not null ? $"pipeline {string.Join(" → ", pipeline.StepNames)}" : runner is null ? $"callable {definition.Objective.Callable}" : definition.Objective.PythonCallable is { } python ? $"python callable {python}" : "command")}, {string.Join(", ", definition.Objective.Metrics.Zip(definition.Directions, (m, d) => $"{d.ToWireName()} {m}"))}");
         if (definition.Objective.PythonCallable is not null)
         {
@@ -299,6 +299,16 @@ internal static class SearchCommand
                 }
 
                 o.WriteLine("  " + (environment[false].Any() ? "     " : "env: ") + string.Join(" ", environment[true].Where(e => e.Value is not null).Select(e => $"{e.Key}={Quote(e.Value!)}")));
+            }
+
+            if (definition.Run is { } naming && naming.Render(trial.Number, name, trial.Params) is { IsEmpty: false } labels)
+            {
+                o.WriteLine("  run: " + string.Join(", ", new[]
+                {
+                    labels.Name is { } runName ? $"name {runName}" : null,
+                    labels.Group is { } group ? $"group {group}" : null,
+                    labels.Tags.Count > 0 ? $"tags {string.Join(" ", labels.Tags)}" : null,
+                }.OfType<string>()));
             }
 
             if (pipeline is not null && i == 0)

@@ -50,7 +50,7 @@ internal static class StudiesCommand
             }
 
             console.Rich.Write(table);
-            console.Output.WriteLine($"{studies.Count} stud{(studies.Count == 1 ? "y" : "ies")} in {url}.");
+            console.Output.WriteLine($"{studies.Count} stud{(studies.Count == 1 ? "y" : "ies")} in {StorageLocator.Redact(url)}.");
             return ExitCodes.Success;
         }));
         return command;

@@ -66,6 +66,7 @@ public class GridWithBaseConfigTests
         run.Output.ShouldContain($"config     {Path.Combine(Example, "configs", "base.yaml")}, merged with each trial's parameters into its config.json");
         run.Output.ShouldContain("runs       3 per trial, 33 in all");
         run.Output.ShouldContain("devices    0, 1 (1 trial per device)");
+        run.Output.ShouldMatch(@"\n  run: name (sgd|adam)-lr[0-9.]+-m[0-9.]+, group (sgd|adam)\n");
         run.Output.ShouldContain($"python3 train.py --config {Path.Combine(dir.Path, "runs", "grid-with-base-config", "trials", "0000", "run-1", "config.json")}");
         Directory.Exists(Path.Combine(dir.Path, "runs")).ShouldBeFalse();
     }
