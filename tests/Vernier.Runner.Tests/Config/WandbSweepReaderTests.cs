@@ -258,7 +258,7 @@ public sealed class WandbSweepReaderTests
         {
             "unknown top-level key",
             Head + "parameters: { x: { value: 1 } }\nrun_caps: 3\n",
-            "sweep.yaml:5:1: unknown key 'run_caps' of a W&B sweep file; did you mean 'run_cap'? allowed keys: program, method, metric, parameters, early_terminate, command, run_cap, name, description, project, entity"
+            "sweep.yaml:5:1: unknown key 'run_caps' of a W&B sweep file; did you mean 'run_cap'? allowed keys: program, method, metric, parameters, early_terminate, command, run_cap, name, description, project, entity, controller"
         },
         {
             "metric target",
