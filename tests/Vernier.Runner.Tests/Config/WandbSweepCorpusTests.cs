@@ -58,7 +58,7 @@ public sealed class WandbSweepCorpusTests
             [
                 "python3", "run_glue.py", "--model_name_or_path", "bert-base-uncased", "--task_name", "mrpc", "--do_train", "--do_eval",
                 "--output_dir", "./outputs", "--report_to", "wandb",
-                "--learning_rate=5E-05", "--per_device_train_batch_size=16", "--num_train_epochs=2", "--weight_decay=0.3", "--warmup_ratio=0.1", "--seed=42",
+                "--learning_rate=5e-05", "--per_device_train_batch_size=16", "--num_train_epochs=2", "--weight_decay=0.3", "--warmup_ratio=0.1", "--seed=42",
             ]),
 
         ["lightning-cli.yaml"] = new(
@@ -115,7 +115,7 @@ public sealed class WandbSweepCorpusTests
             [
                 "python", "ppo.py", "--track",
                 "--env_id=CartPole-v1", "--total_timesteps=500000", "--gamma=0.9999", "--gae_lambda=1.0", "--clip_coef=0.1", "--ent_coef=0.01",
-                "--num_steps=128", "--anneal_lr=true", "--optimizer.lr=0.003", "--optimizer.eps=1E-05", "--optimizer.betas.beta1=0.9", "--optimizer.betas.beta2=0.99",
+                "--num_steps=128", "--anneal_lr=true", "--optimizer.lr=0.003", "--optimizer.eps=1e-05", "--optimizer.betas.beta1=0.9", "--optimizer.betas.beta2=0.99",
             ]),
 
         ["yolo-uniform.yaml"] = new(
@@ -182,7 +182,7 @@ public sealed class WandbSweepCorpusTests
             "none", [],
             [
                 "python3", "pretrain.py", "--learning_rate=0.003", "--batch_size=512", "--warmup_steps=10000", "--weight_decay=0.1",
-                "--adam_epsilon=1.0129990980103767E-06", "--grad_clip=9.974182454814718",
+                "--adam_epsilon=1.0156314710024903e-06", "--grad_clip=9.974182454814718",
             ]),
 
         ["normal-priors.yaml"] = new(
@@ -194,7 +194,7 @@ public sealed class WandbSweepCorpusTests
                 ("max_length", new NormalDistribution(256, 32, step: 8)),
             ],
             "none", [],
-            ["python3", "finetune.py", "--learning_rate=0.00010103940183709325", "--warmup_steps=500.0", "--temperature=1.0", "--max_length=256.0"]),
+            ["python3", "finetune.py", "--learning_rate=0.00010103940183709342", "--warmup_steps=500.0", "--temperature=1.0", "--max_length=256.0"]),
 
         ["hydra-no-hyphens.yaml"] = new(
             "hydra-no-hyphens", "random", StudyDirection.Maximize, "val/acc", 40,
@@ -241,7 +241,7 @@ public sealed class WandbSweepCorpusTests
         ["refused-beta.yaml"] =
             "11:19: distribution 'beta' of parameter 'mixup_alpha' cannot be honoured: Vernier has no beta distribution; use distribution uniform with min and max, or values: [...]",
         ["refused-boolean-flags.yaml"] =
-            "14:5: ${args_no_boolean_flags} cannot be honoured: parameter 'augment' takes booleans, which would become bare flags; use ${args} (passes --name=true or --name=false), or make the values strings",
+            "15:5: ${args_no_boolean_flags} cannot be honoured: parameter 'augment' takes booleans, which would become bare flags; use ${args} (passes --name=true or --name=false), or make the values strings",
         ["refused-metric-target.yaml"] = "7:3: 'target' (stop the sweep once a run reaches a value) cannot be honoured; remove it; bound the sweep with run_cap instead",
         ["refused-method-hyperopt.yaml"] = "3:9: unknown method 'hyperopt'; allowed: grid, random, bayes",
         ["refused-list-values.yaml"] =
