@@ -30,7 +30,7 @@ internal static partial class WandbSweepReader
         new("name"), new("description"), new("project"), new("entity"), new("controller"),
     ];
 
-    private static readonly KeySpec[] MetricKeys = [new("name"), new("goal"), new("target")];
+    private static readonly KeySpec[] MetricKeys = [new("name"), new("goal"), new("target"), new("impute"), new("impute_while_running")];
 
     private static readonly KeySpec[] ParameterKeys =
         [new("value"), new("values"), new("distribution"), new("min"), new("max"), new("q"), new("mu"), new("sigma"), new("probabilities"), new("a"), new("b"), new("parameters")];
@@ -165,6 +165,20 @@ internal static partial class WandbSweepReader
         if (reader.Has("target"))
         {
             throw context.Error(reader.Key("target"), "'target' (stop the sweep once a run reaches a value) cannot be honoured", "remove it; bound the sweep with run_cap instead");
+        }
+
+        if (reader.Has("impute"))
+        {
+            throw context.Error(reader.Key("impute"), "'impute' (the value bayes gives failed runs) cannot be honoured: Vernier's samplers leave failed trials out", "remove it");
+        }
+
+        // W&B's default, "false" (or false): only finished runs count, as in Vernier.
+        if (reader.Get("impute_while_running") is { } whileRunning && context.Value(whileRunning, "impute_while_running") is not (false or "false"))
+        {
+            throw context.Error(
+                reader.Key("impute_while_running"),
+                "'impute_while_running' cannot be honoured: Vernier's samplers learn from finished trials only",
+                "remove it, or write impute_while_running: \"false\"");
         }
 
         string metric = ObjectiveReader.MetricName(context, reader.Required("name", "write metric: { name: val_loss, goal: minimize }; the program prints METRIC val_loss=<value>"));

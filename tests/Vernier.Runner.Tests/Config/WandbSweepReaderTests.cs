@@ -215,6 +215,12 @@ public sealed class WandbSweepReaderTests
         Assert.Equal(new CategoricalDistribution([1L, 2L]), study.Space.Find("x")!.Distribution);
     }
 
+    [Theory]
+    [InlineData("\"false\"")]
+    [InlineData("false")]
+    public void ImputeWhileRunningAtItsDefaultIsAccepted(string value) =>
+        Assert.Equal("m", Parse($"program: t.py\nmethod: bayes\nmetric: {{ name: m, impute_while_running: {value} }}\nparameters: {{ x: {{ value: 1 }} }}\n").Objective.Metrics[0]);
+
     [Fact]
     public void AFileWithASpaceIsStillAVernierStudyFile() =>
         Assert.Equal("random", Parse("space: { x: { type: int, low: 0, high: 3 } }\nobjective: { command: [a], metric: m }\nstrategy: random\n").Strategy.Name);
@@ -350,6 +356,16 @@ public sealed class WandbSweepReaderTests
             "a mapping as the value",
             Head + "parameters:\n  x: { value: { depth: 3 } }\n",
             "sweep.yaml:5:15: the value of 'x' is a mapping, which cannot be honoured: Vernier's choices are strings, numbers, booleans or null; write it as a string (\"64,64\") and parse it in the program, or split it into one parameter per entry"
+        },
+        {
+            "metric impute",
+            "program: t.py\nmethod: bayes\nmetric: { name: m, impute: worst }\nparameters: { x: { value: 1 } }\n",
+            "sweep.yaml:3:20: 'impute' (the value bayes gives failed runs) cannot be honoured: Vernier's samplers leave failed trials out; remove it"
+        },
+        {
+            "metric impute_while_running",
+            "program: t.py\nmethod: bayes\nmetric: { name: m, impute_while_running: latest }\nparameters: { x: { value: 1 } }\n",
+            "sweep.yaml:3:20: 'impute_while_running' cannot be honoured: Vernier's samplers learn from finished trials only; remove it, or write impute_while_running: \"false\""
         },
         {
             "no method",
