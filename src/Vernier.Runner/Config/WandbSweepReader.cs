@@ -86,7 +86,7 @@ internal static partial class WandbSweepReader
     {
         MappingReader root = MappingReader.Open(context, rootNode, "the file", "of a W&B sweep file", RootKeys, Hint);
 
-        // description, project and entity describe the sweep on W&B's server: nothing to do here.
+        // description, project and entity describe the sweep on W&B's server, and controller where W&B runs it: nothing to do here.
         if (root.Get("controller") is { } controller)
         {
             ReadController(context, controller);
