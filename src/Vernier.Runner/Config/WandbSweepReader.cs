@@ -27,13 +27,13 @@ internal static partial class WandbSweepReader
     private static readonly KeySpec[] RootKeys =
     [
         new("program"), new("method"), new("metric"), new("parameters"), new("early_terminate"), new("command"), new("run_cap"),
-        new("name"), new("description"), new("project"), new("entity"),
+        new("name"), new("description"), new("project"), new("entity"), new("controller"),
     ];
 
-    private static readonly KeySpec[] MetricKeys = [new("name"), new("goal"), new("target")];
+    private static readonly KeySpec[] MetricKeys = [new("name"), new("goal"), new("target"), new("impute"), new("impute_while_running")];
 
     private static readonly KeySpec[] ParameterKeys =
-        [new("value"), new("values"), new("distribution"), new("min"), new("max"), new("q"), new("mu"), new("sigma"), new("probabilities"), new("parameters")];
+        [new("value"), new("values"), new("distribution"), new("min"), new("max"), new("q"), new("mu"), new("sigma"), new("probabilities"), new("a"), new("b"), new("parameters")];
 
     private static readonly KeySpec[] EarlyTerminateKeys = [new("type"), new("min_iter"), new("max_iter"), new("s"), new("eta"), new("strict")];
 
@@ -59,6 +59,14 @@ internal static partial class WandbSweepReader
         ["q_log_normal"] = ["mu", "sigma", "q"],
     };
 
+    /// <summary>Distributions W&amp;B has and Vernier cannot honour, with the reason and what to write instead.</summary>
+    private static readonly Dictionary<string, (string Why, string Instead)> Refused = new(StringComparer.Ordinal)
+    {
+        ["beta"] = ("Vernier has no beta distribution", "use distribution uniform with min and max, or values: [...]"),
+        ["q_beta"] = ("Vernier has no beta distribution", "use distribution q_uniform with min, max and q, or values: [...]"),
+        ["categorical_w_probabilities"] = ("Vernier draws choices with equal probability", "use values: [...] without probabilities"),
+    };
+
     /// <summary>Keys a distribution takes that W&amp;B fills in when absent: q 1, mu 0, sigma 1.</summary>
     private static readonly string[] Defaulted = ["q", "mu", "sigma"];
 
@@ -78,7 +86,12 @@ internal static partial class WandbSweepReader
     {
         MappingReader root = MappingReader.Open(context, rootNode, "the file", "of a W&B sweep file", RootKeys, Hint);
 
-        // description, project and entity describe the sweep on W&B's server: nothing to do here.
+        // description, project and entity describe the sweep on W&B's server, and controller where W&B runs it: nothing to do here.
+        if (root.Get("controller") is { } controller)
+        {
+            ReadController(context, controller);
+        }
+
         string name = root.Text("name") is { } given ? given.Trim() : defaultName;
 
         YamlNode methodNode = root.Required("method", Hint);
@@ -121,6 +134,21 @@ internal static partial class WandbSweepReader
         };
     }
 
+    /// <summary>
+    /// <c>controller: { type: local | cloud }</c> says where W&amp;B runs the search; Vernier is the controller
+    /// either way, so the key is checked and otherwise ignored.
+    /// </summary>
+    private static void ReadController(ConfigContext context, YamlNode node)
+    {
+        MappingReader reader = MappingReader.Open(context, node, "'controller'", "in 'controller'", [new("type")], "write controller: { type: local }");
+        YamlNode typeNode = reader.Required("type", "write controller: { type: local }");
+        string type = context.NonEmptyText(typeNode, "type");
+        if (type is not ("local" or "cloud"))
+        {
+            throw context.Error(typeNode, $"unknown controller type '{type}'", "allowed: local, cloud (Vernier runs the search itself either way)");
+        }
+    }
+
     private static int RunCap(ConfigContext context, YamlNode node)
     {
         long value = context.Integer(node, "run_cap");
@@ -137,6 +165,20 @@ internal static partial class WandbSweepReader
         if (reader.Has("target"))
         {
             throw context.Error(reader.Key("target"), "'target' (stop the sweep once a run reaches a value) cannot be honoured", "remove it; bound the sweep with run_cap instead");
+        }
+
+        if (reader.Has("impute"))
+        {
+            throw context.Error(reader.Key("impute"), "'impute' (the value bayes gives failed runs) cannot be honoured: Vernier's samplers leave failed trials out", "remove it");
+        }
+
+        // W&B's default, "false" (or false): only finished runs count, as in Vernier.
+        if (reader.Get("impute_while_running") is { } whileRunning && context.Value(whileRunning, "impute_while_running") is not (false or "false"))
+        {
+            throw context.Error(
+                reader.Key("impute_while_running"),
+                "'impute_while_running' cannot be honoured: Vernier's samplers learn from finished trials only",
+                "remove it, or write impute_while_running: \"false\"");
         }
 
         string metric = ObjectiveReader.MetricName(context, reader.Required("name", "write metric: { name: val_loss, goal: minimize }; the program prints METRIC val_loss=<value>"));
@@ -206,6 +248,11 @@ internal static partial class WandbSweepReader
                 : throw context.Error(keyNode, $"parameter '{name}' has no values", "give 'value', 'values', or 'min' and 'max' (optionally with a 'distribution')");
         }
 
+        if (Refused.TryGetValue(distribution, out (string Why, string Instead) refused))
+        {
+            throw context.Error(at, $"distribution '{distribution}' of parameter '{name}' cannot be honoured: {refused.Why}", refused.Instead);
+        }
+
         if (!Distributions.TryGetValue(distribution, out string[]? keys))
         {
             throw context.Error(
@@ -246,14 +293,14 @@ internal static partial class WandbSweepReader
     {
         if (distribution == "constant")
         {
-            return new CategoricalDistribution([context.Value(reader.Get("value")!, $"the value of '{name}'")]);
+            return new CategoricalDistribution([Choice(context, reader.Get("value")!, $"the value of '{name}'")]);
         }
 
         if (distribution == "categorical")
         {
             YamlSequenceNode list = context.Sequence(reader.Get("values")!, $"the values of '{name}'", "write values: [16, 32, 64]");
             return list.Children.Count > 0
-                ? new CategoricalDistribution(list.Children.Select(c => context.Value(c, $"a value of '{name}'")))
+                ? new CategoricalDistribution(list.Children.Select(c => Choice(context, c, $"a value of '{name}'")))
                 : throw context.Error(list, $"the values of '{name}' are empty", "list at least one value");
         }
 
@@ -326,6 +373,14 @@ internal static partial class WandbSweepReader
                     "use q: 1 (a log-scale integer), log_uniform_values (continuous), or values: [...]");
         }
     }
+
+    /// <summary>A choice: W&amp;B also takes lists and mappings as values; Vernier's choices are scalars.</summary>
+    private static object? Choice(ConfigContext context, YamlNode node, string what) =>
+        node is YamlScalarNode ? context.Value(node, what)
+            : throw context.Error(
+                node,
+                $"{what} is {context.Describe(node)}, which cannot be honoured: Vernier's choices are strings, numbers, booleans or null",
+                "write it as a string (\"64,64\") and parse it in the program, or split it into one parameter per entry");
 
     private static void RequirePositive(ConfigContext context, YamlNode minNode, string name, string distribution, double low)
     {

@@ -204,6 +204,23 @@ public sealed class WandbSweepReaderTests
         Assert.NotNull(study.Space.Find("optimizer.momentum"));
     }
 
+    [Theory]
+    [InlineData("local")]
+    [InlineData("cloud")]
+    public void AControllerIsAcceptedAndIgnoredBecauseVernierRunsTheSearch(string type)
+    {
+        StudyDefinition study = Parse(Head + $"controller: {{ type: {type} }}\nparameters: {{ x: {{ values: [1, 2] }} }}\n");
+
+        Assert.Equal("random", study.Strategy.Name);
+        Assert.Equal(new CategoricalDistribution([1L, 2L]), study.Space.Find("x")!.Distribution);
+    }
+
+    [Theory]
+    [InlineData("\"false\"")]
+    [InlineData("false")]
+    public void ImputeWhileRunningAtItsDefaultIsAccepted(string value) =>
+        Assert.Equal("m", Parse($"program: t.py\nmethod: bayes\nmetric: {{ name: m, impute_while_running: {value} }}\nparameters: {{ x: {{ value: 1 }} }}\n").Objective.Metrics[0]);
+
     [Fact]
     public void AFileWithASpaceIsStillAVernierStudyFile() =>
         Assert.Equal("random", Parse("space: { x: { type: int, low: 0, high: 3 } }\nobjective: { command: [a], metric: m }\nstrategy: random\n").Strategy.Name);
@@ -258,7 +275,7 @@ public sealed class WandbSweepReaderTests
         {
             "unknown top-level key",
             Head + "parameters: { x: { value: 1 } }\nrun_caps: 3\n",
-            "sweep.yaml:5:1: unknown key 'run_caps' of a W&B sweep file; did you mean 'run_cap'? allowed keys: program, method, metric, parameters, early_terminate, command, run_cap, name, description, project, entity"
+            "sweep.yaml:5:1: unknown key 'run_caps' of a W&B sweep file; did you mean 'run_cap'? allowed keys: program, method, metric, parameters, early_terminate, command, run_cap, name, description, project, entity, controller"
         },
         {
             "metric target",
@@ -304,6 +321,51 @@ public sealed class WandbSweepReaderTests
             "hyperband without a budget",
             Head + "parameters: { x: { value: 1 } }\nearly_terminate: { type: hyperband, eta: 3 }\n",
             "sweep.yaml:5:18: early_terminate needs 'min_iter', or 'max_iter' with 's'; write e.g. { type: hyperband, min_iter: 3, eta: 3 }"
+        },
+        {
+            "unknown controller type",
+            Head + "controller: { type: remote }\nparameters: { x: { value: 1 } }\n",
+            "sweep.yaml:4:21: unknown controller type 'remote'; allowed: local, cloud (Vernier runs the search itself either way)"
+        },
+        {
+            "beta, which W&B has and Vernier does not",
+            Head + "parameters:\n  x: { distribution: beta, a: 2, b: 5 }\n",
+            "sweep.yaml:5:22: distribution 'beta' of parameter 'x' cannot be honoured: Vernier has no beta distribution; use distribution uniform with min and max, or values: [...]"
+        },
+        {
+            "q_beta",
+            Head + "parameters:\n  x: { distribution: q_beta, q: 0.1 }\n",
+            "sweep.yaml:5:22: distribution 'q_beta' of parameter 'x' cannot be honoured: Vernier has no beta distribution; use distribution q_uniform with min, max and q, or values: [...]"
+        },
+        {
+            "categorical with probabilities",
+            Head + "parameters:\n  x: { distribution: categorical_w_probabilities, values: [a, b], probabilities: [0.2, 0.8] }\n",
+            "sweep.yaml:5:22: distribution 'categorical_w_probabilities' of parameter 'x' cannot be honoured: Vernier draws choices with equal probability; use values: [...] without probabilities"
+        },
+        {
+            "a or b with a distribution that is not beta",
+            Head + "parameters:\n  x: { distribution: uniform, min: 0, max: 1, a: 2 }\n",
+            "sweep.yaml:5:47: 'a' does not apply to distribution uniform (parameter 'x'); uniform takes min, max"
+        },
+        {
+            "a list among the values",
+            Head + "parameters:\n  x: { values: [[64, 64], 128] }\n",
+            "sweep.yaml:5:17: a value of 'x' is a list, which cannot be honoured: Vernier's choices are strings, numbers, booleans or null; write it as a string (\"64,64\") and parse it in the program, or split it into one parameter per entry"
+        },
+        {
+            "a mapping as the value",
+            Head + "parameters:\n  x: { value: { depth: 3 } }\n",
+            "sweep.yaml:5:15: the value of 'x' is a mapping, which cannot be honoured: Vernier's choices are strings, numbers, booleans or null; write it as a string (\"64,64\") and parse it in the program, or split it into one parameter per entry"
+        },
+        {
+            "metric impute",
+            "program: t.py\nmethod: bayes\nmetric: { name: m, impute: worst }\nparameters: { x: { value: 1 } }\n",
+            "sweep.yaml:3:20: 'impute' (the value bayes gives failed runs) cannot be honoured: Vernier's samplers leave failed trials out; remove it"
+        },
+        {
+            "metric impute_while_running",
+            "program: t.py\nmethod: bayes\nmetric: { name: m, impute_while_running: latest }\nparameters: { x: { value: 1 } }\n",
+            "sweep.yaml:3:20: 'impute_while_running' cannot be honoured: Vernier's samplers learn from finished trials only; remove it, or write impute_while_running: \"false\""
         },
         {
             "no method",
