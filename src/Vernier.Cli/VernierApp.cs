@@ -23,6 +23,7 @@ internal static class VernierApp
             SearchCommand.Create(console),
             AskCommand.Create(console),
             TellCommand.Create(console),
+            HeartbeatCommand.Create(console),
             TrialsCommand.Create(console),
             BestCommand.Create(console),
             ExportCommand.Create(console),

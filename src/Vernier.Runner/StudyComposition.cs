@@ -94,6 +94,8 @@ public static class StudyComposition
             {
                 options.MaxConcurrent = definition.Resource.MaxConcurrent;
                 options.DeterministicParallel = definition.Resource.Deterministic;
+                options.HeartbeatInterval = definition.Resource.HeartbeatInterval;
+                options.StaleAfter = definition.Resource.StaleAfter;
                 options.Worker = LocalWorker.Current;
                 options.WorkerLiveness = LocalWorker.Liveness;
                 options.MaxRetries = definition.Objective.MaxRetries;

@@ -29,10 +29,13 @@ internal static class AskCommand
         {
             StudyTarget target = StudyTarget.Resolve(parsed, config, storage, studyName);
             await using IStorage store = StorageLocator.Open(target.StorageUrl);
-            // A script's trial has no process to send heartbeats: it is never recovered as stale, so no worker identity is recorded.
+            // A script's trial has no process of ours to watch: no worker identity is recorded, and it goes stale only once the
+            // script has sent heartbeats (vernier heartbeat) and they stop.
             await using Study study = await StudyComposition.CreateBuilder(target.Definition!, store, target.StudyName)
                 .Configure(o => o.Worker = null)
                 .CreateOrLoadAsync(cancellationToken);
+            // Like every process of the study, ask fails stale trials (and queues their retries) before starting another.
+            await study.RecoverAbandonedTrialsAsync(cancellationToken);
             Trial trial = await study.AskAsync(target.Definition!.Space, cancellationToken);
             var parameters = new JsonObject();
             foreach (var (name, value) in trial.Params)

@@ -25,6 +25,17 @@ public sealed record ResourceDefinition
     /// <remarks>The default value is false.</remarks>
     public bool Deterministic { get; init; }
 
+    /// <summary>How often a running trial records that its process is alive (<c>heartbeat_interval</c>, seconds).</summary>
+    /// <remarks>The default value is 10 seconds. Positive, and shorter than <see cref="StaleAfter"/>.</remarks>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a running trial may go without a heartbeat before another process of the study fails it as stale and,
+    /// within <c>max_retries</c>, retries it (<c>stale_after</c>, seconds).
+    /// </summary>
+    /// <remarks>The default value is 60 seconds.</remarks>
+    public TimeSpan StaleAfter { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>The devices (GPUs) trials are placed on, as the program sees them: <c>0</c>, <c>1</c> or <c>GPU-…</c> UUIDs (<c>devices</c> in the file).</summary>
     /// <remarks>The default value is empty: trials are not placed and <c>CUDA_VISIBLE_DEVICES</c> is left alone. No id twice.</remarks>
     public ImmutableArray<string> Devices { get; init; } = [];

@@ -85,7 +85,7 @@ public static class StudyDefinitionLoader
 
     private static readonly KeySpec[] ResourceKeys =
     [
-        new("max_concurrent"), new("min_interval_ms"), new("deterministic"),
+        new("max_concurrent"), new("min_interval_ms"), new("deterministic"), new("heartbeat_interval"), new("stale_after"),
         new("devices"), new("gpus"), new("trials_per_device"), new("cpus"), new("cpu_count"),
     ];
 
@@ -398,6 +398,19 @@ public static class StudyDefinitionLoader
         if (reader.Get("deterministic") is { } deterministic)
         {
             resource = resource with { Deterministic = context.Boolean(deterministic, "deterministic") };
+        }
+
+        resource = resource with
+        {
+            HeartbeatInterval = reader.Seconds("heartbeat_interval") ?? resource.HeartbeatInterval,
+            StaleAfter = reader.Seconds("stale_after") ?? resource.StaleAfter,
+        };
+        if (resource.StaleAfter <= resource.HeartbeatInterval)
+        {
+            throw context.Error(
+                reader.Get("stale_after") ?? reader.Get("heartbeat_interval")!,
+                $"stale_after ({resource.StaleAfter.TotalSeconds:0.###} s) must be longer than heartbeat_interval ({resource.HeartbeatInterval.TotalSeconds:0.###} s)",
+                "a trial is failed as stale after missing several heartbeats, e.g. heartbeat_interval: 10, stale_after: 60");
         }
 
         return ReadPlacement(context, reader, resource, objective);

@@ -85,6 +85,28 @@ public sealed partial class Study
     }
 
     /// <summary>
+    /// Records that the process working on a running trial is alive (ask-and-tell from scripts and the CLI). A trial
+    /// that has recorded a heartbeat is failed as stale, and retried within <see cref="StudyOptions.MaxRetries"/>, by
+    /// whichever process of the study notices first that none came for <see cref="StudyOptions.StaleAfter"/>.
+    /// </summary>
+    /// <param name="trialNumber">The trial's number.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The trial as it was before the beat.</returns>
+    /// <exception cref="TrialStateException">The trial is not running (it finished, or was failed as stale meanwhile).</exception>
+    public async Task<FrozenTrial> RecordHeartbeatAsync(int trialNumber, CancellationToken cancellationToken = default)
+    {
+        FrozenTrial trial = await GetTrialAsync(trialNumber, cancellationToken);
+        if (trial.State != TrialState.Running)
+        {
+            throw new TrialStateException($"trial {trialNumber} is {trial.State.ToWireName()}, not running: there is nothing to keep alive" +
+                (trial.FailReason is { } reason ? $" ({reason})." : "."));
+        }
+
+        await Storage.RecordHeartbeatAsync(trial.TrialId, Now, cancellationToken);
+        return trial;
+    }
+
+    /// <summary>
     /// Adds a trial with given parameter values, to be evaluated before the sampler's own
     /// suggestions (warm start). Parameters the objective asks for but the dictionary lacks are sampled.
     /// </summary>

@@ -50,4 +50,45 @@ public class AskTellTests
         bestJson["trial_number"]!.GetValue<int>().ShouldBe(0);
         bestJson["params"]!["x"]!.GetValue<double>().ShouldBe(x);
     }
+
+    [Fact]
+    public async Task Heartbeat_Every_KeepsBeatingUntilTheTrialIsTold()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("study.yaml", Study);
+        (await CliProcess.RunAsync(dir.Path, "ask", "-c", "study.yaml")).ExitCode.ShouldBe(0);
+        using System.Diagnostics.Process beating = CliProcess.Start(dir.Path, "heartbeat", "-c", "study.yaml", "--trial", "0", "--every", "0.2");
+        // The first beat is recorded before this line is printed.
+        (await beating.StandardOutput.ReadLineAsync()).ShouldBe("keeping trial 0 alive: a heartbeat every 0.2 s until it finishes or this process is stopped.");
+
+        (await CliProcess.RunAsync(dir.Path, "tell", "-c", "study.yaml", "--trial", "0", "--value", "1")).ExitCode.ShouldBe(0);
+
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await beating.WaitForExitAsync(patience.Token);
+        beating.ExitCode.ShouldBe(0);
+        (await beating.StandardError.ReadToEndAsync()).ShouldContain("heartbeat stopped: trial 0 is complete, not running");
+    }
+
+    [Fact]
+    public async Task Heartbeat_Stops_TheNextAskFailsTheTrialAsStaleAndRetriesItsParameters()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("study.yaml", Study.Replace("resource: { max_concurrent: 2 }", "resource: { max_concurrent: 2, heartbeat_interval: 0.5, stale_after: 1 }")
+            .Replace("metric: loss }", "metric: loss, max_retries: 1 }"));
+        JsonNode asked = JsonNode.Parse((await CliProcess.RunAsync(dir.Path, "ask", "-c", "study.yaml")).Output)!;
+        CliResult beat = await CliProcess.RunAsync(dir.Path, "heartbeat", "-c", "study.yaml", "--trial", "0");
+        beat.ExitCode.ShouldBe(0, beat.ToString());
+
+        await Task.Delay(TimeSpan.FromSeconds(1.5)); // the script "died": no more beats, and stale_after passes
+
+        JsonNode retried = JsonNode.Parse((await CliProcess.RunAsync(dir.Path, "ask", "-c", "study.yaml")).Output)!;
+        retried["trial_number"]!.GetValue<int>().ShouldBe(1);
+        retried["params"]!["x"]!.GetValue<double>().ShouldBe(asked["params"]!["x"]!.GetValue<double>());
+        retried["params"]!["opt"]!.GetValue<string>().ShouldBe(asked["params"]!["opt"]!.GetValue<string>());
+        CliResult trials = await CliProcess.RunAsync(dir.Path, "trials", "-c", "study.yaml", "--trial", "0");
+        trials.Output.ShouldContain("stale: no heartbeat");
+        CliResult late = await CliProcess.RunAsync(dir.Path, "heartbeat", "-c", "study.yaml", "--trial", "0");
+        late.ExitCode.ShouldBe(1);
+        late.Error.ShouldContain("trial 0 is failed, not running");
+    }
 }

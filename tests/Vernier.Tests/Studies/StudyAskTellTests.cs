@@ -174,6 +174,35 @@ public class StudyAskTellTests
     }
 
     [Fact]
+    public async Task RecordHeartbeat_ByNumber_KeepsATrialAliveUntilItsBeatsStop()
+    {
+        var clock = new ManualTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        await using Study study = await Study.Builder("beats").Configure(o => { o.TimeProvider = clock; o.Worker = null; }).CreateAsync();
+        Trial trial = await study.AskAsync();
+
+        await study.RecordHeartbeatAsync(trial.Number);
+        clock.Advance(TimeSpan.FromSeconds(50));
+        await study.RecordHeartbeatAsync(trial.Number);
+        clock.Advance(TimeSpan.FromSeconds(50));
+        (await study.RecoverAbandonedTrialsAsync()).ShouldBeEmpty();
+
+        clock.Advance(TimeSpan.FromSeconds(11));
+        (await study.RecoverAbandonedTrialsAsync()).Select(t => t.Number).ShouldBe([trial.Number]);
+    }
+
+    [Fact]
+    public async Task RecordHeartbeat_FinishedTrial_SaysItIsNotRunning()
+    {
+        await using Study study = await Study.Builder("told").CreateAsync();
+        Trial trial = await study.AskAsync();
+        await study.TellAsync(trial, 1.0);
+
+        TrialStateException e = await Should.ThrowAsync<TrialStateException>(() => study.RecordHeartbeatAsync(trial.Number));
+
+        e.Message.ShouldBe("trial 0 is complete, not running: there is nothing to keep alive.");
+    }
+
+    [Fact]
     public async Task RecoverAbandonedTrials_DeadWorkerOnThisMachine_FailsAtOnce()
     {
         var dead = new WorkerIdentity("host", 4242, null);
