@@ -28,6 +28,9 @@ internal static class StoredDefinition
     /// <summary>The stored config hash, or null when the study holds no definition.</summary>
     public static string? HashOf(StudyRecord study) => Read(study)?.ConfigHash;
 
+    /// <summary>The stored file's text, or null when the study holds no definition.</summary>
+    public static string? TextOf(StudyRecord study) => Read(study)?.Text;
+
     /// <summary>The stored definition, parsed again, or null when the study holds none.</summary>
     /// <exception cref="ConfigException">The stored text no longer parses (a newer or older Vernier wrote it).</exception>
     public static StudyDefinition? Load(StudyRecord study) =>

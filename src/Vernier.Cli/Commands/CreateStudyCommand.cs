@@ -32,7 +32,7 @@ internal static class CreateStudyCommand
             await using IStorage store = StorageLocator.Open(target.StorageUrl);
             if (await store.FindStudyAsync(target.StudyName, cancellationToken) is { } existing)
             {
-                return Existing(console, existing, definition, where);
+                return Existing(console, existing, definition, text, where);
             }
 
             try
@@ -43,7 +43,7 @@ internal static class CreateStudyCommand
             catch (DuplicateStudyException)
             {
                 // Another process created it between the look-up and the insert.
-                return Existing(console, (await store.FindStudyAsync(target.StudyName, cancellationToken))!, definition, where);
+                return Existing(console, (await store.FindStudyAsync(target.StudyName, cancellationToken))!, definition, text, where);
             }
 
             console.Output.WriteLine($"created study '{target.StudyName}' in {where} (config hash {definition.ContentHash[..12]}…).");
@@ -53,7 +53,7 @@ internal static class CreateStudyCommand
         return command;
     }
 
-    private static int Existing(CliConsole console, StudyRecord existing, StudyDefinition definition, string where)
+    private static int Existing(CliConsole console, StudyRecord existing, StudyDefinition definition, string text, string where)
     {
         string? hash = StoredDefinition.HashOf(existing);
         if (hash is null)
@@ -71,6 +71,11 @@ internal static class CreateStudyCommand
         }
 
         console.Output.WriteLine($"study '{existing.Name}' already exists in {where} with this definition: unchanged.");
+        if (StoredDefinition.TextOf(existing) != text)
+        {
+            console.Output.WriteLine("note: the file differs from the stored one only in settings that do not change results (such as max_trials, timeout or trackers); workers keep using the stored file.");
+        }
+
         return ExitCodes.Success;
     }
 }
