@@ -15,7 +15,7 @@ internal static class CreateStudyCommand
         Option<string?> storage = CommonOptions.Storage();
         var name = new Option<string?>("--name", "--study-name", "--study") { Description = "The study's name (default: the config's name, else the config file's name).", HelpName = "NAME" };
         var command = new Command("create-study", "Create a study and store its definition with it, so that workers need only the storage and the study's name.\n" +
-            "Relative paths in the file (working_directory, base_config, program) resolve against the file's folder, on every machine.\n\n" +
+            "Relative paths in the file (working_directory, base_config, a callable's assembly, tracker files) resolve against the file's folder, on every machine.\n\n" +
             "Examples:\n" +
             "  vernier create-study --config study.yaml --storage postgresql://vernier@db-host/vernier\n" +
             "  vernier worker --storage postgresql://vernier@db-host/vernier --study mlp");

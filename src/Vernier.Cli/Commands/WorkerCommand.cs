@@ -19,6 +19,7 @@ internal static class WorkerCommand
     public static Command Create(CliConsole console)
     {
         Option<string?> storage = CommonOptions.Storage();
+        storage.Description = $"Storage URL holding the study: sqlite:///path.db, sqlite:////abs/path.db or postgresql://user@host:5432/db (default: {StorageLocator.DefaultUrl}).";
         var study = new Option<string>("--study", "--study-name") { Description = "The study's name, as given to 'vernier create-study'.", HelpName = "NAME", Required = true };
         var nTrials = new Option<int?>("--n-trials", "-n") { Description = "Start at most this many trials in this worker (default: until the study's budget is reached).", HelpName = "K" };
         var maxConcurrent = new Option<int?>("--max-concurrent") { Description = "How many trials this worker runs at once (default: the definition's resource.max_concurrent).", HelpName = "C" };
