@@ -28,6 +28,8 @@ internal static class VernierApp
             BestCommand.Create(console),
             ExportCommand.Create(console),
             StudiesCommand.Create(console),
+            CreateStudyCommand.Create(console),
+            WorkerCommand.Create(console),
         })
         {
             root.Subcommands.Add(command);
@@ -41,7 +43,9 @@ internal static class VernierApp
         RootCommand root = Create(output, error);
         ParseResult parsed = root.Parse(args);
         // Ctrl-C cancels the command's token; give running trials time to be stopped and recorded.
-        var configuration = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = TimeSpan.FromSeconds(60) };
+        // A worker handles SIGTERM and SIGINT itself: it drains its running trials for --drain-timeout.
+        TimeSpan? termination = parsed.CommandResult.Command.Name == WorkerCommand.Name ? null : TimeSpan.FromSeconds(60);
+        var configuration = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = termination };
         int exitCode = await parsed.InvokeAsync(configuration, cancellationToken);
         return parsed.Errors.Count > 0 ? ExitCodes.UsageError : exitCode;
     }

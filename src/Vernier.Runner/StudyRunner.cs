@@ -40,6 +40,7 @@ public sealed class StudyRunner(Study study, StudyRunnerOptions options)
         var optimize = new OptimizeOptions
         {
             TotalTrials = options.TotalTrials,
+            NTrials = options.NTrials,
             Timeout = options.Timeout,
             MaxConcurrency = options.MaxConcurrent,
             MinInterval = options.MinInterval,

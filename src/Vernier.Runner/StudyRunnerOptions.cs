@@ -9,6 +9,9 @@ public sealed class StudyRunnerOptions
     /// <summary>The study's whole trial budget; a re-run continues until the study holds this many. The default value is null (no limit).</summary>
     public int? TotalTrials { get; set; }
 
+    /// <summary>How many trials this run starts, at most, whatever the study's budget (a worker's own share). The default value is null (no limit).</summary>
+    public int? NTrials { get; set; }
+
     /// <summary>Stop starting trials after this long. The default value is null (no limit).</summary>
     public TimeSpan? Timeout { get; set; }
 

@@ -31,7 +31,7 @@ public sealed partial class PostgresStorage
         """;
 
     /// <inheritdoc />
-    public Task<FrozenTrial> CreateTrialAsync(long studyId, NewTrial trial, int? maxRunning = null, CancellationToken cancellationToken = default)
+    public Task<FrozenTrial> CreateTrialAsync(long studyId, NewTrial trial, int? maxRunning = null, int? maxCounted = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(trial);
 
@@ -79,6 +79,11 @@ public sealed partial class PostgresStorage
                     throw new ConcurrencyLimitExceededException(limit);
                 }
 
+                if (trial.State != TrialState.Waiting && maxCounted is int budget && await CountCountedAsync(connection, studyId, token) >= budget)
+                {
+                    throw new TrialBudgetExhaustedException(budget);
+                }
+
                 object?[] values = [.. insert];
                 values[1] = number;
                 long trialId = await connection.ScalarInt64Async(InsertTrial, token, values);
@@ -102,7 +107,7 @@ public sealed partial class PostgresStorage
     }
 
     /// <inheritdoc />
-    public Task<FrozenTrial?> ClaimWaitingTrialAsync(long studyId, DateTimeOffset startedAt, int? maxRunning = null, CancellationToken cancellationToken = default)
+    public Task<FrozenTrial?> ClaimWaitingTrialAsync(long studyId, DateTimeOffset startedAt, int? maxRunning = null, int? maxCounted = null, CancellationToken cancellationToken = default)
     {
         DateTime started = PostgresValues.Time(startedAt);
 
@@ -114,6 +119,12 @@ public sealed partial class PostgresStorage
                 if (!await connection.ExistsAsync("SELECT 1 FROM studies WHERE study_id = $1 FOR NO KEY UPDATE", token, studyId))
                 {
                     throw StudyNotFound(studyId);
+                }
+
+                // Under the study's lock: no other claimer or creator can add a counted trial before this commits.
+                if (maxCounted is int budget && await CountCountedAsync(connection, studyId, token) >= budget)
+                {
+                    throw new TrialBudgetExhaustedException(budget);
                 }
 
                 List<FrozenTrial> claimed = await TrialReader.ReadAsync(
@@ -333,6 +344,20 @@ public sealed partial class PostgresStorage
 
     private static Task<long> CountRunningAsync(NpgsqlConnection connection, long studyId, CancellationToken cancellationToken) =>
         connection.ScalarInt64Async("SELECT count(*) FROM trials WHERE study_id = $1 AND state = 'running'", cancellationToken, studyId);
+
+    /// <summary>The trials that use up the study's budget, as <see cref="Studies.TrialBudget.Counts"/> decides.</summary>
+    private static Task<long> CountCountedAsync(NpgsqlConnection connection, long studyId, CancellationToken cancellationToken) =>
+        connection.ScalarInt64Async(
+            """
+            SELECT count(*) FROM trials t
+            WHERE t.study_id = $1 AND t.state <> 'waiting'
+              AND NOT (t.state = 'failed' AND EXISTS (
+                  SELECT 1 FROM trial_attributes a WHERE a.trial_id = t.trial_id AND a.scope = 'system' AND a.key IN ($2, $3)))
+            """,
+            cancellationToken,
+            studyId,
+            Studies.SystemAttributes.Interrupted,
+            Studies.SystemAttributes.Retried);
 
     /// <summary>The trial's number, after checking it exists and has not finished; locks the row against a concurrent finish until the commit.</summary>
     private static async Task<int> RequireUnfinishedAsync(NpgsqlConnection connection, long trialId, string action, CancellationToken cancellationToken)

@@ -9,7 +9,7 @@ namespace Vernier.Storage.Sqlite;
 public sealed partial class SqliteStorage
 {
     /// <inheritdoc />
-    public Task<FrozenTrial> CreateTrialAsync(long studyId, NewTrial trial, int? maxRunning = null, CancellationToken cancellationToken = default)
+    public Task<FrozenTrial> CreateTrialAsync(long studyId, NewTrial trial, int? maxRunning = null, int? maxCounted = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(trial);
 
@@ -24,6 +24,11 @@ public sealed partial class SqliteStorage
                 if (trial.State == TrialState.Running && maxRunning is int limit && CountRunning(connection, studyId) >= limit)
                 {
                     throw new ConcurrencyLimitExceededException(limit);
+                }
+
+                if (trial.State != TrialState.Waiting && maxCounted is int budget && CountCounted(connection, studyId) >= budget)
+                {
+                    throw new TrialBudgetExhaustedException(budget);
                 }
 
                 // Safe under BEGIN IMMEDIATE: no other writer can take the same number before this commits.
@@ -50,7 +55,7 @@ public sealed partial class SqliteStorage
     }
 
     /// <inheritdoc />
-    public Task<FrozenTrial?> ClaimWaitingTrialAsync(long studyId, DateTimeOffset startedAt, int? maxRunning = null, CancellationToken cancellationToken = default) =>
+    public Task<FrozenTrial?> ClaimWaitingTrialAsync(long studyId, DateTimeOffset startedAt, int? maxRunning = null, int? maxCounted = null, CancellationToken cancellationToken = default) =>
         WriteAsync(
             connection =>
             {
@@ -58,6 +63,11 @@ public sealed partial class SqliteStorage
                 if (maxRunning is int limit && CountRunning(connection, studyId) >= limit)
                 {
                     return null;
+                }
+
+                if (maxCounted is int budget && CountCounted(connection, studyId) >= budget)
+                {
+                    throw new TrialBudgetExhaustedException(budget);
                 }
 
                 using SqliteCommand command = connection.Command(
@@ -236,6 +246,19 @@ public sealed partial class SqliteStorage
 
     private static long CountRunning(SqliteConnection connection, long studyId) =>
         connection.ScalarInt64("SELECT COUNT(*) FROM trials WHERE study_id = $study AND state = 'running'", ("$study", studyId));
+
+    /// <summary>The trials that use up the study's budget, as <see cref="Studies.TrialBudget.Counts"/> decides.</summary>
+    private static long CountCounted(SqliteConnection connection, long studyId) =>
+        connection.ScalarInt64(
+            """
+            SELECT COUNT(*) FROM trials t
+            WHERE t.study_id = $study AND t.state <> 'waiting'
+              AND NOT (t.state = 'failed' AND EXISTS (
+                  SELECT 1 FROM trial_attributes a WHERE a.trial_id = t.trial_id AND a.scope = 'system' AND a.key IN ($interrupted, $retried)))
+            """,
+            ("$study", studyId),
+            ("$interrupted", Studies.SystemAttributes.Interrupted),
+            ("$retried", Studies.SystemAttributes.Retried));
 
     private static (int Number, TrialState State) RequireTrial(SqliteConnection connection, long trialId)
     {

@@ -52,6 +52,40 @@ public sealed class MultiProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task StudyBudget_FourProcessesRacingForIt_NeverExceedIt()
+    {
+        const int budget = 40;
+        string path = _directory.File("budget.db");
+        await using (SqliteStorage storage = SqliteStorage.Open(path))
+        await using (await Study.Builder("budget").UseStorage(storage).CreateAsync())
+        {
+        }
+
+        var workers = Enumerable.Range(0, 4).Select(_ => WorkerProcess.Start("budget", path, "budget", $"{budget}")).ToList();
+        try
+        {
+            await Task.WhenAll(workers.Select(w => w.WaitForLinesAsync(1, Patience)));
+            workers.ForEach(w => w.Send("go"));
+            int[] exitCodes = await Task.WhenAll(workers.Select(w => w.WaitForExitAsync(Patience)));
+            foreach (WorkerProcess worker in workers)
+            {
+                worker.Errors.ShouldBeEmpty();
+            }
+
+            exitCodes.ShouldAllBe(code => code == 0);
+            await using SqliteStorage reader = SqliteStorage.Open(path);
+            StudyRecord study = (await reader.FindStudyAsync("budget")).ShouldNotBeNull();
+            IReadOnlyList<FrozenTrial> trials = await reader.GetTrialsAsync(study.StudyId);
+            trials.Select(t => t.Number).ShouldBe(Enumerable.Range(0, budget));
+            trials.ShouldAllBe(t => t.State == TrialState.Complete);
+        }
+        finally
+        {
+            workers.ForEach(w => w.Dispose());
+        }
+    }
+
+    [Fact]
     public async Task KilledProcess_LosesNoTrialItReportedFinished_AndTheFileStaysSound()
     {
         string path = _directory.File("killed.db");

@@ -113,30 +113,9 @@ internal static class SearchCommand
                 console.Error.WriteLine($"note: {waitNote}.");
             }
 
-            var runnerOptions = new StudyRunnerOptions
-            {
-                TotalTrials = definition.MaxTrials,
-                Timeout = definition.Timeout,
-                MaxConcurrent = definition.Resource.MaxConcurrent,
-                MinInterval = definition.Resource.MinInterval,
-                // A command's timeout is enforced by its runner (it kills the process tree); an in-process callable gets a cancelled token.
-                TrialTimeout = definition.Objective.Callable is null ? null : definition.Objective.Timeout,
-                SearchSpace = definition.Space,
-                OutputDirectory = folder,
-                BestPath = parsed.GetValue(output)?.FullName,
-                CheckpointPath = parsed.GetValue(checkpoint)?.FullName,
-                ConfigHash = definition.ContentHash,
-                MetricNames = definition.Objective.Metrics,
-                RunsCsvMetrics = definition.RunsCsvMetrics,
-                Reporter = new ConsoleReporter(console.Rich),
-                TrackerLog = console.Error,
-                Naming = definition.Run,
-            };
-            foreach (var (spec, resolvePath) in trackers)
-            {
-                runnerOptions.Trackers.Add(spec.Build(resolvePath, console.Error));
-            }
-
+            StudyRunnerOptions runnerOptions = RunnerOptions(console, definition, folder, trackers);
+            runnerOptions.BestPath = parsed.GetValue(output)?.FullName;
+            runnerOptions.CheckpointPath = parsed.GetValue(checkpoint)?.FullName;
             var runner = new StudyRunner(study, runnerOptions);
             OptimizeResult result = await runner.RunAsync(StudyComposition.CreateObjective(definition, Path.Combine(folder, "trials")), cancellationToken);
             await PrintSummaryAsync(console, study, result, folder, parsed.GetValue(output)?.FullName, cancellationToken);
@@ -145,8 +124,36 @@ internal static class SearchCommand
         return command;
     }
 
+    /// <summary>How <c>search</c> and <c>worker</c> run a study's trials: the definition's budget, limits and outputs, with the console's progress and the trackers.</summary>
+    internal static StudyRunnerOptions RunnerOptions(CliConsole console, StudyDefinition definition, string folder, List<(TrackerSpec Spec, Func<string, string> ResolvePath)> trackers)
+    {
+        var runnerOptions = new StudyRunnerOptions
+        {
+            TotalTrials = definition.MaxTrials,
+            Timeout = definition.Timeout,
+            MaxConcurrent = definition.Resource.MaxConcurrent,
+            MinInterval = definition.Resource.MinInterval,
+            // A command's timeout is enforced by its runner (it kills the process tree); an in-process callable gets a cancelled token.
+            TrialTimeout = definition.Objective.Callable is null ? null : definition.Objective.Timeout,
+            SearchSpace = definition.Space,
+            OutputDirectory = folder,
+            ConfigHash = definition.ContentHash,
+            MetricNames = definition.Objective.Metrics,
+            RunsCsvMetrics = definition.RunsCsvMetrics,
+            Reporter = new ConsoleReporter(console.Rich),
+            TrackerLog = console.Error,
+            Naming = definition.Run,
+        };
+        foreach (var (spec, resolvePath) in trackers)
+        {
+            runnerOptions.Trackers.Add(spec.Build(resolvePath, console.Error));
+        }
+
+        return runnerOptions;
+    }
+
     /// <summary>The file's trackers (paths relative to the file), then the command line's (paths relative to the working folder); checked before anything runs, built only for a real run.</summary>
-    private static List<(TrackerSpec Spec, Func<string, string> ResolvePath)> ReadTrackers(StudyDefinition definition, string[] specs)
+    internal static List<(TrackerSpec Spec, Func<string, string> ResolvePath)> ReadTrackers(StudyDefinition definition, string[] specs)
     {
         List<(TrackerSpec Spec, Func<string, string> ResolvePath)> trackers = [.. definition.Trackers.Select(spec => (spec, (Func<string, string>)definition.ResolvePath))];
         foreach (string text in specs)
@@ -412,7 +419,7 @@ internal static class SearchCommand
     private static string Quote(string argument) =>
         argument.Length > 0 && argument.All(c => char.IsLetterOrDigit(c) || "-_=./:,+@%".Contains(c)) ? argument : $"'{argument.Replace("'", "'\\''", StringComparison.Ordinal)}'";
 
-    private static async Task PrintSummaryAsync(CliConsole console, Study study, OptimizeResult result, string folder, string? bestPath, CancellationToken cancellationToken)
+    internal static async Task PrintSummaryAsync(CliConsole console, Study study, OptimizeResult result, string folder, string? bestPath, CancellationToken cancellationToken)
     {
         IReadOnlyList<FrozenTrial> trials = await study.GetTrialsAsync(null, cancellationToken);
         string why = result.StopReason switch

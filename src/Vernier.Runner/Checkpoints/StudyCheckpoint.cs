@@ -151,8 +151,7 @@ public sealed record StudyCheckpoint(string StudyName, ImmutableArray<StudyDirec
                         CompletedAt = wasRunning ? timeProvider.GetUtcNow() : trial.CompletedAt,
                         FailReason = wasRunning ? "interrupted: it was still running when the checkpoint was written." : trial.FailReason,
                     },
-                    null,
-                    cancellationToken);
+                    cancellationToken: cancellationToken);
                 added++;
             }
 

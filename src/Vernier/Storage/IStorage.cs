@@ -65,16 +65,27 @@ public interface IStorage : IAsyncDisposable
     /// <param name="studyId">The study.</param>
     /// <param name="trial">Its initial state and contents.</param>
     /// <param name="maxRunning">When set and the new trial is Running, refuse if this many trials are already running.</param>
+    /// <param name="maxCounted">
+    /// When set and the new trial counts toward the study's budget (any state but Waiting), refuse if the study
+    /// already holds this many trials that count (see <see cref="TrialBudget.Counts"/>). Checked in the same
+    /// transaction as the insert, so many processes sharing one budget never exceed it.
+    /// </param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="ConcurrencyLimitExceededException">The running limit is reached; nothing was written.</exception>
-    Task<FrozenTrial> CreateTrialAsync(long studyId, NewTrial trial, int? maxRunning = null, CancellationToken cancellationToken = default);
+    /// <exception cref="TrialBudgetExhaustedException">The budget is used up; nothing was written.</exception>
+    Task<FrozenTrial> CreateTrialAsync(long studyId, NewTrial trial, int? maxRunning = null, int? maxCounted = null, CancellationToken cancellationToken = default);
 
     /// <summary>Atomically moves the lowest-numbered Waiting trial to Running, or returns null when none waits.</summary>
     /// <param name="studyId">The study.</param>
     /// <param name="startedAt">The start time to record.</param>
     /// <param name="maxRunning">When set, claim nothing (return null) if this many trials are already running.</param>
+    /// <param name="maxCounted">
+    /// When set, refuse if the study already holds this many trials that count toward its budget (see
+    /// <see cref="TrialBudget.Counts"/>); checked in the same transaction as the claim.
+    /// </param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    Task<FrozenTrial?> ClaimWaitingTrialAsync(long studyId, DateTimeOffset startedAt, int? maxRunning = null, CancellationToken cancellationToken = default);
+    /// <exception cref="TrialBudgetExhaustedException">The budget is used up; nothing was claimed.</exception>
+    Task<FrozenTrial?> ClaimWaitingTrialAsync(long studyId, DateTimeOffset startedAt, int? maxRunning = null, int? maxCounted = null, CancellationToken cancellationToken = default);
 
     /// <summary>Records a parameter of a running trial. Setting the same value again is a no-op.</summary>
     /// <param name="trialId">The trial.</param>

@@ -97,7 +97,7 @@ public sealed class InMemoryStorage : IStorage
     }
 
     /// <inheritdoc />
-    public Task<FrozenTrial> CreateTrialAsync(long studyId, NewTrial trial, int? maxRunning = null, CancellationToken cancellationToken = default)
+    public Task<FrozenTrial> CreateTrialAsync(long studyId, NewTrial trial, int? maxRunning = null, int? maxCounted = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(trial);
         lock (_gate)
@@ -107,6 +107,11 @@ public sealed class InMemoryStorage : IStorage
             if (trial.State == TrialState.Running && maxRunning is int limit && CountRunning(ids) >= limit)
             {
                 throw new ConcurrencyLimitExceededException(limit);
+            }
+
+            if (trial.State != TrialState.Waiting && maxCounted is int budget && CountCounted(ids) >= budget)
+            {
+                throw new TrialBudgetExhaustedException(budget);
             }
 
             var frozen = new FrozenTrial
@@ -130,7 +135,7 @@ public sealed class InMemoryStorage : IStorage
     }
 
     /// <inheritdoc />
-    public Task<FrozenTrial?> ClaimWaitingTrialAsync(long studyId, DateTimeOffset startedAt, int? maxRunning = null, CancellationToken cancellationToken = default)
+    public Task<FrozenTrial?> ClaimWaitingTrialAsync(long studyId, DateTimeOffset startedAt, int? maxRunning = null, int? maxCounted = null, CancellationToken cancellationToken = default)
     {
         lock (_gate)
         {
@@ -139,6 +144,11 @@ public sealed class InMemoryStorage : IStorage
             if (maxRunning is int limit && CountRunning(ids) >= limit)
             {
                 return Task.FromResult<FrozenTrial?>(null);
+            }
+
+            if (maxCounted is int budget && CountCounted(ids) >= budget)
+            {
+                throw new TrialBudgetExhaustedException(budget);
             }
 
             foreach (long id in ids)
@@ -306,4 +316,6 @@ public sealed class InMemoryStorage : IStorage
     private void Replace(long trialId, FrozenTrial trial) => _trials[trialId] = _trials[trialId] with { Trial = trial };
 
     private int CountRunning(List<long> ids) => ids.Count(id => _trials[id].Trial.State == TrialState.Running);
+
+    private int CountCounted(List<long> ids) => ids.Count(id => TrialBudget.Counts(_trials[id].Trial));
 }

@@ -57,3 +57,16 @@ public sealed class ConcurrencyLimitExceededException : VernierException
     /// <summary>The limit that was reached.</summary>
     public int MaxRunning { get; }
 }
+
+/// <summary>Starting another trial would exceed the study's trial budget (trials that count, see <see cref="Studies.TrialBudget.Counts"/>).</summary>
+public sealed class TrialBudgetExhaustedException : VernierException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="budget">The budget.</param>
+    public TrialBudgetExhaustedException(int budget)
+        : base($"the study already holds {budget} trial(s) that count toward its budget; no more are started.")
+        => Budget = budget;
+
+    /// <summary>The budget that was reached.</summary>
+    public int Budget { get; }
+}

@@ -174,15 +174,24 @@ public sealed partial class Study
             }
 
             DateTimeOffset now = Now;
-            FrozenTrial? frozen = await Storage.ClaimWaitingTrialAsync(StudyId, now, Options.MaxConcurrent, cancellationToken);
-            if (frozen is null)
+            FrozenTrial? frozen;
+            try
             {
-                if (Sampler.IsExhausted(history))
+                // The storage checks the budget again in the claim's or insert's transaction: other processes may have started trials since the read above.
+                frozen = await Storage.ClaimWaitingTrialAsync(StudyId, now, Options.MaxConcurrent, totalBudget, cancellationToken);
+                if (frozen is null)
                 {
-                    throw new SamplerExhaustedException(Sampler.Name);
-                }
+                    if (Sampler.IsExhausted(history))
+                    {
+                        throw new SamplerExhaustedException(Sampler.Name);
+                    }
 
-                frozen = await Storage.CreateTrialAsync(StudyId, new NewTrial { State = TrialState.Running, StartedAt = now }, Options.MaxConcurrent, cancellationToken);
+                    frozen = await Storage.CreateTrialAsync(StudyId, new NewTrial { State = TrialState.Running, StartedAt = now }, Options.MaxConcurrent, totalBudget, cancellationToken);
+                }
+            }
+            catch (TrialBudgetExhaustedException)
+            {
+                return null;
             }
 
             if (Options.Worker is { } worker)
@@ -348,6 +357,7 @@ public sealed partial class Study
                 State = TrialState.Waiting,
                 SystemAttributes = extraAttributes.SetItem(SystemAttributes.FixedParameters, JsonSerializer.SerializeToElement(json)),
             },
+            null,
             null,
             cancellationToken);
     }

@@ -21,6 +21,8 @@ public class CommandLineTests
     [InlineData("best")]
     [InlineData("export")]
     [InlineData("studies")]
+    [InlineData("create-study")]
+    [InlineData("worker")]
     public async Task Help_EveryCommand_DescribesItselfWithExamples(string command)
     {
         (int exit, string output, _) = await RunAsync(Directory.GetCurrentDirectory(), command, "--help");

@@ -46,6 +46,34 @@ public class PostgresStorageTests
     }
 
     [Fact]
+    public async Task Workers_ThreeOnOneStoredStudy_RunExactlyItsBudgetWithDenseNumbers()
+    {
+        string server = ServerUrl();
+        string schema = "cli_" + Guid.NewGuid().ToString("N")[..12];
+        string url = server + (server.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "schema=" + schema;
+        using var dir = new TempDirectory();
+        dir.Write("study.yaml", Study + "\nmax_trials: 15\nresource: { max_concurrent: 2 }\n");
+        try
+        {
+            CliResult created = await CliProcess.RunAsync(dir.Path, "create-study", "-c", "study.yaml", "--storage", url);
+            created.ExitCode.ShouldBe(0, created.ToString());
+            CliResult[] workers = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => CliProcess.RunAsync(dir.Path, "worker", "--storage", url, "--study", "pg-demo")));
+            foreach (CliResult worker in workers)
+            {
+                worker.ExitCode.ShouldBe(0, worker.ToString());
+            }
+
+            (await ScalarAsync(server, $"SELECT count(*) FROM {schema}.trials t JOIN {schema}.studies s USING (study_id) WHERE s.name = 'pg-demo' AND t.state = 'complete'")).ShouldBe(15L);
+            (await ScalarAsync(server, $"SELECT count(DISTINCT number) FROM {schema}.trials")).ShouldBe(15L);
+            (await ScalarAsync(server, $"SELECT max(number) FROM {schema}.trials")).ShouldBe(14);
+        }
+        finally
+        {
+            await ScalarAsync(server, $"DROP SCHEMA IF EXISTS {schema} CASCADE");
+        }
+    }
+
+    [Fact]
     public async Task Search_UnreachablePostgresServer_FailsWithOneLineWithoutThePassword()
     {
         using var dir = new TempDirectory();

@@ -1,0 +1,81 @@
+using System.CommandLine;
+using Vernier.Runner;
+using Vernier.Runner.Config;
+using Vernier.Storage;
+using Vernier.Studies;
+
+namespace Vernier.Cli.Commands;
+
+/// <summary><c>vernier create-study</c>: creates a study and stores its definition with it, for <c>vernier worker</c>s on other machines.</summary>
+internal static class CreateStudyCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        Option<FileInfo?> config = CommonOptions.Config(required: true);
+        Option<string?> storage = CommonOptions.Storage();
+        var name = new Option<string?>("--name", "--study-name", "--study") { Description = "The study's name (default: the config's name, else the config file's name).", HelpName = "NAME" };
+        var command = new Command("create-study", "Create a study and store its definition with it, so that workers need only the storage and the study's name.\n" +
+            "Relative paths in the file (working_directory, base_config, a callable's assembly, tracker files) resolve against the file's folder, on every machine.\n\n" +
+            "Examples:\n" +
+            "  vernier create-study --config study.yaml --storage postgresql://vernier@db-host/vernier\n" +
+            "  vernier worker --storage postgresql://vernier@db-host/vernier --study mlp");
+        command.Options.Add(config);
+        command.Options.Add(storage);
+        command.Options.Add(name);
+
+        command.SetAction((parsed, cancellationToken) => VernierApp.GuardAsync(console, async () =>
+        {
+            StudyTarget target = StudyTarget.Resolve(parsed, config, storage, name);
+            StudyDefinition definition = target.Definition!;
+            string text = await File.ReadAllTextAsync(definition.SourcePath!, cancellationToken);
+            string where = StorageLocator.Redact(target.StorageUrl);
+            await using IStorage store = StorageLocator.Open(target.StorageUrl);
+            if (await store.FindStudyAsync(target.StudyName, cancellationToken) is { } existing)
+            {
+                return Existing(console, existing, definition, text, where);
+            }
+
+            try
+            {
+                await using Study study = await StudyComposition.CreateBuilder(definition, store, target.StudyName).CreateAsync(cancellationToken);
+                await StoredDefinition.SaveAsync(store, study.StudyId, definition, text, cancellationToken);
+            }
+            catch (DuplicateStudyException)
+            {
+                // Another process created it between the look-up and the insert.
+                return Existing(console, (await store.FindStudyAsync(target.StudyName, cancellationToken))!, definition, text, where);
+            }
+
+            console.Output.WriteLine($"created study '{target.StudyName}' in {where} (config hash {definition.ContentHash[..12]}…).");
+            console.Output.WriteLine($"start workers with: vernier worker --storage {where} --study {target.StudyName}");
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static int Existing(CliConsole console, StudyRecord existing, StudyDefinition definition, string text, string where)
+    {
+        string? hash = StoredDefinition.HashOf(existing);
+        if (hash is null)
+        {
+            throw new CliException(
+                $"a study named '{existing.Name}' already exists in {where}, without a stored definition (it was made by 'vernier search' or the library); " +
+                "choose another --name, or keep running it with 'vernier search --config FILE'.");
+        }
+
+        if (hash != definition.ContentHash)
+        {
+            throw new CliException(
+                $"a study named '{existing.Name}' already exists in {where} with a different definition (config hash {hash[..12]}…, this file's is {definition.ContentHash[..12]}…); " +
+                "choose another --name, or delete the old study first.");
+        }
+
+        console.Output.WriteLine($"study '{existing.Name}' already exists in {where} with this definition: unchanged.");
+        if (StoredDefinition.TextOf(existing) != text)
+        {
+            console.Output.WriteLine("note: the file differs from the stored one only in settings that do not change results (such as max_trials, timeout or trackers); workers keep using the stored file.");
+        }
+
+        return ExitCodes.Success;
+    }
+}
