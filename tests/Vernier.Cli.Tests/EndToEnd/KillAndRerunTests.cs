@@ -112,6 +112,8 @@ public class KillAndRerunTests
             try
             {
                 orphan = await WaitForStartedTrialAsync(dir.Path, TimeSpan.FromSeconds(60));
+                // The kill must come after vernier recorded the trial's process (a crash before that leaves nothing to find).
+                await WaitForRecordedProcessAsync(Path.Combine(dir.Path, "vernier.db"), TimeSpan.FromSeconds(60));
             }
             finally
             {
@@ -150,6 +152,24 @@ public class KillAndRerunTests
         var clock = Stopwatch.StartNew();
         while (!condition() && clock.Elapsed < timeout)
         {
+            await Task.Delay(50);
+        }
+    }
+
+    private static async Task WaitForRecordedProcessAsync(string database, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            await using (SqliteStorage storage = SqliteStorage.Open(database))
+            {
+                if (await storage.FindStudyAsync("killed") is { } study
+                    && (await storage.GetTrialsAsync(study.StudyId)).Any(t => t.SystemAttributes.ContainsKey(Vernier.Runner.Workers.LocalWorker.ProcessAttribute)))
+                {
+                    return;
+                }
+            }
+
             await Task.Delay(50);
         }
     }
