@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Vernier.Bench.Coordination;
 using Vernier.Bench.Functions;
 using Vernier.Bench.Optuna;
 using Vernier.Bench.Pruning;
@@ -25,6 +26,8 @@ internal static class BenchApp
         root.Subcommands.Add(PruningCommand());
         root.Subcommands.Add(PopulationCommand());
         root.Subcommands.Add(QuickstartPruningCommand());
+        root.Subcommands.Add(CoordinationCommand());
+        root.Subcommands.Add(CoordinationWorkerCommand());
         return root;
     }
 
@@ -187,6 +190,89 @@ internal static class BenchApp
             var (json, md) = Reports.SaveOwn(parsed.GetValue(output) ?? RepoPaths.ResultsDirectory, "quickstart-pruning", report, markdown);
             Console.WriteLine(markdown);
             Console.Error.WriteLine($"wrote {json} and {md}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command CoordinationCommand()
+    {
+        var postgres = new Option<string?>("--postgres") { Description = "The PostgreSQL server both libraries use (postgresql://user@host:port/db; default: $VERNIER_TEST_POSTGRES, e.g. from scripts/services.sh).", HelpName = "URL" };
+        var workers = new Option<string>("--workers") { Description = "Comma-separated worker counts.", DefaultValueFactory = _ => "1,4,16", HelpName = "A,B" };
+        var objectives = new Option<string>("--objectives") { Description = $"Comma-separated objectives ({string.Join(", ", CoordinationModel.ObjectiveNames)}).", DefaultValueFactory = _ => string.Join(",", CoordinationModel.ObjectiveNames), HelpName = "A,B" };
+        var sleepTrials = new Option<int>("--sleep-trials") { Description = "Budget of the sleep20ms studies up to 4 workers; above, it grows with the workers (base × W / 4).", DefaultValueFactory = _ => 200, HelpName = "N" };
+        var trivialTrials = new Option<int>("--trivial-trials") { Description = "Budget of the trivial studies up to 4 workers; above, base × W / 4.", DefaultValueFactory = _ => 500, HelpName = "N" };
+        var optuna = OptunaMode();
+        var python = Python();
+        var output = Output();
+        var command = NewCommand("coordination", "Trials per second and per-trial storage overhead of worker processes sharing a study on PostgreSQL, side by side with Optuna's RDBStorage.",
+            postgres, workers, objectives, sleepTrials, trivialTrials, optuna, python, output);
+
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            string url = CoordinationModel.ServerUrl(parsed.GetValue(postgres), Environment.GetEnvironmentVariable(CoordinationModel.UrlVariable));
+            int[] workerCounts = [.. List(parsed.GetValue(workers))!.Select(w => Positive(int.Parse(w, CultureInfo.InvariantCulture), "--workers")).Distinct()];
+            string[] objectiveNames = [.. List(parsed.GetValue(objectives))!.Distinct()];
+            foreach (string objective in objectiveNames)
+            {
+                CoordinationModel.ObjectiveSeconds(objective); // an unknown name fails before any run
+            }
+
+            int sleepBase = Positive(parsed.GetValue(sleepTrials), "--sleep-trials");
+            int trivialBase = Positive(parsed.GetValue(trivialTrials), "--trivial-trials");
+            var bridge = new OptunaBridge(parsed.GetValue(python)!);
+            var (optunaVersion, optunaProblem) = await DetectAsync(parsed.GetValue(optuna)!, bridge, cancellationToken);
+            if (optunaVersion is not null)
+            {
+                var (psycopg, psycopgProblem) = await bridge.ImportsAsync("psycopg2", cancellationToken);
+                if (!psycopg)
+                {
+                    Console.Error.WriteLine($"optuna: skipped ({psycopgProblem})");
+                    (optunaVersion, optunaProblem) = (null, $"skipped: {psycopgProblem}");
+                }
+            }
+
+            MachineInfo machine = Machine.Describe(TimeProvider.System, optunaVersion, optunaVersion is null ? null : bridge.Python);
+            var runner = new CoordinationRunner(url, bridge.Python, Console.Error.WriteLine);
+            await runner.CheckServerAsync(cancellationToken);
+            var rows = new List<CoordinationRow>();
+            foreach (string objective in objectiveNames)
+            {
+                foreach (int count in workerCounts)
+                {
+                    int budget = CoordinationModel.Budget(objective == "trivial" ? trivialBase : sleepBase, count);
+                    rows.Add(await runner.RunVernierAsync(objective, count, budget, cancellationToken));
+                    if (optunaVersion is not null)
+                    {
+                        rows.Add(await runner.RunOptunaAsync(objective, count, budget, cancellationToken));
+                    }
+                }
+            }
+
+            var report = new CoordinationReport(machine, CommandLine(), CoordinationModel.Redact(url), objectiveNames, workerCounts, rows, optunaProblem);
+            string markdown = CoordinationModel.Markdown(report);
+            var (json, md) = Reports.SaveOwn(parsed.GetValue(output) ?? RepoPaths.ResultsDirectory, "coordination", report, markdown);
+            Console.WriteLine(markdown);
+            Console.Error.WriteLine($"wrote {json} and {md}");
+            return rows.Any(r => r.Error is not null) ? 1 : 0;
+        });
+        return command;
+    }
+
+    private static Command CoordinationWorkerCommand()
+    {
+        var postgres = new Option<string>("--postgres") { Required = true };
+        var study = new Option<string>("--study") { Required = true };
+        var objective = new Option<string>("--objective") { Required = true };
+        var total = new Option<int>("--total-trials") { Required = true };
+        var ready = new Option<string>("--ready") { Required = true };
+        var go = new Option<string>("--go") { Required = true };
+        var command = NewCommand("coordination-worker", "One worker process of the coordination benchmark (started by it).", postgres, study, objective, total, ready, go);
+        command.Hidden = true;
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            await CoordinationWorker.RunAsync(parsed.GetValue(postgres)!, parsed.GetValue(study)!, parsed.GetValue(objective)!, parsed.GetValue(total),
+                parsed.GetValue(ready)!, parsed.GetValue(go)!, cancellationToken);
             return 0;
         });
         return command;

@@ -36,6 +36,13 @@ internal sealed class OptunaBridge(string python)
         }
     }
 
+    /// <summary>Whether the Python imports <paramref name="module"/>, or why not.</summary>
+    public async Task<(bool Imports, string? Problem)> ImportsAsync(string module, CancellationToken cancellationToken)
+    {
+        var (code, _, error) = await RunAsync(["-c", "import " + module], cancellationToken);
+        return code == 0 ? (true, null) : (false, $"{Python} -c 'import {module}' failed: {LastLine(error)}");
+    }
+
     /// <summary>Writes the plan the script reads: the functions with their exact (possibly shifted) domains, the seeds and the budgets.</summary>
     /// <param name="functions">The functions.</param>
     /// <param name="seeds">The seeds.</param>
