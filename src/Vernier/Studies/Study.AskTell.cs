@@ -186,7 +186,12 @@ public sealed partial class Study
                         throw new SamplerExhaustedException(Sampler.Name);
                     }
 
-                    frozen = await Storage.CreateTrialAsync(StudyId, new NewTrial { State = TrialState.Running, StartedAt = now }, Options.MaxConcurrent, totalBudget, cancellationToken);
+                    // The worker is stored with the new trial in one statement: a worker killed right after the insert leaves a trial
+                    // that recovery can still attribute to a dead process (a Running trial with no worker and no heartbeat is never recovered).
+                    ImmutableDictionary<string, JsonElement> owner = Options.Worker is { } self
+                        ? ImmutableDictionary<string, JsonElement>.Empty.Add(SystemAttributes.Worker, JsonSerializer.SerializeToElement(self, AttributeJson.SnakeCase))
+                        : ImmutableDictionary<string, JsonElement>.Empty;
+                    frozen = await Storage.CreateTrialAsync(StudyId, new NewTrial { State = TrialState.Running, StartedAt = now, SystemAttributes = owner }, Options.MaxConcurrent, totalBudget, cancellationToken);
                 }
             }
             catch (TrialBudgetExhaustedException)

@@ -221,6 +221,26 @@ public class StudyAskTellTests
     }
 
     [Fact]
+    public async Task RecoverAbandonedTrials_WorkerKilledRightAfterCreatingATrial_FailsItAsInterrupted()
+    {
+        var dead = new WorkerIdentity("host", 4343, null);
+        var storage = new InMemoryStorage();
+        // The worker dies after the trial's insert, before any later write (its worker attribute, its first heartbeat).
+        IStorage dying = KilledAfterInsert.Wrap(storage);
+        await using (Study crashed = await Study.Builder("killed").UseStorage(dying).Configure(o => o.Worker = dead).CreateAsync())
+        {
+            await Should.ThrowAsync<IOException>(() => crashed.AskAsync());
+        }
+
+        await using Study study = await Study.Builder("killed").UseStorage(storage)
+            .Configure(o => { o.Worker = dead with { ProcessId = 1 }; o.WorkerLiveness = new DeadWorkers(dead); }).LoadAsync();
+        IReadOnlyList<FrozenTrial> failed = await study.RecoverAbandonedTrialsAsync();
+
+        failed.Single().FailReason.ShouldBe("interrupted: its worker host:4343 is no longer running");
+        (await study.GetTrialsAsync([TrialState.Running])).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Load_WithDifferentSeedOrDirection_IsRefused()
     {
         var storage = new InMemoryStorage();
@@ -255,6 +275,38 @@ public class StudyAskTellTests
         (await study.GetTrialAsync(0)).UserAttributes["note"].GetProperty("epochs").GetInt32().ShouldBe(3);
         await study.SetUserAttributeAsync("owner", "team-a");
         (await study.GetRecordAsync()).UserAttributes["owner"].GetString().ShouldBe("team-a");
+    }
+
+    /// <summary>A storage whose process is killed once a trial was inserted: every later trial write fails.</summary>
+    internal class KilledAfterInsert : System.Reflection.DispatchProxy
+    {
+        private IStorage _inner = null!;
+        private bool _inserted;
+
+        public static IStorage Wrap(IStorage inner)
+        {
+            IStorage proxy = Create<IStorage, KilledAfterInsert>();
+            ((KilledAfterInsert)(object)proxy)._inner = inner;
+            return proxy;
+        }
+
+        protected override object? Invoke(System.Reflection.MethodInfo? targetMethod, object?[]? args)
+        {
+            if (_inserted && targetMethod!.Name is nameof(IStorage.SetTrialAttributeAsync) or nameof(IStorage.RecordHeartbeatAsync) or nameof(IStorage.FinishTrialAsync))
+            {
+                throw new IOException("killed");
+            }
+
+            _inserted |= targetMethod!.Name == nameof(IStorage.CreateTrialAsync);
+            try
+            {
+                return targetMethod.Invoke(_inner, args);
+            }
+            catch (System.Reflection.TargetInvocationException e) when (e.InnerException is not null)
+            {
+                throw e.InnerException;
+            }
+        }
     }
 
     private sealed class DeadWorkers(WorkerIdentity dead) : IWorkerLiveness
