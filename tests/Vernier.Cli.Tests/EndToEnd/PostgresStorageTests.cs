@@ -1,4 +1,3 @@
-using Npgsql;
 using Vernier.Cli.Tests.Support;
 
 namespace Vernier.Cli.Tests.EndToEnd;
@@ -21,7 +20,7 @@ public class PostgresStorageTests
     [Fact]
     public async Task Search_PostgresStorage_RecordsEveryTrialOnTheServerAndContinuesThere()
     {
-        string server = ServerUrl();
+        string server = TestPostgres.ServerUrl();
         string schema = "cli_" + Guid.NewGuid().ToString("N")[..12];
         string url = server + (server.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "schema=" + schema;
         using var dir = new TempDirectory();
@@ -33,22 +32,22 @@ public class PostgresStorageTests
             CliResult more = await CliProcess.RunAsync(dir.Path, "search", "-c", "study.yaml", "--storage", url, "--n-trials", "6");
             more.ExitCode.ShouldBe(0, more.ToString());
 
-            (await ScalarAsync(server, $"SELECT count(*) FROM {schema}.trials t JOIN {schema}.studies s USING (study_id) WHERE s.name = 'pg-demo' AND t.state = 'complete'")).ShouldBe(6L);
-            (await ScalarAsync(server, $"SELECT max(number) FROM {schema}.trials")).ShouldBe(5);
+            (await TestPostgres.ScalarAsync(server, $"SELECT count(*) FROM {schema}.trials t JOIN {schema}.studies s USING (study_id) WHERE s.name = 'pg-demo' AND t.state = 'complete'")).ShouldBe(6L);
+            (await TestPostgres.ScalarAsync(server, $"SELECT max(number) FROM {schema}.trials")).ShouldBe(5);
             CliResult studies = await CliProcess.RunAsync(dir.Path, "studies", "--storage", url);
             studies.ExitCode.ShouldBe(0, studies.ToString());
             studies.Output.ShouldContain("pg-demo");
         }
         finally
         {
-            await ScalarAsync(server, $"DROP SCHEMA IF EXISTS {schema} CASCADE");
+            await TestPostgres.ScalarAsync(server, $"DROP SCHEMA IF EXISTS {schema} CASCADE");
         }
     }
 
     [Fact]
     public async Task Workers_ThreeOnOneStoredStudy_RunExactlyItsBudgetWithDenseNumbers()
     {
-        string server = ServerUrl();
+        string server = TestPostgres.ServerUrl();
         string schema = "cli_" + Guid.NewGuid().ToString("N")[..12];
         string url = server + (server.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "schema=" + schema;
         using var dir = new TempDirectory();
@@ -63,13 +62,13 @@ public class PostgresStorageTests
                 worker.ExitCode.ShouldBe(0, worker.ToString());
             }
 
-            (await ScalarAsync(server, $"SELECT count(*) FROM {schema}.trials t JOIN {schema}.studies s USING (study_id) WHERE s.name = 'pg-demo' AND t.state = 'complete'")).ShouldBe(15L);
-            (await ScalarAsync(server, $"SELECT count(DISTINCT number) FROM {schema}.trials")).ShouldBe(15L);
-            (await ScalarAsync(server, $"SELECT max(number) FROM {schema}.trials")).ShouldBe(14);
+            (await TestPostgres.ScalarAsync(server, $"SELECT count(*) FROM {schema}.trials t JOIN {schema}.studies s USING (study_id) WHERE s.name = 'pg-demo' AND t.state = 'complete'")).ShouldBe(15L);
+            (await TestPostgres.ScalarAsync(server, $"SELECT count(DISTINCT number) FROM {schema}.trials")).ShouldBe(15L);
+            (await TestPostgres.ScalarAsync(server, $"SELECT max(number) FROM {schema}.trials")).ShouldBe(14);
         }
         finally
         {
-            await ScalarAsync(server, $"DROP SCHEMA IF EXISTS {schema} CASCADE");
+            await TestPostgres.ScalarAsync(server, $"DROP SCHEMA IF EXISTS {schema} CASCADE");
         }
     }
 
@@ -84,32 +83,5 @@ public class PostgresStorageTests
         result.ExitCode.ShouldBe(1, result.ToString());
         result.Error.ShouldContain("error: could not open the PostgreSQL storage postgresql://ada@127.0.0.1:1/studies");
         (result.Output + result.Error).ShouldNotContain("hunter2");
-    }
-
-    private static string ServerUrl() =>
-        Environment.GetEnvironmentVariable("VERNIER_TEST_POSTGRES") is { Length: > 0 } url
-            ? url
-            : throw new InvalidOperationException(
-                "VERNIER_TEST_POSTGRES is not set, and this test needs a PostgreSQL server: run scripts/services.sh (scripts/test.sh sources it) " +
-                "or set VERNIER_TEST_POSTGRES to a server URL such as postgresql://postgres@127.0.0.1:5432/postgres.");
-
-    /// <summary>Runs SQL on the server (URL parsed simply: the form scripts/services.sh exports), returning the first value.</summary>
-    private static async Task<object?> ScalarAsync(string url, string sql)
-    {
-        var uri = new Uri(url.Replace("postgres://", "postgresql://", StringComparison.OrdinalIgnoreCase));
-        string[] user = uri.UserInfo.Split(':', 2);
-        var builder = new NpgsqlConnectionStringBuilder
-        {
-            Host = uri.Host,
-            Port = uri.Port > 0 ? uri.Port : 5432,
-            Username = Uri.UnescapeDataString(user[0]),
-            Password = user.Length > 1 ? Uri.UnescapeDataString(user[1]) : null,
-            Database = uri.AbsolutePath.Trim('/') is { Length: > 0 } db ? Uri.UnescapeDataString(db) : "postgres",
-            Pooling = false,
-        };
-        await using var connection = new NpgsqlConnection(builder.ConnectionString);
-        await connection.OpenAsync();
-        await using NpgsqlCommand command = new(sql, connection);
-        return await command.ExecuteScalarAsync();
     }
 }

@@ -35,7 +35,7 @@ public class WorkerChaosTests
     [Fact]
     public async Task Workers_KilledWithSigkillAndReplaced_LeaveExactlyTheBudgetCompleteWithDenseNumbersAndEveryKilledTrialRetried()
     {
-        string server = ServerUrl();
+        string server = TestPostgres.ServerUrl();
         string schema = "chaos_" + Guid.NewGuid().ToString("N")[..12];
         string url = server + (server.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "schema=" + schema;
         using var dir = new TempDirectory();
@@ -150,7 +150,7 @@ public class WorkerChaosTests
             }
 
             NpgsqlConnection.ClearAllPools();
-            await ExecuteAsync(server, $"DROP SCHEMA IF EXISTS {schema} CASCADE");
+            await TestPostgres.ScalarAsync(server, $"DROP SCHEMA IF EXISTS {schema} CASCADE");
         }
     }
 
@@ -184,31 +184,5 @@ public class WorkerChaosTests
         {
             await process.WaitForExitAsync(timeout.Token);
         }
-    }
-
-    private static string ServerUrl() =>
-        Environment.GetEnvironmentVariable("VERNIER_TEST_POSTGRES") is { Length: > 0 } url
-            ? url
-            : throw new InvalidOperationException(
-                "VERNIER_TEST_POSTGRES is not set, and this test needs a PostgreSQL server: run scripts/services.sh (scripts/test.sh sources it) " +
-                "or set VERNIER_TEST_POSTGRES to a server URL such as postgresql://postgres@127.0.0.1:5432/postgres.");
-
-    private static async Task ExecuteAsync(string url, string sql)
-    {
-        var uri = new Uri(url.Replace("postgres://", "postgresql://", StringComparison.OrdinalIgnoreCase));
-        string[] user = uri.UserInfo.Split(':', 2);
-        var builder = new NpgsqlConnectionStringBuilder
-        {
-            Host = uri.Host,
-            Port = uri.Port > 0 ? uri.Port : 5432,
-            Username = Uri.UnescapeDataString(user[0]),
-            Password = user.Length > 1 ? Uri.UnescapeDataString(user[1]) : null,
-            Database = uri.AbsolutePath.Trim('/') is { Length: > 0 } db ? Uri.UnescapeDataString(db) : "postgres",
-            Pooling = false,
-        };
-        await using var connection = new NpgsqlConnection(builder.ConnectionString);
-        await connection.OpenAsync();
-        await using NpgsqlCommand command = new(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 }
