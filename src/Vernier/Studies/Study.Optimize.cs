@@ -271,10 +271,26 @@ public sealed partial class Study
     private async Task BeatAsync(ConcurrentDictionary<long, byte> running, CancellationToken stop)
     {
         using var timer = new PeriodicTimer(Options.HeartbeatInterval, Options.TimeProvider);
+        DateTimeOffset lastRecovery = Now;
         try
         {
             while (await timer.WaitForNextTickAsync(stop))
             {
+                if (Now - lastRecovery >= Options.StaleAfter)
+                {
+                    // Other workers' trials can go stale while this run is busy: recover them (and queue their retries) as we go,
+                    // not only when a run starts.
+                    lastRecovery = Now;
+                    try
+                    {
+                        await RecoverAbandonedTrialsAsync(stop);
+                    }
+                    catch (VernierException)
+                    {
+                        // A storage hiccup: the next round tries again.
+                    }
+                }
+
                 foreach (long trialId in running.Keys)
                 {
                     try

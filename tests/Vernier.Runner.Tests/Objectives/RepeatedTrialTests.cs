@@ -131,7 +131,10 @@ public sealed class RepeatedTrialTests : IDisposable
     [Fact]
     public async Task EvaluateAsync_FirstRunPruned_PrunesTheTrialWithoutFurtherRuns()
     {
-        FrozenTrial trial = await RunOneAsync(Script, new TrialRepeats { Count = 3, Seeds = [1, 2, 3] }, new AlwaysPrunePruner());
+        // The run waits after its step, as training would: otherwise it may finish before the pruner's stop reaches it.
+        string slow = Script.Replace("echo \"METRIC step=1 val_loss=$VERNIER_RUN_INDEX\"", "echo \"METRIC step=1 val_loss=$VERNIER_RUN_INDEX\"; sleep 30", StringComparison.Ordinal);
+        slow.ShouldNotBe(Script);
+        FrozenTrial trial = await RunOneAsync(slow, new TrialRepeats { Count = 3, Seeds = [1, 2, 3] }, new AlwaysPrunePruner());
 
         trial.State.ShouldBe(TrialState.Pruned);
         Directory.Exists(Path.Combine(TrialDirectory, "run-2")).ShouldBeFalse();

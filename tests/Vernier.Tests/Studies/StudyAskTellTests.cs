@@ -174,6 +174,42 @@ public class StudyAskTellTests
     }
 
     [Fact]
+    public async Task Optimize_AnotherWorkersTrialGoesStaleMeanwhile_IsRecoveredWithoutWaitingForTheNextRun()
+    {
+        var storage = new InMemoryStorage();
+        static void Fast(StudyOptions o)
+        {
+            o.HeartbeatInterval = TimeSpan.FromMilliseconds(50);
+            o.StaleAfter = TimeSpan.FromMilliseconds(200);
+            o.MaxRetries = 1;
+        }
+
+        await using Study gone = await Study.Builder("busy").UseStorage(storage)
+            .Configure(o => { Fast(o); o.Worker = new WorkerIdentity("elsewhere", 1, null); }).CreateAsync();
+        Trial abandoned = await gone.AskAsync();
+        await gone.RecordHeartbeatAsync(abandoned.Number); // then its worker dies: no more beats
+        await using Study busy = await Study.Builder("busy").UseStorage(storage).Configure(Fast).LoadAsync();
+
+        FrozenTrial? seen = null;
+        await busy.OptimizeAsync(
+            async (Trial trial, CancellationToken token) =>
+            {
+                // A long trial: it ends once the run has recovered the other worker's trial (or after a generous wait).
+                for (int i = 0; i < 400 && (seen = await busy.GetTrialAsync(abandoned.Number, token)).State == TrialState.Running; i++)
+                {
+                    await Task.Delay(25, token);
+                }
+
+                return 0.0;
+            },
+            new OptimizeOptions { NTrials = 1 });
+
+        seen!.State.ShouldBe(TrialState.Failed);
+        seen.FailReason!.ShouldStartWith("stale: no heartbeat from worker elsewhere");
+        (await busy.GetTrialsAsync()).ShouldContain(t => t.SystemAttributes.ContainsKey(SystemAttributes.RetryOf));
+    }
+
+    [Fact]
     public async Task RecordHeartbeat_ByNumber_KeepsATrialAliveUntilItsBeatsStop()
     {
         var clock = new ManualTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
