@@ -110,22 +110,7 @@ public sealed partial class PostgresStorage
         var studies = new List<StudyRecord>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            string[] scopes = PostgresValues.ReadArray<string>(reader, 4);
-            string[] keys = PostgresValues.ReadArray<string>(reader, 5);
-            string[] jsons = PostgresValues.ReadArray<string>(reader, 6);
-            ImmutableDictionary<string, JsonElement> user = ImmutableDictionary<string, JsonElement>.Empty;
-            ImmutableDictionary<string, JsonElement> system = ImmutableDictionary<string, JsonElement>.Empty;
-            for (int k = 0; k < scopes.Length; k++)
-            {
-                if (PostgresValues.IsUserScope(scopes[k]))
-                {
-                    user = user.Add(keys[k], PostgresValues.ReadJson(jsons[k]));
-                }
-                else
-                {
-                    system = system.Add(keys[k], PostgresValues.ReadJson(jsons[k]));
-                }
-            }
+            (ImmutableDictionary<string, JsonElement> user, ImmutableDictionary<string, JsonElement> system) = PostgresValues.ReadAttributes(reader, 4);
 
             studies.Add(new StudyRecord
             {

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.Json;
 using Npgsql;
 using Vernier.Studies;
@@ -60,4 +61,20 @@ internal static class PostgresValues
 
     /// <summary>An array column (from <c>array_agg</c>), empty when NULL (no rows).</summary>
     public static T[] ReadArray<T>(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? [] : reader.GetFieldValue<T[]>(ordinal);
+
+    /// <summary>User and system attributes aggregated into three array columns (scopes, keys, JSON texts) starting at <paramref name="first"/>.</summary>
+    public static (ImmutableDictionary<string, JsonElement> User, ImmutableDictionary<string, JsonElement> System) ReadAttributes(NpgsqlDataReader reader, int first)
+    {
+        string[] scopes = ReadArray<string>(reader, first);
+        string[] keys = ReadArray<string>(reader, first + 1);
+        string[] jsons = ReadArray<string>(reader, first + 2);
+        var user = ImmutableDictionary.CreateBuilder<string, JsonElement>();
+        var system = ImmutableDictionary.CreateBuilder<string, JsonElement>();
+        for (int k = 0; k < scopes.Length; k++)
+        {
+            (IsUserScope(scopes[k]) ? user : system).Add(keys[k], ReadJson(jsons[k]));
+        }
+
+        return (user.ToImmutable(), system.ToImmutable());
+    }
 }

@@ -94,22 +94,7 @@ internal static class TrialReader
             intermediate = builder.ToImmutable();
         }
 
-        string[] scopes = PostgresValues.ReadArray<string>(reader, 12);
-        string[] keys = PostgresValues.ReadArray<string>(reader, 13);
-        string[] jsons = PostgresValues.ReadArray<string>(reader, 14);
-        ImmutableDictionary<string, JsonElement> user = ImmutableDictionary<string, JsonElement>.Empty;
-        ImmutableDictionary<string, JsonElement> system = ImmutableDictionary<string, JsonElement>.Empty;
-        for (int k = 0; k < scopes.Length; k++)
-        {
-            if (PostgresValues.IsUserScope(scopes[k]))
-            {
-                user = user.Add(keys[k], PostgresValues.ReadJson(jsons[k]));
-            }
-            else
-            {
-                system = system.Add(keys[k], PostgresValues.ReadJson(jsons[k]));
-            }
-        }
+        (ImmutableDictionary<string, JsonElement> user, ImmutableDictionary<string, JsonElement> system) = PostgresValues.ReadAttributes(reader, 12);
 
         return new FrozenTrial
         {
