@@ -199,7 +199,8 @@ public sealed partial class Study
                 return null;
             }
 
-            if (Options.Worker is { } worker)
+            // A created trial carries its worker already; a claimed (enqueued) one gets it now.
+            if (Options.Worker is { } worker && !frozen.SystemAttributes.ContainsKey(SystemAttributes.Worker))
             {
                 await Storage.SetTrialAttributeAsync(frozen.TrialId, AttributeScope.System, SystemAttributes.Worker, JsonSerializer.SerializeToElement(worker, AttributeJson.SnakeCase), cancellationToken);
             }

@@ -265,7 +265,8 @@ public class StudyAskTellTests
         IStorage dying = KilledAfterInsert.Wrap(storage);
         await using (Study crashed = await Study.Builder("killed").UseStorage(dying).Configure(o => o.Worker = dead).CreateAsync())
         {
-            await Should.ThrowAsync<IOException>(() => crashed.AskAsync());
+            // The ask needs no write after the insert; had it written the worker separately, that write would have "killed" it first.
+            await crashed.AskAsync();
         }
 
         await using Study study = await Study.Builder("killed").UseStorage(storage)
