@@ -30,6 +30,7 @@ internal static class VernierApp
             StudiesCommand.Create(console),
             CreateStudyCommand.Create(console),
             WorkerCommand.Create(console),
+            ServeCommand.Create(console),
         })
         {
             root.Subcommands.Add(command);

@@ -1,0 +1,46 @@
+using Vernier.Storage;
+
+namespace Vernier.Server;
+
+/// <summary>How <see cref="VernierServer"/> is hosted: its storage, addresses and limits.</summary>
+public sealed class VernierServerOptions
+{
+    /// <summary>The storage holding studies, trials and tuning jobs. Required; the server does not dispose it.</summary>
+    public required IStorage Storage { get; init; }
+
+    /// <summary>The storage's URL as users should see it (password hidden), for messages. The default value is null.</summary>
+    public string? StorageDisplayName { get; init; }
+
+    /// <summary>The addresses to listen on, separated by ';'. The default value is <c>http://127.0.0.1:8080</c> (loopback only).</summary>
+    public string Urls { get; init; } = "http://127.0.0.1:8080";
+
+    /// <summary>The folder under which each tuning job's files go (<c>tuning/{job_id}/</c>). The default value is <c>artifacts</c>, relative to the working folder.</summary>
+    public string ArtifactsRoot { get; init; } = "artifacts";
+
+    /// <summary>The largest request body accepted, in bytes. The default value is 1 MiB.</summary>
+    public long MaxRequestBodyBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>The time source for timings and heartbeats. The default value is <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Checks the options, naming the first bad one.</summary>
+    /// <exception cref="ArgumentException">An option is out of range.</exception>
+    public void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Storage);
+        if (string.IsNullOrWhiteSpace(Urls))
+        {
+            throw new ArgumentException("Urls must name at least one address, for example http://127.0.0.1:8080.", nameof(Urls));
+        }
+
+        if (MaxRequestBodyBytes <= 0)
+        {
+            throw new ArgumentException($"MaxRequestBodyBytes must be positive; got {MaxRequestBodyBytes}.", nameof(MaxRequestBodyBytes));
+        }
+
+        if (string.IsNullOrWhiteSpace(ArtifactsRoot))
+        {
+            throw new ArgumentException("ArtifactsRoot must name a folder.", nameof(ArtifactsRoot));
+        }
+    }
+}
