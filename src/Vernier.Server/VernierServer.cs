@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -29,6 +31,12 @@ public static class VernierServer
         builder.Services.AddSingleton(options.Storage);
         builder.Services.AddSingleton(options.TimeProvider);
         builder.Services.AddProblemDetails();
+        // The API's JSON is snake_case (as the tuning-jobs contract is); dictionary keys (parameter names) keep their case.
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        });
         configure?.Invoke(builder);
 
         WebApplication app = builder.Build();
