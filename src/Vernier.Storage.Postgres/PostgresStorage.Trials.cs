@@ -9,33 +9,11 @@ namespace Vernier.Storage.Postgres;
 
 public sealed partial class PostgresStorage
 {
-    /// <summary>Inserts a trial and all its child rows in one statement, from arrays (one element per row).</summary>
-    private const string InsertTrial = """
-        WITH t AS (
-            INSERT INTO trials (study_id, number, state, started_at, completed_at, fail_reason)
-            VALUES ($1, $2, $3, $4::timestamptz, $5::timestamptz, $6::text)
-            RETURNING trial_id),
-        v AS (
-            INSERT INTO trial_values (trial_id, objective, value)
-            SELECT t.trial_id, u.ord - 1, u.value FROM t, unnest($7::float8[]) WITH ORDINALITY AS u (value, ord)),
-        p AS (
-            INSERT INTO trial_params (trial_id, name, distribution, internal_value)
-            SELECT t.trial_id, u.name, u.distribution, u.internal_value FROM t, unnest($8::text[], $9::text[], $10::float8[]) AS u (name, distribution, internal_value)),
-        i AS (
-            INSERT INTO trial_intermediate_values (trial_id, step, value)
-            SELECT t.trial_id, u.step, u.value FROM t, unnest($11::bigint[], $12::float8[]) AS u (step, value)),
-        a AS (
-            INSERT INTO trial_attributes (trial_id, scope, key, value_json)
-            SELECT t.trial_id, u.scope, u.key, u.value_json FROM t, unnest($13::text[], $14::text[], $15::text[]) AS u (scope, key, value_json))
-        SELECT trial_id FROM t
-        """;
-
     /// <inheritdoc />
-    public Task<FrozenTrial> CreateTrialAsync(long studyId, NewTrial trial, int? maxRunning = null, int? maxCounted = null, CancellationToken cancellationToken = default)
+    /// <remarks>One round trip: the server-side function <c>vernier_create_trial</c> (schema version 2) numbers, checks and inserts.</remarks>
+    public async Task<FrozenTrial> CreateTrialAsync(long studyId, NewTrial trial, int? maxRunning = null, int? maxCounted = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(trial);
-
-        // Everything converted before the transaction, so that the study's lock is held only for the SQL.
         KeyValuePair<string, TrialParameter>[] parameters = [.. trial.Parameters];
         KeyValuePair<long, double>[] steps = [.. trial.IntermediateValues];
         (string Scope, string Key, string Json)[] attributes =
@@ -43,14 +21,14 @@ public sealed partial class PostgresStorage
             .. trial.UserAttributes.Select(a => (PostgresValues.Scope(AttributeScope.User), a.Key, PostgresValues.Json(a.Value))),
             .. trial.SystemAttributes.Select(a => (PostgresValues.Scope(AttributeScope.System), a.Key, PostgresValues.Json(a.Value))),
         ];
-        object?[] insert =
+        object?[] arguments =
         [
             studyId,
-            0,
             PostgresValues.State(trial.State),
             PostgresValues.Time(trial.StartedAt),
             PostgresValues.Time(trial.CompletedAt),
             PostgresValues.Text(trial.FailReason),
+            PostgresValues.Time(trial.State == TrialState.Running ? trial.HeartbeatAt : null),
             trial.Values.IsDefault ? Array.Empty<double>() : trial.Values.ToArray(),
             parameters.Select(p => p.Key).ToArray(),
             parameters.Select(p => DistributionJson.Serialize(p.Value.Distribution)).ToArray(),
@@ -60,50 +38,52 @@ public sealed partial class PostgresStorage
             attributes.Select(a => a.Scope).ToArray(),
             attributes.Select(a => a.Key).ToArray(),
             attributes.Select(a => a.Json).ToArray(),
+            maxRunning is int limit ? limit : DBNull.Value,
+            maxCounted is int budget ? budget : DBNull.Value,
         ];
 
         // Not idempotent: a retry after an unknown commit would create a second trial.
-        return WriteAsync(
+        (long trialId, int number) = await WriteOneStatementAsync(
             async (connection, token) =>
             {
-                // Takes the study row's lock (held to the commit) and the next number; rolled back with the insert, so no gaps.
-                object? next = await connection.ScalarAsync(
-                    "UPDATE studies SET next_trial_number = next_trial_number + 1 WHERE study_id = $1 RETURNING next_trial_number - 1",
-                    token,
-                    studyId);
-                int number = next is int n ? n : throw StudyNotFound(studyId);
-
-                // A new statement after the lock: it sees every trial that earlier lock holders started.
-                if (trial.State == TrialState.Running && maxRunning is int limit && await CountRunningAsync(connection, studyId, token) >= limit)
+                await using NpgsqlCommand command = connection.Command(
+                    "SELECT new_trial_id, new_number FROM vernier_create_trial($1, $2, $3::timestamptz, $4::timestamptz, $5::text, $6::timestamptz, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::integer, $17::integer)",
+                    arguments);
+                try
                 {
-                    throw new ConcurrencyLimitExceededException(limit);
+                    await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(token);
+                    await reader.ReadAsync(token);
+                    return (reader.GetInt64(0), reader.GetInt32(1));
                 }
-
-                if (trial.State != TrialState.Waiting && maxCounted is int budget && await CountCountedAsync(connection, studyId, token) >= budget)
+                catch (PostgresException e) when (e.SqlState == "VN404")
                 {
-                    throw new TrialBudgetExhaustedException(budget);
+                    throw StudyNotFound(studyId);
                 }
-
-                object?[] values = [.. insert];
-                values[1] = number;
-                long trialId = await connection.ScalarInt64Async(InsertTrial, token, values);
-                return new FrozenTrial
+                catch (PostgresException e) when (e.SqlState == "VN429")
                 {
-                    TrialId = trialId,
-                    Number = number,
-                    State = trial.State,
-                    Values = trial.Values.IsDefault ? [] : trial.Values,
-                    Parameters = trial.Parameters,
-                    IntermediateValues = trial.IntermediateValues,
-                    UserAttributes = Detached(trial.UserAttributes),
-                    SystemAttributes = Detached(trial.SystemAttributes),
-                    StartedAt = PostgresValues.Truncate(trial.StartedAt),
-                    CompletedAt = PostgresValues.Truncate(trial.CompletedAt),
-                    FailReason = trial.FailReason,
-                };
+                    throw new ConcurrencyLimitExceededException(maxRunning!.Value);
+                }
+                catch (PostgresException e) when (e.SqlState == "VN410")
+                {
+                    throw new TrialBudgetExhaustedException(maxCounted!.Value);
+                }
             },
             idempotent: false,
             cancellationToken);
+        return new FrozenTrial
+        {
+            TrialId = trialId,
+            Number = number,
+            State = trial.State,
+            Values = trial.Values.IsDefault ? [] : trial.Values,
+            Parameters = trial.Parameters,
+            IntermediateValues = trial.IntermediateValues,
+            UserAttributes = Detached(trial.UserAttributes),
+            SystemAttributes = Detached(trial.SystemAttributes),
+            StartedAt = PostgresValues.Truncate(trial.StartedAt),
+            CompletedAt = PostgresValues.Truncate(trial.CompletedAt),
+            FailReason = trial.FailReason,
+        };
     }
 
     /// <inheritdoc />
@@ -149,14 +129,36 @@ public sealed partial class PostgresStorage
     }
 
     /// <inheritdoc />
-    public Task SetTrialParameterAsync(long trialId, string name, TrialParameter parameter, CancellationToken cancellationToken = default)
+    public async Task SetTrialParameterAsync(long trialId, string name, TrialParameter parameter, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(parameter);
         string distribution = DistributionJson.Serialize(parameter.Distribution);
 
+        // The usual case in one statement: the trial is unfinished (locked against a concurrent finish until the
+        // statement commits) and has no value for the name yet. Anything else takes the checking path below.
+        int inserted = await WriteOneStatementAsync(
+            (connection, token) => connection.ExecuteAsync(
+                """
+                WITH t AS (SELECT trial_id FROM trials WHERE trial_id = $1 AND state IN ('running', 'waiting') FOR SHARE)
+                INSERT INTO trial_params (trial_id, name, distribution, internal_value)
+                SELECT t.trial_id, $2, $3, $4 FROM t
+                ON CONFLICT (trial_id, name) DO NOTHING
+                """,
+                token,
+                trialId,
+                name,
+                distribution,
+                parameter.InternalValue),
+            idempotent: true,
+            cancellationToken);
+        if (inserted == 1)
+        {
+            return;
+        }
+
         // Idempotent: setting the same value again is a no-op.
-        return WriteAsync(
+        await WriteAsync(
             async (connection, token) =>
             {
                 int number = await RequireUnfinishedAsync(connection, trialId, $"set parameter '{name}'", token);
@@ -282,13 +284,17 @@ public sealed partial class PostgresStorage
     public Task RecordHeartbeatAsync(long trialId, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
         DateTime time = PostgresValues.Time(at);
-        return WriteAsync(
+
+        // One statement, so no transaction around it: a round trip less for every beat.
+        return WriteOneStatementAsync(
             async (connection, token) =>
             {
                 if (await connection.ExecuteAsync("UPDATE trials SET heartbeat_at = $2 WHERE trial_id = $1", token, trialId, time) == 0)
                 {
                     throw new TrialNotFoundException(trialId);
                 }
+
+                return true;
             },
             idempotent: true,
             cancellationToken);

@@ -207,6 +207,16 @@ public sealed partial class PostgresStorage : IStorage
             idempotent,
             cancellationToken);
 
+    /// <summary>Runs one writing statement outside a transaction (it commits as it runs): a round trip less than <see cref="WriteAsync{T}"/>.</summary>
+    /// <param name="work">The statement.</param>
+    /// <param name="idempotent">Whether running it twice has the same effect as once; if not, it is not retried once sent.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    private async Task<T> WriteOneStatementAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, bool idempotent, CancellationToken cancellationToken)
+    {
+        await EnsureMigratedAsync(cancellationToken);
+        return await ExecuteAsync(work, transactional: false, idempotent, cancellationToken);
+    }
+
     /// <summary>Runs <paramref name="work"/> (one statement, or statements that need no common snapshot) outside a transaction; reads are always safe to retry.</summary>
     private async Task<T> ReadAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
@@ -230,6 +240,8 @@ public sealed partial class PostgresStorage : IStorage
                     await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(token);
                     if (!transactional)
                     {
+                        // A statement that writes commits as it runs: once sent, its outcome is unknown on a lost connection.
+                        ctx.Properties.Set(CommitSentKey, !idempotent);
                         return await work(connection, token);
                     }
 

@@ -35,8 +35,8 @@ public sealed partial class SqliteStorage
                 long number = connection.ScalarInt64("SELECT COALESCE(MAX(number) + 1, 0) FROM trials WHERE study_id = $study", ("$study", studyId));
                 long trialId = connection.ScalarInt64(
                     """
-                    INSERT INTO trials (study_id, number, state, started_at, completed_at, fail_reason)
-                    VALUES ($study, $number, $state, $started, $completed, $reason)
+                    INSERT INTO trials (study_id, number, state, started_at, completed_at, fail_reason, heartbeat_at)
+                    VALUES ($study, $number, $state, $started, $completed, $reason, $heartbeat)
                     RETURNING trial_id
                     """,
                     ("$study", studyId),
@@ -44,7 +44,8 @@ public sealed partial class SqliteStorage
                     ("$state", SqliteValues.State(trial.State)),
                     ("$started", SqliteValues.Time(trial.StartedAt)),
                     ("$completed", SqliteValues.Time(trial.CompletedAt)),
-                    ("$reason", SqliteValues.Text(trial.FailReason)));
+                    ("$reason", SqliteValues.Text(trial.FailReason)),
+                    ("$heartbeat", SqliteValues.Time(trial.State == TrialState.Running ? trial.HeartbeatAt : null)));
                 InsertValues(connection, trialId, trial.Values);
                 InsertRows(connection, "INSERT INTO trial_params (trial_id, name, distribution, internal_value) VALUES ($trial, $a, $b, $c)", trialId, parameters, p => (p.Name, p.Distribution, p.Value));
                 InsertRows(connection, "INSERT INTO trial_intermediate_values (trial_id, step, value) VALUES ($trial, $a, $b)", trialId, trial.IntermediateValues, v => (v.Key, SqliteValues.Real(v.Value), null));

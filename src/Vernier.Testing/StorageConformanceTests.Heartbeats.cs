@@ -38,6 +38,22 @@ public abstract partial class StorageConformanceTests
             .ShouldBe([old.Number, recent.Number, atCutoff.Number, alsoOld.Number]);
     }
 
+    /// <summary>A trial created with its first heartbeat is stale once that beat is older than the cut-off, with no beat recorded after.</summary>
+    [Fact]
+    public async Task CreateTrial_WithFirstHeartbeat_IsStaleOnceThatBeatIsOld()
+    {
+        IStorage storage = await NewStorageAsync();
+        StudyRecord study = await NewStudyAsync(storage);
+        FrozenTrial beating = await storage.CreateTrialAsync(study.StudyId, new NewTrial { State = TrialState.Running, StartedAt = At(5), HeartbeatAt = At(5) });
+        FrozenTrial silent = await NewRunningTrialAsync(storage, study.StudyId);
+        FrozenTrial waiting = await storage.CreateTrialAsync(study.StudyId, new NewTrial { State = TrialState.Waiting, HeartbeatAt = At(5) });
+
+        (await storage.GetStaleTrialsAsync(study.StudyId, At(5))).ShouldBeEmpty();
+        (await storage.GetStaleTrialsAsync(study.StudyId, At(6))).Select(t => t.Number).ShouldBe([beating.Number]);
+        silent.State.ShouldBe(TrialState.Running);
+        waiting.State.ShouldBe(TrialState.Waiting);
+    }
+
     /// <summary>A later heartbeat replaces the earlier one, so a beating trial stops being stale.</summary>
     [Fact]
     public async Task RecordHeartbeat_Later_ReplacesTheEarlierBeat()

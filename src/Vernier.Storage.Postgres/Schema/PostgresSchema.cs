@@ -79,9 +79,66 @@ internal static class PostgresSchema
         );
         """;
 
+    /// <summary>Version 2: creating a trial is one server-side call, so the study row's lock is held for no round trip.</summary>
+    /// <remarks>
+    /// <c>vernier_create_trial</c> does what the client used to do in a transaction of four or five round trips:
+    /// take the study row's lock and the next number, check the running limit and the trial budget, and insert
+    /// the trial with its child rows. It runs as one statement (its own transaction when called outside one), and
+    /// each statement inside it sees every trial that earlier lock holders committed (READ COMMITTED takes a new
+    /// snapshot per statement of a volatile function). A refusal raises an error, which rolls the number back:
+    /// <c>VN404</c> no such study, <c>VN429</c> the running limit, <c>VN410</c> the budget. The budget counts what
+    /// <c>TrialBudget.Counts</c> counts: every trial but waiting ones and failed ones marked <c>interrupted</c> or
+    /// <c>retried</c> (the system attributes of those names).
+    /// </remarks>
+    private const string Version2 = """
+        CREATE FUNCTION vernier_create_trial(
+            p_study bigint, p_state text, p_started timestamptz, p_completed timestamptz, p_reason text, p_heartbeat timestamptz,
+            p_values float8[], p_param_names text[], p_param_distributions text[], p_param_values float8[],
+            p_steps bigint[], p_step_values float8[], p_scopes text[], p_keys text[], p_jsons text[],
+            p_max_running integer, p_max_counted integer,
+            OUT new_trial_id bigint, OUT new_number integer)
+        LANGUAGE plpgsql AS $body$
+        BEGIN
+            UPDATE studies SET next_trial_number = next_trial_number + 1 WHERE study_id = p_study
+                RETURNING next_trial_number - 1 INTO new_number;
+            IF NOT FOUND THEN
+                RAISE EXCEPTION 'no study with id %', p_study USING ERRCODE = 'VN404';
+            END IF;
+
+            IF p_state = 'running' AND p_max_running IS NOT NULL
+               AND (SELECT count(*) FROM trials t WHERE t.study_id = p_study AND t.state = 'running') >= p_max_running THEN
+                RAISE EXCEPTION 'running limit % reached', p_max_running USING ERRCODE = 'VN429';
+            END IF;
+
+            IF p_state <> 'waiting' AND p_max_counted IS NOT NULL
+               AND (SELECT count(*) FROM trials t
+                    WHERE t.study_id = p_study AND t.state <> 'waiting'
+                      AND NOT (t.state = 'failed' AND EXISTS (
+                          SELECT 1 FROM trial_attributes a
+                          WHERE a.trial_id = t.trial_id AND a.scope = 'system' AND a.key IN ('interrupted', 'retried')))) >= p_max_counted THEN
+                RAISE EXCEPTION 'trial budget % used up', p_max_counted USING ERRCODE = 'VN410';
+            END IF;
+
+            INSERT INTO trials (study_id, number, state, started_at, completed_at, fail_reason, heartbeat_at)
+                VALUES (p_study, new_number, p_state, p_started, p_completed, p_reason, p_heartbeat)
+                RETURNING trial_id INTO new_trial_id;
+            INSERT INTO trial_values (trial_id, objective, value)
+                SELECT new_trial_id, u.ord - 1, u.value FROM unnest(p_values) WITH ORDINALITY AS u (value, ord);
+            INSERT INTO trial_params (trial_id, name, distribution, internal_value)
+                SELECT new_trial_id, u.name, u.distribution, u.internal_value
+                FROM unnest(p_param_names, p_param_distributions, p_param_values) AS u (name, distribution, internal_value);
+            INSERT INTO trial_intermediate_values (trial_id, step, value)
+                SELECT new_trial_id, u.step, u.value FROM unnest(p_steps, p_step_values) AS u (step, value);
+            INSERT INTO trial_attributes (trial_id, scope, key, value_json)
+                SELECT new_trial_id, u.scope, u.key, u.value_json FROM unnest(p_scopes, p_keys, p_jsons) AS u (scope, key, value_json);
+        END
+        $body$;
+        """;
+
     /// <summary>The steps, oldest first; the last one's version is the version this code writes.</summary>
     public static IReadOnlyList<SchemaMigration> Migrations { get; } =
     [
         new(1, "studies, trials, values, parameters, intermediate values and attributes", Version1),
+        new(2, "vernier_create_trial: a trial created in one call", Version2),
     ];
 }

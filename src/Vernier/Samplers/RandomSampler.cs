@@ -17,6 +17,9 @@ public sealed class RandomSampler : Sampler
     public override string Name => "random";
 
     /// <inheritdoc />
+    internal override bool ReadsHistory => false;
+
+    /// <inheritdoc />
     public override double SampleIndependent(SamplerContext context, string name, ParameterDistribution distribution)
     {
         ArgumentNullException.ThrowIfNull(context);

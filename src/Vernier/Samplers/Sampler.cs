@@ -68,4 +68,10 @@ public abstract class Sampler
     /// points), which therefore ignores a pruner's narrower <c>SamplerHistory</c>.
     /// </summary>
     internal virtual bool NeedsWholeHistory => false;
+
+    /// <summary>
+    /// False for a sampler that never looks at other trials (random search): the ask path then skips reading the
+    /// study's trials on every ask, which is what limits many workers sharing one study on a server.
+    /// </summary>
+    internal virtual bool ReadsHistory => true;
 }

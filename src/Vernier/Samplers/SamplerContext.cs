@@ -45,6 +45,12 @@ public sealed class SamplerContext
     /// </summary>
     public IReadOnlyList<FrozenTrial> History { get; }
 
+    /// <summary>
+    /// Distributions of parameters in earlier trials, for a study whose sampler is shown no <see cref="History"/>
+    /// (random search): what checks that a name keeps its distribution across trials. Null when the history is shown.
+    /// </summary>
+    internal IReadOnlyDictionary<string, ParameterDistribution>? KnownDistributions { get; init; }
+
     /// <summary>The completed trials of <see cref="History"/>.</summary>
     public ImmutableArray<FrozenTrial> CompletedTrials => _completed ??= [.. History.Where(t => t.State == TrialState.Complete)];
 

@@ -129,7 +129,7 @@ public sealed class InMemoryStorage : IStorage
                 FailReason = trial.FailReason,
             };
             ids.Add(frozen.TrialId);
-            _trials[frozen.TrialId] = (studyId, frozen, null);
+            _trials[frozen.TrialId] = (studyId, frozen, trial.State == TrialState.Running ? trial.HeartbeatAt : null);
             return Task.FromResult(frozen);
         }
     }

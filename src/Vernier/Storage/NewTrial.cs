@@ -28,6 +28,12 @@ public sealed record NewTrial
     /// <summary>Start time; set for Running and imported trials.</summary>
     public DateTimeOffset? StartedAt { get; init; }
 
+    /// <summary>
+    /// The first heartbeat, for a Running trial whose process will keep beating (see <see cref="IStorage.RecordHeartbeatAsync"/>);
+    /// null for one that never beats (asked by a script), which is then never stale.
+    /// </summary>
+    public DateTimeOffset? HeartbeatAt { get; init; }
+
     /// <summary>End time, for an imported finished trial.</summary>
     public DateTimeOffset? CompletedAt { get; init; }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -12,6 +13,14 @@ namespace Vernier.Studies;
 public sealed partial class Study
 {
     private readonly SemaphoreSlim _askGate = new(1, 1);
+
+    /// <summary>
+    /// For a sampler that reads no history: each parameter's distribution in the trials this handle has seen (the
+    /// study as read at its first ask, and every trial it finished since), so that a name keeps its distribution.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, ParameterDistribution> _knownDistributions = new(StringComparer.Ordinal);
+
+    private volatile bool _knownDistributionsLoaded;
 
     /// <summary>
     /// Starts a trial whose parameters the objective code will suggest (define-by-run). An enqueued
@@ -31,7 +40,7 @@ public sealed partial class Study
     /// <exception cref="ConcurrencyLimitExceededException"><see cref="StudyOptions.MaxConcurrent"/> trials are already running.</exception>
     /// <exception cref="SamplerExhaustedException">The sampler has nothing left to suggest (a finished grid).</exception>
     public async Task<Trial> AskAsync(SearchSpace? space, CancellationToken cancellationToken = default) =>
-        await AskCoreAsync(space, null, cancellationToken)
+        await AskCoreAsync(space, null, beats: false, cancellationToken)
         ?? throw new InvalidOperationException("unreachable: no budget was given.");
 
     /// <summary>Records a complete trial of a single-objective study. NaN or infinity records it Failed instead.</summary>
@@ -162,15 +171,31 @@ public sealed partial class Study
     }
 
     /// <summary>Asks for a trial; returns null when the study already holds <paramref name="totalBudget"/> counted trials.</summary>
-    internal async Task<Trial?> AskCoreAsync(SearchSpace? space, int? totalBudget, CancellationToken cancellationToken)
+    /// <param name="space">The declared search space, or null for define-by-run.</param>
+    /// <param name="totalBudget">The study's trial budget, checked by the storage in the same transaction as the new trial.</param>
+    /// <param name="beats">Whether the caller will keep the trial's heartbeat: its first beat is then recorded with the trial.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    internal async Task<Trial?> AskCoreAsync(SearchSpace? space, int? totalBudget, bool beats, CancellationToken cancellationToken)
     {
         await _askGate.WaitAsync(cancellationToken);
         try
         {
-            IReadOnlyList<FrozenTrial> history = await GetTrialsAsync(null, cancellationToken);
-            if (totalBudget is int budget && history.Count(TrialBudget.Counts) >= budget)
+            // A sampler that never looks at other trials (random search) is shown none: reading the whole study on every
+            // ask is what limits many workers sharing one server. The storage checks the budget in its insert anyway.
+            bool readsHistory = Sampler.ReadsHistory || Options.DeterministicParallel;
+            IReadOnlyList<FrozenTrial> history = [];
+            if (readsHistory)
             {
-                return null;
+                history = await GetTrialsAsync(null, cancellationToken);
+                if (totalBudget is int budget && history.Count(TrialBudget.Counts) >= budget)
+                {
+                    return null;
+                }
+            }
+            else if (!_knownDistributionsLoaded)
+            {
+                RememberDistributions(await GetTrialsAsync(null, cancellationToken));
+                _knownDistributionsLoaded = true;
             }
 
             DateTimeOffset now = Now;
@@ -191,7 +216,12 @@ public sealed partial class Study
                     ImmutableDictionary<string, JsonElement> owner = Options.Worker is { } self
                         ? ImmutableDictionary<string, JsonElement>.Empty.Add(SystemAttributes.Worker, JsonSerializer.SerializeToElement(self, AttributeJson.SnakeCase))
                         : ImmutableDictionary<string, JsonElement>.Empty;
-                    frozen = await Storage.CreateTrialAsync(StudyId, new NewTrial { State = TrialState.Running, StartedAt = now, SystemAttributes = owner }, Options.MaxConcurrent, totalBudget, cancellationToken);
+                    var created = new NewTrial { State = TrialState.Running, StartedAt = now, HeartbeatAt = beats ? now : null, SystemAttributes = owner };
+                    frozen = await Storage.CreateTrialAsync(StudyId, created, Options.MaxConcurrent, totalBudget, cancellationToken);
+                }
+                else if (beats)
+                {
+                    await Storage.RecordHeartbeatAsync(frozen.TrialId, now, cancellationToken);
                 }
             }
             catch (TrialBudgetExhaustedException)
@@ -238,6 +268,10 @@ public sealed partial class Study
     {
         bool finishedNow = await Storage.FinishTrialAsync(trialId, outcome, cancellationToken);
         FrozenTrial trial = await Storage.GetTrialAsync(trialId, cancellationToken);
+        if (_knownDistributionsLoaded)
+        {
+            RememberDistributions([trial]);
+        }
         if (!finishedNow)
         {
             throw new TrialStateException(
@@ -271,11 +305,22 @@ public sealed partial class Study
         return TrialOutcome.Complete(values, Now);
     }
 
+    private void RememberDistributions(IEnumerable<FrozenTrial> trials)
+    {
+        foreach (FrozenTrial trial in trials)
+        {
+            foreach (var (name, parameter) in trial.Parameters)
+            {
+                _knownDistributions.TryAdd(name, parameter.Distribution);
+            }
+        }
+    }
+
     private static string FormatNonFinite(double value) => double.IsNaN(value) ? "NaN" : value > 0 ? "+infinity" : "-infinity";
 
     private async Task<Trial> StartSamplingAsync(FrozenTrial frozen, IReadOnlyList<FrozenTrial> history, SearchSpace? space, CancellationToken cancellationToken)
     {
-        var context = new SamplerContext(Seed, Directions, frozen, history);
+        var context = new SamplerContext(Seed, Directions, frozen, history) { KnownDistributions = _knownDistributionsLoaded ? _knownDistributions : null };
         Sampler.BeforeTrial(context);
         var sampling = new TrialSampling(Sampler, context);
         IReadOnlyDictionary<string, object?> fixedParameters = FixedParametersOf(frozen);

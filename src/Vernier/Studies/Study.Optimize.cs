@@ -141,8 +141,7 @@ public sealed partial class Study
                     };
                 }
 
-                running[trial.TrialId] = 0;
-                await Storage.RecordHeartbeatAsync(trial.TrialId, Now, CancellationToken.None);
+                running[trial.TrialId] = 0; // its first beat was recorded by the ask
                 FrozenTrial finished = await RunTrialAsync(trial, objective, options.TrialTimeout, cancellationToken);
                 if (finished.SystemAttributes.ContainsKey(SystemAttributes.Retried))
                 {
@@ -169,7 +168,7 @@ public sealed partial class Study
         {
             if (options.MinInterval <= TimeSpan.Zero)
             {
-                return await AskCoreAsync(options.SearchSpace, options.TotalTrials, cancellationToken);
+                return await AskCoreAsync(options.SearchSpace, options.TotalTrials, beats: true, cancellationToken);
             }
 
             // Ask inside the gate and time the next start from after the ask, so recorded start times keep the interval.
@@ -182,7 +181,7 @@ public sealed partial class Study
                     await Task.Delay(wait, Options.TimeProvider, cancellationToken);
                 }
 
-                Trial? started = await AskCoreAsync(options.SearchSpace, options.TotalTrials, cancellationToken);
+                Trial? started = await AskCoreAsync(options.SearchSpace, options.TotalTrials, beats: true, cancellationToken);
                 lastStart = Now;
                 return started;
             }

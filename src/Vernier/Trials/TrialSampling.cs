@@ -73,6 +73,11 @@ internal sealed class TrialSampling
                 }
             }
 
+            if (known is null && Context.KnownDistributions is { } seen)
+            {
+                known = seen.GetValueOrDefault(name);
+            }
+
             _knownDistributions[name] = known;
         }
 
