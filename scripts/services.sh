@@ -21,8 +21,8 @@ _vernier_pg_main() {
     echo "installing PostgreSQL (apt-get install -y postgresql)..." >&2
     local apt_log
     apt_log=$(mktemp)
-    { $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql >"$apt_log" 2>&1 \
-      || { $sudo apt-get update >>"$apt_log" 2>&1 && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql >>"$apt_log" 2>&1; }; } \
+    { $sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y postgresql >"$apt_log" 2>&1 \
+      || { $sudo apt-get update >>"$apt_log" 2>&1 && $sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y postgresql >>"$apt_log" 2>&1; }; } \
       || { tail -n 20 "$apt_log" >&2; rm -f "$apt_log"; echo "could not install PostgreSQL: run 'apt-get install -y postgresql' as root" >&2; return 1; }
     rm -f "$apt_log"
     initdb=$(ls -1 /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -n 1)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: builds once (warnings are errors), runs every test project, and
 # ends with one line summing them all: "N passed, N failed, N skipped".
-# Needs only the .NET SDK; services the tests need are started by scripts/services.sh.
+# Needs only the .NET SDK; services the tests need are started by scripts/services.sh, and the
+# browser for the browser tests is installed by scripts/browser.sh.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +13,10 @@ mkdir -p "$results"
 if [ -x scripts/services.sh ]; then
   # shellcheck source=/dev/null
   source scripts/services.sh || { echo "could not start the services the tests need" >&2; exit 1; }
+fi
+if [ -x scripts/browser.sh ]; then
+  # shellcheck source=/dev/null
+  source scripts/browser.sh || { echo "could not provide the browser the tests need" >&2; exit 1; }
 fi
 
 echo "==> dotnet build"
