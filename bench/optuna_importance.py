@@ -3,10 +3,10 @@
 
 Reads the trials file (see bench/Vernier.Bench/Importance/ImportanceTrialsJson.cs), rebuilds each study in
 Optuna with optuna.trial.create_trial + Study.add_trials, runs FanovaImportanceEvaluator(n_trees, seed) on it
-and prints one JSON object on standard output:
+(seed: the study's own "seed", else --seed) and prints one JSON object on standard output:
 
     {"optuna": VERSION, "sklearn": VERSION,
-     "studies": [{"name": ..., "importances": {param: share}, "seconds": evaluation time}]}
+     "studies": [{"name": ..., "seed": ..., "importances": {param: share}, "seconds": evaluation time}]}
 
 Needs scikit-learn (Debian: apt-get install -y python3-sklearn); exits with 3 and says so when it is missing.
 Run with the system Python: /usr/bin/python3 bench/optuna_importance.py --trials FILE [--seed 0] [--trees 64]
@@ -44,13 +44,13 @@ def evaluate(study_spec, trees, seed):
         for t in study_spec["trials"]
     ])
     names = list(distributions)
-    evaluator = optuna.importance.FanovaImportanceEvaluator(n_trees=trees, seed=seed)
+    evaluator = optuna.importance.FanovaImportanceEvaluator(n_trees=trees, seed=study_spec.get("seed", seed))
     start = time.perf_counter()
     importances = evaluator.evaluate(study, params=names)
     seconds = time.perf_counter() - start
     total = sum(importances.values())
     shares = {name: (importances.get(name, 0.0) / total if total > 0 else 0.0) for name in names}
-    return {"name": study_spec["name"], "importances": shares, "seconds": seconds}
+    return {"name": study_spec["name"], "seed": study_spec.get("seed", seed), "importances": shares, "seconds": seconds}
 
 
 def main():

@@ -283,25 +283,25 @@ internal static class BenchApp
     private static Command ImportanceCommand()
     {
         var trials = new Option<int>("--trials") { Description = "Random-sampler trials per study.", DefaultValueFactory = _ => 200, HelpName = "N" };
-        var seed = new Option<ulong>("--seed") { Description = "The studies' seed and both evaluators' seed.", DefaultValueFactory = _ => 0UL };
+        var seeds = new Option<int>("--seeds") { Description = "Seeds 0..N-1: each study is sampled, and both evaluators seeded, once per seed.", DefaultValueFactory = _ => 3, HelpName = "N" };
         var trees = new Option<int>("--trees") { Description = "Trees in both forests.", DefaultValueFactory = _ => 64, HelpName = "N" };
         var keep = new Option<string?>("--keep-trials") { Description = "Also write the trials file both libraries read here.", HelpName = "FILE" };
         var optuna = OptunaMode();
         var python = Python();
         var output = Output();
-        var command = NewCommand("importance", "fANOVA parameter importance on random-sampler studies, ranked side by side with Optuna's FanovaImportanceEvaluator (Spearman's rho per study).", trials, seed, trees, keep, optuna, python, output);
+        var command = NewCommand("importance", "fANOVA parameter importance on random-sampler studies, ranked side by side with Optuna's FanovaImportanceEvaluator (Spearman's rho per study).", trials, seeds, trees, keep, optuna, python, output);
 
         command.SetAction(async (parsed, cancellationToken) =>
         {
             int trialCount = Positive(parsed.GetValue(trials), "--trials");
             int treeCount = Positive(parsed.GetValue(trees), "--trees");
-            ulong studySeed = parsed.GetValue(seed);
+            ulong[] seedList = [.. Enumerable.Range(0, Positive(parsed.GetValue(seeds), "--seeds")).Select(s => (ulong)s)];
             var catalog = FunctionCatalog.Load(RepoPaths.FunctionsJson);
-            IReadOnlyList<ImportanceStudySpec> specs = ImportanceStudies.All(catalog);
+            var specs = (from seed in seedList from spec in ImportanceStudies.All(catalog) select (Seed: seed, Spec: spec)).ToList();
             var generated = new List<ImportanceStudyData>();
-            foreach (ImportanceStudySpec spec in specs)
+            foreach (var (seed, spec) in specs)
             {
-                generated.Add(await ImportanceStudies.GenerateAsync(spec, trialCount, studySeed, cancellationToken));
+                generated.Add(await ImportanceStudies.GenerateAsync(spec, trialCount, seed, cancellationToken));
             }
 
             // Both libraries read the same file: Vernier evaluates the trials as read back from it.
@@ -328,13 +328,13 @@ internal static class BenchApp
             }
 
             MachineInfo machine = Machine.Describe(TimeProvider.System, optunaVersion, optunaVersion is null ? null : bridge.Python);
-            ImportanceBenchmark.EvaluateVernier(studies[0], studySeed, Math.Min(treeCount, 4)); // warm-up: JIT outside the timings
-            var vernier = studies.Select(s => ImportanceBenchmark.EvaluateVernier(s, studySeed, treeCount)).ToList();
+            ImportanceBenchmark.EvaluateVernier(studies[0], Math.Min(treeCount, 4)); // warm-up: JIT outside the timings
+            var vernier = studies.Select(s => ImportanceBenchmark.EvaluateVernier(s, treeCount)).ToList();
             IReadOnlyList<(IReadOnlyDictionary<string, double> Importances, double Seconds)>? optunaResults = null;
             if (optunaVersion is not null)
             {
                 Console.Error.WriteLine($"optuna: evaluating {studies.Count} studies");
-                (optunaResults, string? problem) = await bridge.ImportanceAsync(path, studySeed, treeCount, cancellationToken);
+                (optunaResults, string? problem) = await bridge.ImportanceAsync(path, 0, treeCount, cancellationToken);
                 optunaProblem = problem;
             }
 
@@ -344,10 +344,10 @@ internal static class BenchApp
             }
 
             var rows = studies.Select((s, i) => ImportanceBenchmark.Row(
-                s, specs[i].Source, specs[i].KnownOrder, vernier[i].Importances, vernier[i].Seconds,
+                s, specs[i].Spec.Source, MainEffects.Shares(specs[i].Spec, s.Seed), vernier[i].Importances, vernier[i].Seconds,
                 optunaResults is null ? null : [.. s.Parameters.Select(p => optunaResults[i].Importances.GetValueOrDefault(p.Name))],
                 optunaResults?[i].Seconds)).ToList();
-            var report = new ImportanceReport(machine, CommandLine(), trialCount, studySeed, treeCount, rows, optunaProblem);
+            var report = new ImportanceReport(machine, CommandLine(), trialCount, seedList, treeCount, rows, optunaProblem);
             string markdown = ImportanceBenchmark.Markdown(report);
             var (jsonPath, md) = Reports.SaveOwn(parsed.GetValue(output) ?? RepoPaths.ResultsDirectory, "importance", report, markdown);
             Console.WriteLine(markdown);

@@ -70,7 +70,7 @@ internal static class ImportanceStudies
             await study.TellAsync(trial, spec.Objective(trial.Params), cancellationToken);
         }
 
-        return new ImportanceStudyData(spec.Name, spec.Parameters, await study.GetTrialsAsync(cancellationToken: cancellationToken));
+        return new ImportanceStudyData(spec.Name, spec.Parameters, await study.GetTrialsAsync(cancellationToken: cancellationToken), seed);
     }
 
     private static double N(IReadOnlyDictionary<string, object?> values, string name) => Convert.ToDouble(values[name], CultureInfo.InvariantCulture);

@@ -12,10 +12,11 @@ namespace Vernier.Bench.Importance;
 /// <param name="Name">The study's name.</param>
 /// <param name="Parameters">The parameters' domains.</param>
 /// <param name="Trials">The complete trials (one objective, minimised).</param>
-internal sealed record ImportanceStudyData(string Name, ImmutableArray<ParameterDomain> Parameters, IReadOnlyList<FrozenTrial> Trials);
+/// <param name="Seed">The seed the trials were sampled with, which both evaluators use too.</param>
+internal sealed record ImportanceStudyData(string Name, ImmutableArray<ParameterDomain> Parameters, IReadOnlyList<FrozenTrial> Trials, ulong Seed = 0);
 
 /// <summary>
-/// The file <c>bench/optuna_importance.py</c> reads: <c>{"studies": [{"name", "direction", "parameters": [{name, type, low,
+/// The file <c>bench/optuna_importance.py</c> reads: <c>{"studies": [{"name", "seed", "direction", "parameters": [{name, type, low,
 /// high, log, choices}], "trials": [{"number", "params": {name: value}, "value"}]}]}</c>, values as the user sees them
 /// (a float, an integer, the choice itself).
 /// </summary>
@@ -28,6 +29,7 @@ internal static class ImportanceTrialsJson
             ["studies"] = new JsonArray([.. studies.Select(s => (JsonNode)new JsonObject
             {
                 ["name"] = s.Name,
+                ["seed"] = s.Seed,
                 ["direction"] = "minimize",
                 ["parameters"] = new JsonArray([.. s.Parameters.Select(p => (JsonNode)new JsonObject
                 {
@@ -83,7 +85,7 @@ internal static class ImportanceTrialsJson
             });
         }
 
-        return new ImportanceStudyData(study["name"]!.GetValue<string>(), parameters, trials);
+        return new ImportanceStudyData(study["name"]!.GetValue<string>(), parameters, trials, study["seed"]?.GetValue<ulong>() ?? 0);
     }
 
     /// <summary>A parameter value or choice as JSON: a string, a boolean, an integer or a float.</summary>
