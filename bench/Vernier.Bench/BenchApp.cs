@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Vernier.Bench.Coordination;
 using Vernier.Bench.Functions;
+using Vernier.Bench.Importance;
 using Vernier.Bench.Optuna;
 using Vernier.Bench.Pruning;
 using Vernier.Bench.Regret;
@@ -12,7 +13,7 @@ using Vernier.Bench.Timing;
 
 namespace Vernier.Bench;
 
-/// <summary>The harness's commands: <c>regret</c>, <c>timing</c>, <c>parallel</c> and <c>pruning</c>.</summary>
+/// <summary>The harness's commands: <c>regret</c>, <c>timing</c>, <c>parallel</c>, <c>pruning</c>, <c>importance</c> and others.</summary>
 internal static class BenchApp
 {
     public const string DefaultPython = "/usr/bin/python3";
@@ -28,6 +29,7 @@ internal static class BenchApp
         root.Subcommands.Add(QuickstartPruningCommand());
         root.Subcommands.Add(CoordinationCommand());
         root.Subcommands.Add(CoordinationWorkerCommand());
+        root.Subcommands.Add(ImportanceCommand());
         return root;
     }
 
@@ -274,6 +276,83 @@ internal static class BenchApp
             await CoordinationWorker.RunAsync(parsed.GetValue(postgres)!, parsed.GetValue(study)!, parsed.GetValue(objective)!, parsed.GetValue(total),
                 parsed.GetValue(ready)!, parsed.GetValue(go)!, cancellationToken);
             return 0;
+        });
+        return command;
+    }
+
+    private static Command ImportanceCommand()
+    {
+        var trials = new Option<int>("--trials") { Description = "Random-sampler trials per study.", DefaultValueFactory = _ => 200, HelpName = "N" };
+        var seeds = new Option<int>("--seeds") { Description = "Seeds 0..N-1: each study is sampled, and both evaluators seeded, once per seed.", DefaultValueFactory = _ => 3, HelpName = "N" };
+        var trees = new Option<int>("--trees") { Description = "Trees in both forests.", DefaultValueFactory = _ => 64, HelpName = "N" };
+        var keep = new Option<string?>("--keep-trials") { Description = "Also write the trials file both libraries read here.", HelpName = "FILE" };
+        var optuna = OptunaMode();
+        var python = Python();
+        var output = Output();
+        var command = NewCommand("importance", "fANOVA parameter importance on random-sampler studies, ranked side by side with Optuna's FanovaImportanceEvaluator (Spearman's rho per study).", trials, seeds, trees, keep, optuna, python, output);
+
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            int trialCount = Positive(parsed.GetValue(trials), "--trials");
+            int treeCount = Positive(parsed.GetValue(trees), "--trees");
+            ulong[] seedList = [.. Enumerable.Range(0, Positive(parsed.GetValue(seeds), "--seeds")).Select(s => (ulong)s)];
+            var catalog = FunctionCatalog.Load(RepoPaths.FunctionsJson);
+            var specs = (from seed in seedList from spec in ImportanceStudies.All(catalog) select (Seed: seed, Spec: spec)).ToList();
+            var generated = new List<ImportanceStudyData>();
+            foreach (var (seed, spec) in specs)
+            {
+                generated.Add(await ImportanceStudies.GenerateAsync(spec, trialCount, seed, cancellationToken));
+            }
+
+            // Both libraries read the same file: Vernier evaluates the trials as read back from it.
+            string json = ImportanceTrialsJson.Write(generated);
+            string path = parsed.GetValue(keep) ?? Path.Combine(Path.GetTempPath(), $"vernier-bench-importance-{Environment.ProcessId}.json");
+            await File.WriteAllTextAsync(path, json, cancellationToken);
+            IReadOnlyList<ImportanceStudyData> studies = ImportanceTrialsJson.Read(json);
+
+            var bridge = new OptunaBridge(parsed.GetValue(python)!);
+            var (optunaVersion, optunaProblem) = await DetectAsync(parsed.GetValue(optuna)!, bridge, cancellationToken);
+            if (optunaVersion is not null && !File.Exists(RepoPaths.OptunaImportanceScript))
+            {
+                (optunaVersion, optunaProblem) = (null, $"skipped: {RepoPaths.OptunaImportanceScript} is missing.");
+            }
+
+            if (optunaVersion is not null)
+            {
+                var (sklearn, sklearnProblem) = await bridge.ImportsAsync("sklearn", cancellationToken);
+                if (!sklearn)
+                {
+                    Console.Error.WriteLine($"optuna: skipped: Optuna's FanovaImportanceEvaluator needs scikit-learn (Debian: apt-get install -y python3-sklearn); {sklearnProblem}");
+                    (optunaVersion, optunaProblem) = (null, $"skipped: scikit-learn is missing (apt-get install -y python3-sklearn); {sklearnProblem}");
+                }
+            }
+
+            MachineInfo machine = Machine.Describe(TimeProvider.System, optunaVersion, optunaVersion is null ? null : bridge.Python);
+            ImportanceBenchmark.EvaluateVernier(studies[0], Math.Min(treeCount, 4)); // warm-up: JIT outside the timings
+            var vernier = studies.Select(s => ImportanceBenchmark.EvaluateVernier(s, treeCount)).ToList();
+            IReadOnlyList<(IReadOnlyDictionary<string, double> Importances, double Seconds)>? optunaResults = null;
+            if (optunaVersion is not null)
+            {
+                Console.Error.WriteLine($"optuna: evaluating {studies.Count} studies");
+                (optunaResults, string? problem) = await bridge.ImportanceAsync(path, 0, treeCount, cancellationToken);
+                optunaProblem = problem;
+            }
+
+            if (parsed.GetValue(keep) is null)
+            {
+                File.Delete(path);
+            }
+
+            var rows = studies.Select((s, i) => ImportanceBenchmark.Row(
+                s, specs[i].Spec.Source, MainEffects.Shares(specs[i].Spec, s.Seed), vernier[i].Importances, vernier[i].Seconds,
+                optunaResults is null ? null : [.. s.Parameters.Select(p => optunaResults[i].Importances.GetValueOrDefault(p.Name))],
+                optunaResults?[i].Seconds)).ToList();
+            var report = new ImportanceReport(machine, CommandLine(), trialCount, seedList, treeCount, rows, optunaProblem);
+            string markdown = ImportanceBenchmark.Markdown(report);
+            var (jsonPath, md) = Reports.SaveOwn(parsed.GetValue(output) ?? RepoPaths.ResultsDirectory, "importance", report, markdown);
+            Console.WriteLine(markdown);
+            Console.Error.WriteLine($"wrote {jsonPath} and {md}");
+            return report.TargetMet == false ? 1 : 0;
         });
         return command;
     }

@@ -9,6 +9,8 @@ internal static class RepoPaths
 
     public static string OptunaScript => Path.Combine(Root, "bench", "optuna_bench.py");
 
+    public static string OptunaImportanceScript => Path.Combine(Root, "bench", "optuna_importance.py");
+
     public static string ResultsDirectory => Path.Combine(Root, "bench", "results");
 
     private static string FindRoot()

@@ -180,6 +180,27 @@ internal sealed class OptunaBridge(string python)
         }
     }
 
+    /// <summary>
+    /// Optuna's fANOVA importances of the studies in a trials file (<c>bench/optuna_importance.py</c>), per study in file
+    /// order: the importances by parameter and the evaluation time; or the problem (scikit-learn missing, a crash).
+    /// </summary>
+    public async Task<(IReadOnlyList<(IReadOnlyDictionary<string, double> Importances, double Seconds)>? Studies, string? Problem)> ImportanceAsync(
+        string trialsFile, ulong seed, int trees, CancellationToken cancellationToken)
+    {
+        var (code, output, error) = await RunAsync(
+            [RepoPaths.OptunaImportanceScript, "--trials", trialsFile, "--seed", seed.ToString(CultureInfo.InvariantCulture), "--trees", trees.ToString(CultureInfo.InvariantCulture)],
+            cancellationToken);
+        if (code != 0)
+        {
+            return (null, $"optuna_importance.py exited with {code}: {LastLine(error)}");
+        }
+
+        var studies = JsonNode.Parse(output)!["studies"]!.AsArray().Select(s => (
+            (IReadOnlyDictionary<string, double>)s!["importances"]!.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<double>()),
+            s["seconds"]!.GetValue<double>())).ToList();
+        return (studies, null);
+    }
+
     private async Task<(int Code, string Output, string Error)> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
         var info = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
