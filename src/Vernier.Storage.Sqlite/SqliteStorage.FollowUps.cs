@@ -52,6 +52,6 @@ public sealed partial class SqliteStorage
         public static NewTrialRows From(NewTrial trial) => new(
             trial,
             [.. trial.Parameters.Select(p => (p.Key, DistributionJson.Serialize(p.Value.Distribution), p.Value.InternalValue))],
-            Attributes(trial));
+            SqliteStorage.Attributes(trial));
     }
 }
