@@ -87,9 +87,17 @@ public sealed partial class PostgresStorage
     }
 
     /// <inheritdoc />
-    public Task<FrozenTrial?> ClaimWaitingTrialAsync(long studyId, DateTimeOffset startedAt, int? maxRunning = null, int? maxCounted = null, CancellationToken cancellationToken = default)
+    public Task<FrozenTrial?> ClaimWaitingTrialAsync(
+        long studyId,
+        DateTimeOffset startedAt,
+        int? maxRunning = null,
+        int? maxCounted = null,
+        ImmutableDictionary<string, JsonElement>? systemAttributes = null,
+        CancellationToken cancellationToken = default)
     {
         DateTime started = PostgresValues.Time(startedAt);
+        AttributeRows attributes = AttributeRows.System(systemAttributes);
+        ImmutableDictionary<string, JsonElement> detached = systemAttributes is null ? ImmutableDictionary<string, JsonElement>.Empty : Detached(systemAttributes);
 
         // Not idempotent: a retry after an unknown commit would claim a second trial.
         return WriteAsync(
@@ -122,7 +130,14 @@ public sealed partial class PostgresStorage
                     studyId,
                     started,
                     maxRunning is int limit ? limit : DBNull.Value);
-                return claimed.SingleOrDefault();
+                if (claimed.SingleOrDefault() is not { } trial)
+                {
+                    return null;
+                }
+
+                // The claim's statement read the attributes as they were before it: add the ones written now.
+                await UpsertAttributesAsync(connection, trial.TrialId, attributes, token);
+                return detached.IsEmpty ? trial : trial with { SystemAttributes = trial.SystemAttributes.SetItems(detached) };
             },
             idempotent: false,
             cancellationToken);
@@ -244,21 +259,24 @@ public sealed partial class PostgresStorage
     {
         StorageValidation.ValidateOutcome(outcome);
         double[] values = outcome.Values.IsDefault ? [] : [.. outcome.Values];
+        AttributeRows attributes = AttributeRows.System(outcome.SystemAttributes);
+        object?[]? retry = outcome.Retry is { } next ? InsertArguments(next) : null;
 
         // Not idempotent: a retry after an unknown commit would report false although this call finished the trial.
         return WriteAsync(
             async (connection, token) =>
             {
                 // Only a Running trial changes; the row lock makes concurrent finishers (a worker and a stale-trial sweep) take turns.
-                int updated = await connection.ExecuteAsync(
-                    "UPDATE trials SET state = $2, completed_at = $3, fail_reason = $4::text WHERE trial_id = $1 AND state = 'running'",
+                object? studyId = await connection.ScalarAsync(
+                    "UPDATE trials SET state = $2, completed_at = $3, fail_reason = $4::text WHERE trial_id = $1 AND state = 'running' RETURNING study_id",
                     token,
                     trialId,
                     PostgresValues.State(outcome.State),
                     PostgresValues.Time(outcome.CompletedAt),
                     PostgresValues.Text(outcome.FailReason));
-                if (updated == 0)
+                if (studyId is not long study)
                 {
+                    // Nothing else is written either: the attributes and the retry belong to the finish that happened.
                     return await connection.ExistsAsync("SELECT 1 FROM trials WHERE trial_id = $1", token, trialId)
                         ? false
                         : throw new TrialNotFoundException(trialId);
@@ -272,6 +290,12 @@ public sealed partial class PostgresStorage
                         token,
                         trialId,
                         values);
+                }
+
+                await UpsertAttributesAsync(connection, trialId, attributes, token);
+                if (retry is not null)
+                {
+                    await InsertFollowUpAsync(connection, study, retry, token);
                 }
 
                 return true;

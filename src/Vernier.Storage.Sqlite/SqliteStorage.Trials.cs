@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
@@ -56,8 +57,16 @@ public sealed partial class SqliteStorage
     }
 
     /// <inheritdoc />
-    public Task<FrozenTrial?> ClaimWaitingTrialAsync(long studyId, DateTimeOffset startedAt, int? maxRunning = null, int? maxCounted = null, CancellationToken cancellationToken = default) =>
-        WriteAsync(
+    public Task<FrozenTrial?> ClaimWaitingTrialAsync(
+        long studyId,
+        DateTimeOffset startedAt,
+        int? maxRunning = null,
+        int? maxCounted = null,
+        ImmutableDictionary<string, JsonElement>? systemAttributes = null,
+        CancellationToken cancellationToken = default)
+    {
+        (string Scope, string Key, string Json)[] attributes = SystemRows(systemAttributes);
+        return WriteAsync(
             connection =>
             {
                 RequireStudy(connection, studyId);
@@ -79,9 +88,16 @@ public sealed partial class SqliteStorage
                     """,
                     ("$study", studyId),
                     ("$started", SqliteValues.Time(startedAt)));
-                return command.ExecuteScalar() is long trialId ? ReadTrial(connection, trialId) : (FrozenTrial?)null;
+                if (command.ExecuteScalar() is not long trialId)
+                {
+                    return null;
+                }
+
+                UpsertAttributes(connection, trialId, attributes);
+                return ReadTrial(connection, trialId);
             },
             cancellationToken);
+    }
 
     /// <inheritdoc />
     public Task SetTrialParameterAsync(long trialId, string name, TrialParameter parameter, CancellationToken cancellationToken = default)
@@ -164,11 +180,14 @@ public sealed partial class SqliteStorage
     public Task<bool> FinishTrialAsync(long trialId, TrialOutcome outcome, CancellationToken cancellationToken = default)
     {
         StorageValidation.ValidateOutcome(outcome);
+        (string Scope, string Key, string Json)[] attributes = SystemRows(outcome.SystemAttributes);
+        NewTrialRows? retry = outcome.Retry is { } next ? NewTrialRows.From(next) : null;
         return WriteAsync(
             connection =>
             {
                 if (RequireTrial(connection, trialId).State != TrialState.Running)
                 {
+                    // Nothing else is written either: the attributes and the retry belong to the finish that happened.
                     return false;
                 }
 
@@ -180,6 +199,13 @@ public sealed partial class SqliteStorage
                     ("$reason", SqliteValues.Text(outcome.FailReason)));
                 connection.Execute("DELETE FROM trial_values WHERE trial_id = $trial", ("$trial", trialId));
                 InsertValues(connection, trialId, outcome.Values);
+                UpsertAttributes(connection, trialId, attributes);
+                if (retry is not null)
+                {
+                    long studyId = connection.ScalarInt64("SELECT study_id FROM trials WHERE trial_id = $trial", ("$trial", trialId));
+                    InsertNewTrial(connection, studyId, retry);
+                }
+
                 return true;
             },
             cancellationToken);

@@ -66,7 +66,27 @@ internal static class WorkerCommand
             OptimizeResult result;
             try
             {
-                result = await new StudyRunner(loaded, runnerOptions).RunAsync(StudyComposition.CreateObjective(definition, Path.Combine(folder, "trials")), hardStop.Token);
+                var runner = new StudyRunner(loaded, runnerOptions);
+                var objective = StudyComposition.CreateObjective(definition, Path.Combine(folder, "trials"));
+                int? ownBudget = runnerOptions.NTrials;
+                int started = 0;
+                while (true)
+                {
+                    result = await runner.RunAsync(objective, hardStop.Token);
+                    started += result.TrialsStarted;
+                    if (result.StopReason != OptimizeStopReason.BudgetReached || draining.Signalled || (ownBudget is int own && started >= own) ||
+                        await RaisedBudgetAsync(store, url, name, runnerOptions.TotalTrials, cancellationToken) is not { } raised)
+                    {
+                        break;
+                    }
+
+                    // 'vernier create-study' raised the study's budget while this worker ran: carry on up to the new one.
+                    console.Output.WriteLine($"the study's budget was raised to {(raised.MaxTrials is int n ? $"{n} trials" : "no budget")}: continuing.");
+                    runnerOptions.TotalTrials = raised.MaxTrials;
+                    runnerOptions.NTrials = ownBudget - started;
+                }
+
+                result = result with { TrialsStarted = started };
             }
             catch (OperationCanceledException) when (draining.Signalled)
             {
@@ -83,6 +103,13 @@ internal static class WorkerCommand
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>The stored definition when its budget is now above <paramref name="budget"/> (or removed), else null.</summary>
+    private static async Task<StudyDefinition?> RaisedBudgetAsync(IStorage store, string url, string name, int? budget, CancellationToken cancellationToken)
+    {
+        StudyDefinition stored = await LoadDefinitionAsync(store, url, name, cancellationToken);
+        return budget is int old && (stored.MaxTrials is null || stored.MaxTrials > old) ? stored : null;
     }
 
     private static async Task<StudyDefinition> LoadDefinitionAsync(IStorage store, string url, string name, CancellationToken cancellationToken)

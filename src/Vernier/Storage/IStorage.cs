@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.Json;
 using Vernier.Studies;
 using Vernier.Trials;
@@ -11,7 +12,11 @@ namespace Vernier.Storage;
 /// atomic.</para>
 /// <para><b>Transactions.</b> Every call that changes a trial's state (<see cref="CreateTrialAsync"/>,
 /// <see cref="ClaimWaitingTrialAsync"/>, <see cref="FinishTrialAsync"/>) is one transaction:
-/// a reader sees the trial before or after, never half-written.</para>
+/// a reader sees the trial before or after, never half-written. What such a call carries with it is part of the
+/// same transaction: the system attributes a claim sets on the claimed trial (its worker), and the system
+/// attributes and follow-up Waiting trial (a retry) of a <see cref="TrialOutcome"/>. A process killed during
+/// the call therefore leaves all of it or none of it; a failed trial is never left without the retry it was
+/// given, and a retry never exists for a trial that another process finished first.</para>
 /// <para><b>Numbers.</b> Trial numbers are assigned by the storage, 0, 1, 2, … dense and unique
 /// within a study, also when many processes create trials at once.</para>
 /// <para><b>Finished trials are final.</b> After <see cref="FinishTrialAsync"/> succeeds, the
@@ -83,9 +88,19 @@ public interface IStorage : IAsyncDisposable
     /// When set, refuse if the study already holds this many trials that count toward its budget (see
     /// <see cref="TrialBudget.Counts"/>); checked in the same transaction as the claim.
     /// </param>
+    /// <param name="systemAttributes">
+    /// System attributes set (or replaced) on the claimed trial in the same transaction, e.g. the
+    /// <see cref="SystemAttributes.Worker"/> that runs it; the returned snapshot includes them. Null or empty sets none.
+    /// </param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="TrialBudgetExhaustedException">The budget is used up; nothing was claimed.</exception>
-    Task<FrozenTrial?> ClaimWaitingTrialAsync(long studyId, DateTimeOffset startedAt, int? maxRunning = null, int? maxCounted = null, CancellationToken cancellationToken = default);
+    Task<FrozenTrial?> ClaimWaitingTrialAsync(
+        long studyId,
+        DateTimeOffset startedAt,
+        int? maxRunning = null,
+        int? maxCounted = null,
+        ImmutableDictionary<string, JsonElement>? systemAttributes = null,
+        CancellationToken cancellationToken = default);
 
     /// <summary>Records a parameter of a running trial. Setting the same value again is a no-op.</summary>
     /// <param name="trialId">The trial.</param>
@@ -112,10 +127,17 @@ public interface IStorage : IAsyncDisposable
     Task SetTrialAttributeAsync(long trialId, AttributeScope scope, string key, JsonElement value, CancellationToken cancellationToken = default);
 
     /// <summary>Finishes a running trial in one transaction.</summary>
+    /// <remarks>
+    /// The same transaction sets the outcome's <see cref="TrialOutcome.SystemAttributes"/> on the trial and creates its
+    /// <see cref="TrialOutcome.Retry"/> (a Waiting trial with the study's next number), but only when this call finishes
+    /// the trial: when it returns false, nothing at all was written, so a trial finished twice (by its worker and by a
+    /// stale-trial sweep) is retried at most once.
+    /// </remarks>
     /// <param name="trialId">The trial.</param>
-    /// <param name="outcome">Its final state, values and reason.</param>
+    /// <param name="outcome">Its final state, values and reason, and what to write with them.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>True if this call finished it; false if it was no longer Running (someone else, e.g. a stale-trial sweep, finished it first).</returns>
+    /// <exception cref="ArgumentException">The outcome is not a finished state, or its follow-up trial is not Waiting.</exception>
     Task<bool> FinishTrialAsync(long trialId, TrialOutcome outcome, CancellationToken cancellationToken = default);
 
     /// <summary>Records that the process running a trial is alive.</summary>

@@ -135,7 +135,13 @@ public sealed class InMemoryStorage : IStorage
     }
 
     /// <inheritdoc />
-    public Task<FrozenTrial?> ClaimWaitingTrialAsync(long studyId, DateTimeOffset startedAt, int? maxRunning = null, int? maxCounted = null, CancellationToken cancellationToken = default)
+    public Task<FrozenTrial?> ClaimWaitingTrialAsync(
+        long studyId,
+        DateTimeOffset startedAt,
+        int? maxRunning = null,
+        int? maxCounted = null,
+        ImmutableDictionary<string, JsonElement>? systemAttributes = null,
+        CancellationToken cancellationToken = default)
     {
         lock (_gate)
         {
@@ -156,7 +162,12 @@ public sealed class InMemoryStorage : IStorage
                 var entry = _trials[id];
                 if (entry.Trial.State == TrialState.Waiting)
                 {
-                    FrozenTrial claimed = entry.Trial with { State = TrialState.Running, StartedAt = startedAt };
+                    FrozenTrial claimed = entry.Trial with
+                    {
+                        State = TrialState.Running,
+                        StartedAt = startedAt,
+                        SystemAttributes = systemAttributes is null ? entry.Trial.SystemAttributes : entry.Trial.SystemAttributes.SetItems(Owned(systemAttributes)),
+                    };
                     _trials[id] = entry with { Trial = claimed };
                     return Task.FromResult<FrozenTrial?>(claimed);
                 }
@@ -232,7 +243,14 @@ public sealed class InMemoryStorage : IStorage
                 Values = outcome.Values,
                 FailReason = outcome.FailReason,
                 CompletedAt = outcome.CompletedAt,
+                SystemAttributes = trial.SystemAttributes.SetItems(Owned(outcome.SystemAttributes)),
             });
+            if (outcome.Retry is { } retry)
+            {
+                // Under the same (reentrant) lock, and CreateTrialAsync completes synchronously: one atomic step.
+                _ = CreateTrialAsync(_trials[trialId].StudyId, retry, cancellationToken: CancellationToken.None).Result;
+            }
+
             return Task.FromResult(true);
         }
     }

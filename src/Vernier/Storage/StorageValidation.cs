@@ -25,7 +25,7 @@ public static class StorageValidation
         }
     }
 
-    /// <summary>Checks that an outcome is a finished state with values only when Complete.</summary>
+    /// <summary>Checks that an outcome is a finished state with values only when Complete, and that its follow-up trial, if any, is Waiting.</summary>
     /// <param name="outcome">The outcome.</param>
     /// <exception cref="ArgumentException">It is inconsistent.</exception>
     public static void ValidateOutcome(TrialOutcome outcome)
@@ -39,6 +39,16 @@ public static class StorageValidation
         if (outcome.State == TrialState.Complete && (outcome.Values.IsDefaultOrEmpty || outcome.Values.Any(v => !double.IsFinite(v))))
         {
             throw new ArgumentException("a complete trial needs finite objective values.", nameof(outcome));
+        }
+
+        if (outcome.SystemAttributes is null || outcome.SystemAttributes.Keys.Any(string.IsNullOrEmpty))
+        {
+            throw new ArgumentException("the outcome's system attributes need non-empty keys.", nameof(outcome));
+        }
+
+        if (outcome.Retry is { State: not TrialState.Waiting } retry)
+        {
+            throw new ArgumentException($"the follow-up trial of an outcome must be waiting, not {retry.State.ToWireName()}.", nameof(outcome));
         }
     }
 }

@@ -125,7 +125,7 @@ public sealed partial class Study
     /// <returns>The waiting trial.</returns>
     /// <exception cref="ArgumentException">A value is of an unsupported type or does not fit <paramref name="space"/>.</exception>
     public Task<FrozenTrial> EnqueueTrialAsync(IReadOnlyDictionary<string, object?> parameters, SearchSpace? space = null, CancellationToken cancellationToken = default) =>
-        EnqueueCoreAsync(parameters, space, ImmutableDictionary<string, JsonElement>.Empty, cancellationToken);
+        EnqueueCoreAsync(parameters, space, cancellationToken);
 
     /// <summary>
     /// Marks trials whose worker is gone as Failed (reason: interrupted or stale) and, within
@@ -157,13 +157,10 @@ public sealed partial class Study
         var failed = new List<FrozenTrial>();
         foreach (var (trial, reason) in abandoned.Values.OrderBy(a => a.Trial.Number))
         {
-            await Storage.SetTrialAttributeAsync(trial.TrialId, AttributeScope.System, SystemAttributes.Interrupted, JsonSerializer.SerializeToElement(true), cancellationToken);
-            await Storage.SetTrialAttributeAsync(trial.TrialId, AttributeScope.System, SystemAttributes.FailureClass, JsonSerializer.SerializeToElement("interrupted"), cancellationToken);
-            if (await Storage.FinishTrialAsync(trial.TrialId, TrialOutcome.Failed(reason, now), cancellationToken))
+            // The failure, its marks and the retry are one transaction: written only if this process is the one that fails the trial.
+            if (await Storage.FinishTrialAsync(trial.TrialId, WithRetry(trial, Interrupted(TrialOutcome.Failed(reason, now))), cancellationToken))
             {
-                FrozenTrial finished = await Storage.GetTrialAsync(trial.TrialId, cancellationToken);
-                failed.Add(finished);
-                await RetryIfAllowedAsync(finished, cancellationToken);
+                failed.Add(await Storage.GetTrialAsync(trial.TrialId, cancellationToken));
             }
         }
 
@@ -203,7 +200,8 @@ public sealed partial class Study
             try
             {
                 // The storage checks the budget again in the claim's or insert's transaction: other processes may have started trials since the read above.
-                frozen = await Storage.ClaimWaitingTrialAsync(StudyId, now, Options.MaxConcurrent, totalBudget, cancellationToken);
+                // A claimed (enqueued) trial gets its worker in the claim's transaction, as a created one does in the insert's.
+                frozen = await Storage.ClaimWaitingTrialAsync(StudyId, now, Options.MaxConcurrent, totalBudget, WorkerAttributes(), cancellationToken);
                 if (frozen is null)
                 {
                     if (Sampler.IsExhausted(history))
@@ -227,12 +225,6 @@ public sealed partial class Study
             catch (TrialBudgetExhaustedException)
             {
                 return null;
-            }
-
-            // A created trial carries its worker already; a claimed (enqueued) one gets it now.
-            if (Options.Worker is { } worker && !frozen.SystemAttributes.ContainsKey(SystemAttributes.Worker))
-            {
-                await Storage.SetTrialAttributeAsync(frozen.TrialId, AttributeScope.System, SystemAttributes.Worker, JsonSerializer.SerializeToElement(worker, AttributeJson.SnakeCase), cancellationToken);
             }
 
             try
@@ -386,8 +378,7 @@ public sealed partial class Study
         }
     }
 
-    private async Task<FrozenTrial> EnqueueCoreAsync(
-        IReadOnlyDictionary<string, object?> parameters, SearchSpace? space, ImmutableDictionary<string, JsonElement> extraAttributes, CancellationToken cancellationToken)
+    private async Task<FrozenTrial> EnqueueCoreAsync(IReadOnlyDictionary<string, object?> parameters, SearchSpace? space, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         if (space is not null && space.Validate(parameters) is { Count: > 0 } problems)
@@ -395,57 +386,84 @@ public sealed partial class Study
             throw new ArgumentException("the enqueued parameters do not fit the search space: " + string.Join(" ", problems));
         }
 
-        var json = new JsonObject();
-        foreach (var (name, value) in parameters)
-        {
-            json[name] = DistributionJson.ValueToNode(value);
-        }
-
         return await Storage.CreateTrialAsync(
             StudyId,
             new NewTrial
             {
                 State = TrialState.Waiting,
-                SystemAttributes = extraAttributes.SetItem(SystemAttributes.FixedParameters, JsonSerializer.SerializeToElement(json)),
+                SystemAttributes = ImmutableDictionary<string, JsonElement>.Empty.Add(SystemAttributes.FixedParameters, FixedParametersJson(parameters)),
             },
             null,
             null,
             cancellationToken);
     }
 
-    /// <summary>Enqueues a linked copy of a failed trial within <see cref="StudyOptions.MaxRetries"/>; true when it did.</summary>
-    private async Task<bool> RetryIfAllowedAsync(FrozenTrial failed, CancellationToken cancellationToken)
+    /// <summary>
+    /// A failing trial's outcome with, within <see cref="StudyOptions.MaxRetries"/>, a linked Waiting copy of the trial as its
+    /// <see cref="TrialOutcome.Retry"/> (the same parameters, <see cref="SystemAttributes.RetryOf"/>, <see cref="SystemAttributes.RetryCount"/>
+    /// and, with a backoff, <see cref="SystemAttributes.RetryNotBefore"/>), so that the storage writes the failure and the retry in one
+    /// transaction. A trial that failed for another reason than an interruption is also marked <see cref="SystemAttributes.Retried"/>.
+    /// </summary>
+    /// <param name="trial">The trial as it ran (its parameters and system attributes).</param>
+    /// <param name="outcome">A Failed outcome.</param>
+    private TrialOutcome WithRetry(FrozenTrial trial, TrialOutcome outcome)
     {
-        int previousRetries = failed.SystemAttributes.TryGetValue(SystemAttributes.RetryCount, out JsonElement count) ? count.GetInt32() : 0;
+        int previousRetries = trial.SystemAttributes.TryGetValue(SystemAttributes.RetryCount, out JsonElement count) ? count.GetInt32() : 0;
         if (previousRetries >= Options.MaxRetries)
         {
-            return false;
+            return outcome;
         }
 
-        if (!failed.SystemAttributes.ContainsKey(SystemAttributes.Interrupted))
+        ImmutableDictionary<string, JsonElement> marks = outcome.SystemAttributes;
+        if (!trial.SystemAttributes.ContainsKey(SystemAttributes.Interrupted) && !marks.ContainsKey(SystemAttributes.Interrupted))
         {
-            await Storage.SetTrialAttributeAsync(failed.TrialId, AttributeScope.System, SystemAttributes.Retried, JsonSerializer.SerializeToElement(true), cancellationToken);
+            marks = marks.SetItem(SystemAttributes.Retried, JsonSerializer.SerializeToElement(true));
         }
 
-        int original = failed.SystemAttributes.TryGetValue(SystemAttributes.RetryOf, out JsonElement of) ? of.GetInt32() : failed.Number;
+        int original = trial.SystemAttributes.TryGetValue(SystemAttributes.RetryOf, out JsonElement of) ? of.GetInt32() : trial.Number;
         ImmutableDictionary<string, JsonElement> attributes = ImmutableDictionary<string, JsonElement>.Empty
             .Add(SystemAttributes.RetryOf, JsonSerializer.SerializeToElement(original))
-            .Add(SystemAttributes.RetryCount, JsonSerializer.SerializeToElement(previousRetries + 1));
+            .Add(SystemAttributes.RetryCount, JsonSerializer.SerializeToElement(previousRetries + 1))
+            .Add(SystemAttributes.FixedParameters, FixedParametersJson(trial.Params));
         TimeSpan backoff = RetryBackoff(Options.RetryBackoff, previousRetries + 1);
         if (backoff > TimeSpan.Zero)
         {
             attributes = attributes.Add(SystemAttributes.RetryNotBefore, JsonSerializer.SerializeToElement(Now + backoff));
         }
 
-        await EnqueueCoreAsync(failed.Params, null, attributes, cancellationToken);
-        return true;
+        return outcome with { SystemAttributes = marks, Retry = new NewTrial { State = TrialState.Waiting, SystemAttributes = attributes } };
     }
+
+    /// <summary>A Failed outcome marked as an interruption (the worker died or was stopped), which does not use up the budget.</summary>
+    private static TrialOutcome Interrupted(TrialOutcome outcome) => outcome with
+    {
+        SystemAttributes = outcome.SystemAttributes
+            .SetItem(SystemAttributes.Interrupted, JsonSerializer.SerializeToElement(true))
+            .SetItem(SystemAttributes.FailureClass, JsonSerializer.SerializeToElement("interrupted")),
+    };
+
+    /// <summary>The system attributes a trial this process starts carries: its worker, when known.</summary>
+    private ImmutableDictionary<string, JsonElement> WorkerAttributes() => Options.Worker is { } worker
+        ? ImmutableDictionary<string, JsonElement>.Empty.Add(SystemAttributes.Worker, JsonSerializer.SerializeToElement(worker, AttributeJson.SnakeCase))
+        : ImmutableDictionary<string, JsonElement>.Empty;
 
     /// <summary>The wait before retry number <paramref name="retry"/> (1 for the first): the backoff doubled per earlier retry, capped.</summary>
     internal static TimeSpan RetryBackoff(TimeSpan first, int retry)
     {
         double seconds = first.TotalSeconds * Math.Pow(2, Math.Min(retry - 1, 30));
         return TimeSpan.FromSeconds(Math.Min(seconds, StudyOptions.MaxRetryBackoff.TotalSeconds));
+    }
+
+    /// <summary>Parameter values as the JSON object stored in <see cref="SystemAttributes.FixedParameters"/>.</summary>
+    private static JsonElement FixedParametersJson(IReadOnlyDictionary<string, object?> parameters)
+    {
+        var json = new JsonObject();
+        foreach (var (name, value) in parameters)
+        {
+            json[name] = DistributionJson.ValueToNode(value);
+        }
+
+        return JsonSerializer.SerializeToElement(json);
     }
 
     private static IReadOnlyDictionary<string, object?> FixedParametersOf(FrozenTrial trial)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using Vernier.Samplers;
 using Vernier.Storage;
@@ -240,24 +241,41 @@ public sealed partial class Study
 
         if (interrupted)
         {
-            await Storage.SetTrialAttributeAsync(trial.TrialId, AttributeScope.System, SystemAttributes.Interrupted, JsonSerializer.SerializeToElement(true), CancellationToken.None);
-            await Storage.SetTrialAttributeAsync(trial.TrialId, AttributeScope.System, SystemAttributes.FailureClass, JsonSerializer.SerializeToElement("interrupted"), CancellationToken.None);
+            outcome = Interrupted(outcome);
         }
 
+        ExceptionDispatchInfo? retryDecisionError = null;
         try
         {
-            // Recording the outcome must not be skipped because the run is being cancelled: that is how nothing is lost.
-            FrozenTrial finished = await FinishAsync(trial.TrialId, outcome, CancellationToken.None);
-            if (interrupted)
+            if (outcome.State == TrialState.Failed && Options.MaxRetries > 0 && (interrupted || Options.RetryFailed is not null))
             {
-                await RetryIfAllowedAsync(finished, CancellationToken.None);
-            }
-            else if (finished.State == TrialState.Failed && Options.RetryFailed?.Invoke(finished) == true && await RetryIfAllowedAsync(finished, CancellationToken.None))
-            {
-                // The retry takes this trial's place in the budget.
-                return await Storage.GetTrialAsync(trial.TrialId, CancellationToken.None);
+                // The retry is decided before the finish, on the trial as it will be stored, so that the failure and its retry are written
+                // in one transaction (a worker killed in between loses neither). A retried trial's retry takes its place in the budget.
+                FrozenTrial ran = await Storage.GetTrialAsync(trial.TrialId, CancellationToken.None);
+                FrozenTrial failing = ran with
+                {
+                    State = TrialState.Failed,
+                    FailReason = outcome.FailReason,
+                    CompletedAt = outcome.CompletedAt,
+                    SystemAttributes = ran.SystemAttributes.SetItems(outcome.SystemAttributes),
+                };
+                try
+                {
+                    if (ran.State == TrialState.Running && (interrupted || Options.RetryFailed!(failing)))
+                    {
+                        outcome = WithRetry(ran, outcome);
+                    }
+                }
+                catch (Exception e)
+                {
+                    // A throwing RetryFailed: the trial is still recorded (without a retry) before the error surfaces.
+                    retryDecisionError = ExceptionDispatchInfo.Capture(e);
+                }
             }
 
+            // Recording the outcome must not be skipped because the run is being cancelled: that is how nothing is lost.
+            FrozenTrial finished = await FinishAsync(trial.TrialId, outcome, CancellationToken.None);
+            retryDecisionError?.Throw();
             return finished;
         }
         catch (TrialStateException)

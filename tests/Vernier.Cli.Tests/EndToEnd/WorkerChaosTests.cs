@@ -69,11 +69,10 @@ public class WorkerChaosTests
                     break;
                 }
 
-                // Victims are workers running a trial, so past their start-up recovery: failing an abandoned trial and enqueuing its
-                // retry are two writes, and a worker killed between them leaves the failed trial without a retry (a known gap).
-                HashSet<int> busy = [.. trials.Where(t => t.State == TrialState.Running && t.SystemAttributes.ContainsKey(SystemAttributes.Worker))
-                    .Select(t => t.SystemAttributes[SystemAttributes.Worker].GetProperty("process_id").GetInt32())];
-                List<Process> candidates = [.. running.Where(p => busy.Contains(p.Id))];
+                // Victims are any worker, busy or not: one may be starting up, recovering another victim's trials, asking or telling.
+                // Failing an abandoned trial and enqueuing its retry are one transaction, and so are claiming a trial and recording its
+                // worker, so a kill at any moment leaves neither a failed trial without its retry nor a Running trial nobody can attribute.
+                List<Process> candidates = [.. running.Where(p => !p.HasExited)];
                 if (candidates.Count == 0)
                 {
                     continue;
