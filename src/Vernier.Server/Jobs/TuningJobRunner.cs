@@ -194,11 +194,19 @@ internal sealed partial class TuningJobRunner(IStorage storage, VernierServerOpt
     private async Task FinishAsync(long studyId, string status, string? reason, TextWriter? log)
     {
         DateTimeOffset now = options.TimeProvider.GetUtcNow();
-        await store.UpdateAsync(
-            studyId,
-            job => job.Status == TuningJobStatus.Running ? job with { Status = status, Reason = reason, FinishedAt = now } : null,
-            CancellationToken.None);
         Log(log, status + (reason is null ? "" : ": " + reason));
+        try
+        {
+            await store.UpdateAsync(
+                studyId,
+                job => job.Status == TuningJobStatus.Running ? job with { Status = status, Reason = reason, FinishedAt = now } : null,
+                CancellationToken.None);
+        }
+        catch (VernierException e)
+        {
+            // The study was deleted under the job, or the storage failed: nothing left to record the end in.
+            LogNotRecorded(e, studyId, status);
+        }
     }
 
     private void Log(TextWriter? log, string message) =>
@@ -209,6 +217,9 @@ internal sealed partial class TuningJobRunner(IStorage storage, VernierServerOpt
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Resuming tuning job {JobId} (study {Study}) left running by an earlier server")]
     private partial void LogResuming(string jobId, string study);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The end of the tuning job of study {StudyId} ({Status}) could not be recorded")]
+    private partial void LogNotRecorded(Exception exception, long studyId, string status);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Tuning job {JobId} failed")]
     private partial void LogFailed(Exception exception, string jobId);
