@@ -191,6 +191,19 @@ public sealed class TuningJobLifecycleTests : IDisposable
     }
 
     [Fact]
+    public async Task Timeout_Passed_JobCompletesEarlySayingSo()
+    {
+        await using ServerHost host = await StartHostAsync();
+        JsonObject request = _kit.Request(samples: 50, concurrency: 1, sleep: 1, change: r => r["timeout"] = 0.5);
+        string id = (await CreateAsync(host, request)).GetProperty("id").GetString()!;
+        await StartAsync(host, id);
+        JsonElement done = await PollAsync(host, id, j => Status(j) is not ("created" or "running"));
+        Status(done).ShouldBe("completed", done.ToString());
+        done.GetProperty("reason").GetString()!.ShouldContain("timed out");
+        done.GetProperty("progress").GetProperty("completed").GetInt32().ShouldBeLessThan(50);
+    }
+
+    [Fact]
     public async Task List_ShowsJobsNewestFirst()
     {
         await using ServerHost host = await StartHostAsync();
