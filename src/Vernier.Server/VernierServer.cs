@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Vernier.Server.Jobs;
 
 namespace Vernier.Server;
 
@@ -31,6 +32,7 @@ public static class VernierServer
         builder.Services.AddSingleton(options.Storage);
         builder.Services.AddSingleton(options.TimeProvider);
         builder.Services.AddProblemDetails();
+        builder.Services.AddTuningJobs();
         // The API's JSON is snake_case (as the tuning-jobs contract is); dictionary keys (parameter names) keep their case.
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
@@ -44,6 +46,7 @@ public static class VernierServer
         app.UseStatusCodePages();
         RouteGroupBuilder api = app.MapGroup("/api");
         api.MapGet("/health", () => Results.Ok(new { status = "ok" }));
+        api.MapTuningJobs();
         return app;
     }
 }

@@ -23,6 +23,19 @@ public sealed class VernierServerOptions
     /// <summary>The time source for timings and heartbeats. The default value is <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// Whether a tuning job may bring its own command (<c>"objective": {"command": ...}</c>) to run on this machine.
+    /// Without it, jobs can only name a template from <see cref="CommandTemplates"/>. The default value is false.
+    /// </summary>
+    public bool AllowCommands { get; init; }
+
+    /// <summary>
+    /// Commands configured on the server that a tuning job may name (<c>"objective": {"template": "NAME"}</c>), by name; each a
+    /// command line that may use <c>{dataset_key}</c>, <c>{base_model_id}</c>, <c>{job_id}</c> and the job's parameters as
+    /// placeholders. A template named <c>default</c> also serves jobs that give no objective. The default value is empty.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> CommandTemplates { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>Checks the options, naming the first bad one.</summary>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
     public void Validate()
@@ -41,6 +54,20 @@ public sealed class VernierServerOptions
         if (string.IsNullOrWhiteSpace(ArtifactsRoot))
         {
             throw new ArgumentException("ArtifactsRoot must name a folder.", nameof(ArtifactsRoot));
+        }
+
+        ArgumentNullException.ThrowIfNull(CommandTemplates);
+        foreach ((string name, string command) in CommandTemplates)
+        {
+            if (!Jobs.TuningJobRequest.IsTemplateName(name))
+            {
+                throw new ArgumentException($"CommandTemplates: '{name}' is not a template name; use letters, digits, '_', '-' and '.'.", nameof(CommandTemplates));
+            }
+
+            if (string.IsNullOrWhiteSpace(command))
+            {
+                throw new ArgumentException($"CommandTemplates: template '{name}' has an empty command.", nameof(CommandTemplates));
+            }
         }
     }
 }

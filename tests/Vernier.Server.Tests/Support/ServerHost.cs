@@ -21,6 +21,9 @@ internal sealed class ServerHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>The application, e.g. for <c>App.GetTestServer()</c> to send requests the HTTP client would normalise.</summary>
+    public WebApplication App => _app;
+
     public static async Task<ServerHost> StartAsync(IStorage? storage = null, Func<VernierServerOptions, VernierServerOptions>? configure = null)
     {
         storage ??= new InMemoryStorage();
