@@ -30,28 +30,37 @@ public sealed partial class PostgresStorage
             attributes.Json);
     }
 
+    /// <summary>Calls the server-side <c>vernier_create_trial</c> (schema version 2) with the arguments from <see cref="CreateArguments"/>.</summary>
+    private const string CreateTrialCall =
+        "SELECT new_trial_id, new_number FROM vernier_create_trial($1, $2, $3::timestamptz, $4::timestamptz, $5::text, $6::timestamptz, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::integer, $17::integer)";
+
     /// <summary>
     /// Inserts a follow-up trial (a retry) with the study's next number, in the caller's transaction; no budget or limit checks
     /// (a Waiting trial uses up neither). Takes the study row's lock, as <see cref="CreateTrialAsync"/> does, so numbers stay dense.
     /// </summary>
     /// <param name="connection">The connection in the transaction.</param>
     /// <param name="studyId">The study.</param>
-    /// <param name="insert">The arguments of <see cref="InsertTrial"/> from <see cref="InsertArguments"/>.</param>
+    /// <param name="arguments">The trial's arguments from <see cref="CreateArguments"/>.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    private static async Task InsertFollowUpAsync(NpgsqlConnection connection, long studyId, object?[] insert, CancellationToken cancellationToken)
+    private static async Task InsertFollowUpAsync(NpgsqlConnection connection, long studyId, object?[] arguments, CancellationToken cancellationToken)
     {
-        object? next = await connection.ScalarAsync(
-            "UPDATE studies SET next_trial_number = next_trial_number + 1 WHERE study_id = $1 RETURNING next_trial_number - 1",
-            cancellationToken,
-            studyId);
-        object?[] values = [.. insert];
+        object?[] values = [.. arguments];
         values[0] = studyId;
-        values[1] = next is int number ? number : throw StudyNotFound(studyId);
-        await connection.ScalarInt64Async(InsertTrial, cancellationToken, values);
+        try
+        {
+            await connection.ExecuteAsync(CreateTrialCall, cancellationToken, values);
+        }
+        catch (PostgresException e) when (e.SqlState == "VN404")
+        {
+            throw StudyNotFound(studyId);
+        }
     }
 
-    /// <summary>The arguments of <see cref="InsertTrial"/> for a new trial; the study id (0) and number (1) are filled in inside the transaction.</summary>
-    private static object?[] InsertArguments(NewTrial trial)
+    /// <summary>
+    /// The arguments of <see cref="CreateTrialCall"/> for a new trial: the study id (index 0, here 0) and the running limit and
+    /// budget (15 and 16, here none) are the caller's to fill in.
+    /// </summary>
+    private static object?[] CreateArguments(NewTrial trial)
     {
         KeyValuePair<string, TrialParameter>[] parameters = [.. trial.Parameters];
         KeyValuePair<long, double>[] steps = [.. trial.IntermediateValues];
@@ -59,11 +68,11 @@ public sealed partial class PostgresStorage
         return
         [
             0L,
-            0,
             PostgresValues.State(trial.State),
             PostgresValues.Time(trial.StartedAt),
             PostgresValues.Time(trial.CompletedAt),
             PostgresValues.Text(trial.FailReason),
+            PostgresValues.Time(trial.State == TrialState.Running ? trial.HeartbeatAt : null),
             trial.Values.IsDefault ? Array.Empty<double>() : trial.Values.ToArray(),
             parameters.Select(p => p.Key).ToArray(),
             parameters.Select(p => DistributionJson.Serialize(p.Value.Distribution)).ToArray(),
@@ -73,6 +82,8 @@ public sealed partial class PostgresStorage
             attributes.Scopes,
             attributes.Keys,
             attributes.Json,
+            DBNull.Value,
+            DBNull.Value,
         ];
     }
 

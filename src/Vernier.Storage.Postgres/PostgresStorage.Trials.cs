@@ -14,41 +14,16 @@ public sealed partial class PostgresStorage
     public async Task<FrozenTrial> CreateTrialAsync(long studyId, NewTrial trial, int? maxRunning = null, int? maxCounted = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(trial);
-        KeyValuePair<string, TrialParameter>[] parameters = [.. trial.Parameters];
-        KeyValuePair<long, double>[] steps = [.. trial.IntermediateValues];
-        (string Scope, string Key, string Json)[] attributes =
-        [
-            .. trial.UserAttributes.Select(a => (PostgresValues.Scope(AttributeScope.User), a.Key, PostgresValues.Json(a.Value))),
-            .. trial.SystemAttributes.Select(a => (PostgresValues.Scope(AttributeScope.System), a.Key, PostgresValues.Json(a.Value))),
-        ];
-        object?[] arguments =
-        [
-            studyId,
-            PostgresValues.State(trial.State),
-            PostgresValues.Time(trial.StartedAt),
-            PostgresValues.Time(trial.CompletedAt),
-            PostgresValues.Text(trial.FailReason),
-            PostgresValues.Time(trial.State == TrialState.Running ? trial.HeartbeatAt : null),
-            trial.Values.IsDefault ? Array.Empty<double>() : trial.Values.ToArray(),
-            parameters.Select(p => p.Key).ToArray(),
-            parameters.Select(p => DistributionJson.Serialize(p.Value.Distribution)).ToArray(),
-            parameters.Select(p => p.Value.InternalValue).ToArray(),
-            steps.Select(s => s.Key).ToArray(),
-            steps.Select(s => s.Value).ToArray(),
-            attributes.Select(a => a.Scope).ToArray(),
-            attributes.Select(a => a.Key).ToArray(),
-            attributes.Select(a => a.Json).ToArray(),
-            maxRunning is int limit ? limit : DBNull.Value,
-            maxCounted is int budget ? budget : DBNull.Value,
-        ];
+        object?[] arguments = CreateArguments(trial);
+        arguments[0] = studyId;
+        arguments[15] = maxRunning is int limit ? limit : DBNull.Value;
+        arguments[16] = maxCounted is int budget ? budget : DBNull.Value;
 
         // Not idempotent: a retry after an unknown commit would create a second trial.
         (long trialId, int number) = await WriteOneStatementAsync(
             async (connection, token) =>
             {
-                await using NpgsqlCommand command = connection.Command(
-                    "SELECT new_trial_id, new_number FROM vernier_create_trial($1, $2, $3::timestamptz, $4::timestamptz, $5::text, $6::timestamptz, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::integer, $17::integer)",
-                    arguments);
+                await using NpgsqlCommand command = connection.Command(CreateTrialCall, arguments);
                 try
                 {
                     await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(token);
@@ -260,7 +235,7 @@ public sealed partial class PostgresStorage
         StorageValidation.ValidateOutcome(outcome);
         double[] values = outcome.Values.IsDefault ? [] : [.. outcome.Values];
         AttributeRows attributes = AttributeRows.System(outcome.SystemAttributes);
-        object?[]? retry = outcome.Retry is { } next ? InsertArguments(next) : null;
+        object?[]? retry = outcome.Retry is { } next ? CreateArguments(next) : null;
 
         // Not idempotent: a retry after an unknown commit would report false although this call finished the trial.
         return WriteAsync(

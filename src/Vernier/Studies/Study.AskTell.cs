@@ -211,10 +211,7 @@ public sealed partial class Study
 
                     // The worker is stored with the new trial in one statement: a worker killed right after the insert leaves a trial
                     // that recovery can still attribute to a dead process (a Running trial with no worker and no heartbeat is never recovered).
-                    ImmutableDictionary<string, JsonElement> owner = Options.Worker is { } self
-                        ? ImmutableDictionary<string, JsonElement>.Empty.Add(SystemAttributes.Worker, JsonSerializer.SerializeToElement(self, AttributeJson.SnakeCase))
-                        : ImmutableDictionary<string, JsonElement>.Empty;
-                    var created = new NewTrial { State = TrialState.Running, StartedAt = now, HeartbeatAt = beats ? now : null, SystemAttributes = owner };
+                    var created = new NewTrial { State = TrialState.Running, StartedAt = now, HeartbeatAt = beats ? now : null, SystemAttributes = WorkerAttributes() };
                     frozen = await Storage.CreateTrialAsync(StudyId, created, Options.MaxConcurrent, totalBudget, cancellationToken);
                 }
                 else if (beats)
