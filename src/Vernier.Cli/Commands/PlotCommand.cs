@@ -24,7 +24,7 @@ internal static class PlotCommand
         var objective = new Option<int>("--objective") { Description = "Which objective to plot, from 0, in a multi-objective study (default: 0).", HelpName = "K" };
         var maxPoints = new Option<int>("--max-points")
         {
-            Description = "The most points a chart draws; larger studies are sampled evenly, keeping the best-so-far line, the Pareto front and the counts exact (default: 2000).",
+            Description = "The most points a chart draws; larger studies are sampled evenly, keeping the best-so-far line, the Pareto front and the counts exact.",
             HelpName = "N",
             DefaultValueFactory = _ => PlotOptions.Default.MaxPoints,
         };
