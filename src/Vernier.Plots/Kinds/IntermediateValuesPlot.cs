@@ -42,7 +42,8 @@ internal static class IntermediateValuesPlot
                 $"{drawn.Count.ToString(CultureInfo.InvariantCulture)} curves and {drawnPoints.ToString(CultureInfo.InvariantCulture)} points drawn, sampled evenly (MaxPoints).");
         }
 
-        var states = new[] { TrialState.Complete, TrialState.Pruned, TrialState.Running, TrialState.Failed };
+        // Drawn in this order: pruned curves last, on top.
+        var states = new[] { TrialState.Complete, TrialState.Failed, TrialState.Running, TrialState.Pruned };
         var colours = new Dictionary<TrialState, string>
         {
             [TrialState.Complete] = "#5470c6",

@@ -5,7 +5,7 @@ namespace Vernier.Plots.Kinds;
 /// <summary>Places several cartesian panels (ECharts grids) in rows of up to three, in pixels.</summary>
 internal sealed class PanelLayout
 {
-    private const int Top = 90;
+    private const int Top = 110;
     private const int PanelHeight = 260;
     private const int RowGap = 70;
 

@@ -77,11 +77,12 @@ internal static class ParallelCoordinatesPlot
         string title = context.Title(Kind);
         var option = Json.Base(title, null);
         option["parallelAxis"] = parallelAxes;
-        option["parallel"] = Json.Obj(("left", 80), ("right", 80), ("top", 80), ("bottom", 40));
+        option["parallel"] = Json.Obj(("left", 80), ("right", 80), ("top", 90), ("bottom", 70));
         bool minimize = context.Direction == StudyDirection.Minimize;
         option["visualMap"] = Json.Obj(
             ("type", "continuous"), ("dimension", 0), ("min", Json.Num(min)), ("max", Json.Num(max == min ? min + 1 : max)),
-            ("orient", "horizontal"), ("left", "center"), ("top", 30), ("calculable", true), ("itemHeight", 200),
+            ("orient", "horizontal"), ("left", "center"), ("bottom", 5), ("calculable", true), ("itemHeight", 200),
+            ("text", Json.Arr(context.ObjectiveLabel, null)),
             // The better end is dark: low values for minimize, high for maximize.
             ("inRange", Json.Obj(("color", minimize ? Json.Arr("#1a3a8a", "#7ec8e3", "#f0f0f0") : Json.Arr("#f0f0f0", "#7ec8e3", "#1a3a8a")))));
         option["series"] = Json.Arr(Json.Obj(

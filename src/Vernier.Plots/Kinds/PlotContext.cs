@@ -56,7 +56,7 @@ internal sealed class PlotContext
         string title = Title(kind);
         var option = Json.Base(title, message);
         ((JsonObject)option["title"]!)["top"] = "middle";
-        return new PlotFigure { Title = title, Option = option, Message = message, Notes = notes ?? [message] };
+        return new PlotFigure { Title = title, Option = option, Message = message, Notes = notes ?? [message], Height = 240 };
     }
 
     /// <summary>The empty-study and no-complete-trial messages every value-based kind shares; null when there is something to plot.</summary>

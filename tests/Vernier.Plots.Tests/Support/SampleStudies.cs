@@ -48,8 +48,8 @@ internal static class SampleStudies
                 ? objectives switch
                 {
                     1 => ImmutableArray.Create(loss),
-                    2 => ImmutableArray.Create(loss, 10 - loss + (random.NextDouble() * 2)),
-                    _ => ImmutableArray.Create(loss, layers + random.NextDouble(), 10 - loss + random.NextDouble()),
+                    2 => ImmutableArray.Create(loss, loss + (random.NextDouble() * 3)),
+                    _ => ImmutableArray.Create(loss, layers + random.NextDouble(), loss + (random.NextDouble() * 3)),
                 }
                 : [];
             trials.Add(Trial(n, state, values, lr, layers, optimizer, curve));
