@@ -21,7 +21,7 @@ internal static class ContourPlot
         const string Kind = "Contour";
         if (context.Options.Parameters is { Count: not 2 } asked)
         {
-            throw new ArgumentException($"a contour plot takes exactly two parameters, not {asked.Count} ({string.Join(", ", asked)}).", nameof(context));
+            throw new ArgumentException($"a contour plot takes exactly two parameters, not {asked.Count} ({string.Join(", ", asked)}).", nameof(PlotOptions.Parameters));
         }
 
         if (context.NothingToPlot() is { } message)

@@ -144,7 +144,7 @@ internal sealed class ParameterAxis
             if (unknown.Count > 0)
             {
                 string known = latest.Count == 0 ? "the trials have no parameters" : "known: " + string.Join(", ", latest.Keys.Order(StringComparer.Ordinal));
-                throw new ArgumentException($"no trial has the parameter(s) {string.Join(", ", unknown)}; {known}.", nameof(names));
+                throw new ArgumentException($"no trial has the parameter(s) {string.Join(", ", unknown)}; {known}.", nameof(PlotOptions.Parameters));
             }
         }
 
