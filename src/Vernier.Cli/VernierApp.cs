@@ -27,6 +27,7 @@ internal static class VernierApp
             TrialsCommand.Create(console),
             BestCommand.Create(console),
             ExportCommand.Create(console),
+            PlotCommand.Create(console),
             StudiesCommand.Create(console),
             CreateStudyCommand.Create(console),
             WorkerCommand.Create(console),
