@@ -76,9 +76,14 @@ internal static class ScottParzenEstimator
             return 0;
         }
 
+        double[] sorted = [.. values.Order()];
+        if (sorted[0] == sorted[^1])
+        {
+            return 0;
+        }
+
         double mean = values.Average();
         double sigma = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (n - 1));
-        double[] sorted = [.. values.Order()];
         double iqr = (Quantile(sorted, 0.75) - Quantile(sorted, 0.25)) / 1.34;
         double spread = sigma > 0 && iqr > 0 ? Math.Min(sigma, iqr) : Math.Max(sigma, iqr);
         return 1.059 * spread * Math.Pow(n, -0.2);
