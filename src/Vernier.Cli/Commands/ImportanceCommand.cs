@@ -21,7 +21,7 @@ internal static class ImportanceCommand
         Option<string?> studyName = CommonOptions.StudyName();
         var evaluatorName = new Option<string>("--evaluator")
         {
-            Description = $"How to measure importance: {string.Join(", ", ImportanceEvaluators.Names)} (default: ped-anova, fast and deterministic).",
+            Description = $"How to measure importance: {string.Join(", ", ImportanceEvaluators.Names)}. PED-ANOVA is fast and deterministic.",
             HelpName = "NAME",
             DefaultValueFactory = _ => "ped-anova",
         };
