@@ -24,9 +24,9 @@ namespace Vernier.Importance.PedAnova;
 /// </para>
 /// <para>
 /// A conditional parameter is judged on the trials that have it: its good trials are the best
-/// <see cref="PedAnovaOptions.TargetQuantile"/> of those, its baseline the rest of the quantile rule
-/// applied to those. Whether the parameter is active at all is the importance of the parameter that
-/// decides it.
+/// <see cref="PedAnovaOptions.TargetQuantile"/> of those trials and its baseline the best
+/// <see cref="PedAnovaOptions.RegionQuantile"/> of them. Whether the parameter is active at all counts
+/// toward the importance of the parameter that decides it.
 /// </para>
 /// <para>
 /// With too few trials (a parameter that fewer than <see cref="PedAnovaOptions.MinTopTrials"/> + 1 trials
