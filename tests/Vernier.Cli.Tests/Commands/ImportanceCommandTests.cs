@@ -60,6 +60,25 @@ public class ImportanceCommandTests
     }
 
     [Fact]
+    public async Task Config_NamesTheStudyAndItsStorage()
+    {
+        using var dir = new TempDirectory();
+        await StudyAsync(dir, (x, y, z) => [(10 * x) + y]);
+        string config = dir.Write("study.yaml", """
+            name: demo
+            storage: sqlite:///s.db
+            space:
+              - { name: x, type: float, low: 0, high: 1 }
+            objective: { command: [bash, -c, 'echo "METRIC loss={x}"'], pass_parameters: none, metric: loss }
+            """);
+
+        (int exit, string output, string error) = await RunAsync("importance", "--config", config, "--json");
+
+        exit.ShouldBe(0, error);
+        JsonDocument.Parse(output).RootElement[0].GetProperty("name").GetString().ShouldBe("x");
+    }
+
+    [Fact]
     public async Task Objective_RanksForTheChosenObjective()
     {
         using var dir = new TempDirectory();
