@@ -26,6 +26,7 @@ internal static class VernierApp
             HeartbeatCommand.Create(console),
             TrialsCommand.Create(console),
             BestCommand.Create(console),
+            ImportanceCommand.Create(console),
             ExportCommand.Create(console),
             PlotCommand.Create(console),
             StudiesCommand.Create(console),

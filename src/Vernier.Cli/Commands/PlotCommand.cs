@@ -64,17 +64,10 @@ internal static class PlotCommand
                 Now = TimeProvider.System.GetUtcNow(),
             };
 
-            PlotFigure figure;
-            try
-            {
-                figure = plotKind == PlotKind.Importance
-                    ? StudyPlots.Importance(study.Name, study.Directions, trials, await ImportancesAsync(study, options, cancellationToken), options)
-                    : StudyPlots.Build(plotKind, study.Name, study.Directions, trials, options);
-            }
-            catch (NotSupportedException e)
-            {
-                throw new CliException(e.Message, ExitCodes.Failure);
-            }
+            PlotFigure figure = plotKind == PlotKind.Importance
+                ? StudyPlots.Importance(study.Name, study.Directions, trials, await ImportancesAsync(study, options, cancellationToken), options)
+                : StudyPlots.Build(plotKind, study.Name, study.Directions, trials, options);
+
             string text;
             try
             {
@@ -106,8 +99,5 @@ internal static class PlotCommand
     /// <summary>The study's parameter importances for the importance plot.</summary>
     /// <exception cref="NotSupportedException">This build has no importance evaluators yet.</exception>
     private static Task<IReadOnlyList<ParameterImportance>> ImportancesAsync(Study study, PlotOptions options, CancellationToken cancellationToken) =>
-        // lead: wire ParameterImportances at merge:
-        // ParameterImportances.EvaluateAsync(study, null, options.ObjectiveIndex, options.Parameters, cancellationToken)
-        throw new NotSupportedException(
-            $"the importance plot of study '{study.Name}' needs the importance evaluators, which this build does not have yet; plot another kind.");
+        ParameterImportances.EvaluateAsync(study, null, options.ObjectiveIndex, options.Parameters, cancellationToken);
 }

@@ -19,6 +19,7 @@ public class CommandLineTests
     [InlineData("tell")]
     [InlineData("trials")]
     [InlineData("best")]
+    [InlineData("importance")]
     [InlineData("export")]
     [InlineData("studies")]
     [InlineData("create-study")]

@@ -131,16 +131,19 @@ public class PlotCommandTests
     }
 
     [Fact]
-    public async Task Plot_Importance_SaysItIsNotAvailableYet()
+    public async Task Plot_Importance_RanksTheStudysParametersWithTheDefaultEvaluator()
     {
         using var dir = new TempDirectory();
-        string storage = await CreateStudyAsync(dir, "mlp", 4);
+        string storage = await CreateStudyAsync(dir, "mlp", 12);
+        string file = Path.Combine(dir.Path, "i.html");
 
-        (int exit, _, string error) = await RunAsync("plot", "importance", "--storage", storage, "--study", "mlp", "--output", Path.Combine(dir.Path, "i.html"));
+        (int exit, _, string error) = await RunAsync("plot", "importance", "--storage", storage, "--study", "mlp", "--output", file);
 
-        exit.ShouldBe(1);
-        error.ShouldStartWith("error: ");
-        error.ShouldContain("importance");
+        exit.ShouldBe(0, error);
+        string html = await File.ReadAllTextAsync(file);
+        html.ShouldContain("\"lr\"");
+        html.ShouldContain("\"layers\"");
+        html.ShouldContain("\"optimizer\"");
     }
 
     /// <summary>A SQLite study of <paramref name="count"/> trials: the 5th pruned (after reporting), the 7th failed, the rest complete.</summary>
