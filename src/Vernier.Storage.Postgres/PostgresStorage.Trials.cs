@@ -62,7 +62,11 @@ public sealed partial class PostgresStorage
     }
 
     /// <inheritdoc />
-    public Task<FrozenTrial?> ClaimWaitingTrialAsync(
+    /// <remarks>
+    /// One round trip when nothing waits (most asks): the server-side function <c>vernier_claim_trial</c> (schema version 2)
+    /// answers from the index without the study's lock. A claim takes a second round trip to read the claimed trial.
+    /// </remarks>
+    public async Task<FrozenTrial?> ClaimWaitingTrialAsync(
         long studyId,
         DateTimeOffset startedAt,
         int? maxRunning = null,
@@ -70,52 +74,39 @@ public sealed partial class PostgresStorage
         ImmutableDictionary<string, JsonElement>? systemAttributes = null,
         CancellationToken cancellationToken = default)
     {
-        DateTime started = PostgresValues.Time(startedAt);
         AttributeRows attributes = AttributeRows.System(systemAttributes);
-        ImmutableDictionary<string, JsonElement> detached = systemAttributes is null ? ImmutableDictionary<string, JsonElement>.Empty : Detached(systemAttributes);
+        object?[] arguments =
+        [
+            studyId,
+            PostgresValues.Time(startedAt),
+            maxRunning is int limit ? limit : DBNull.Value,
+            maxCounted is int budget ? budget : DBNull.Value,
+            attributes.Scopes,
+            attributes.Keys,
+            attributes.Json,
+        ];
 
         // Not idempotent: a retry after an unknown commit would claim a second trial.
-        return WriteAsync(
+        object? claimed = await WriteOneStatementAsync(
             async (connection, token) =>
             {
-                // The same lock as CreateTrialAsync: claimers and creators of running trials of one study go one at a time.
-                if (!await connection.ExistsAsync("SELECT 1 FROM studies WHERE study_id = $1 FOR NO KEY UPDATE", token, studyId))
+                try
+                {
+                    return await connection.ScalarAsync(
+                        "SELECT vernier_claim_trial($1, $2::timestamptz, $3::integer, $4::integer, $5::text[], $6::text[], $7::text[])", token, arguments);
+                }
+                catch (PostgresException e) when (e.SqlState == "VN404")
                 {
                     throw StudyNotFound(studyId);
                 }
-
-                // Under the study's lock: no other claimer or creator can add a counted trial before this commits.
-                if (maxCounted is int budget && await CountCountedAsync(connection, studyId, token) >= budget)
+                catch (PostgresException e) when (e.SqlState == "VN410")
                 {
-                    throw new TrialBudgetExhaustedException(budget);
+                    throw new TrialBudgetExhaustedException(maxCounted!.Value);
                 }
-
-                List<FrozenTrial> claimed = await TrialReader.ReadAsync(
-                    connection,
-                    TrialReader.From(
-                        """
-                        WITH changed AS (
-                            UPDATE trials SET state = 'running', started_at = $2
-                            WHERE trial_id = (SELECT trial_id FROM trials WHERE study_id = $1 AND state = 'waiting' ORDER BY number LIMIT 1)
-                              AND state = 'waiting'
-                              AND ($3::integer IS NULL OR (SELECT count(*) FROM trials WHERE study_id = $1 AND state = 'running') < $3::integer)
-                            RETURNING *)
-                        """),
-                    token,
-                    studyId,
-                    started,
-                    maxRunning is int limit ? limit : DBNull.Value);
-                if (claimed.SingleOrDefault() is not { } trial)
-                {
-                    return null;
-                }
-
-                // The claim's statement read the attributes as they were before it: add the ones written now.
-                await UpsertAttributesAsync(connection, trial.TrialId, attributes, token);
-                return detached.IsEmpty ? trial : trial with { SystemAttributes = trial.SystemAttributes.SetItems(detached) };
             },
             idempotent: false,
             cancellationToken);
+        return claimed is long trialId ? await GetTrialAsync(trialId, cancellationToken) : null;
     }
 
     /// <inheritdoc />
@@ -346,23 +337,6 @@ public sealed partial class PostgresStorage
     /// <summary>Copies of the values that do not depend on the caller's <see cref="JsonDocument"/>, which it may dispose.</summary>
     private static ImmutableDictionary<string, JsonElement> Detached(ImmutableDictionary<string, JsonElement> attributes) =>
         attributes.IsEmpty ? attributes : attributes.ToImmutableDictionary(a => a.Key, a => a.Value.Clone());
-
-    private static Task<long> CountRunningAsync(NpgsqlConnection connection, long studyId, CancellationToken cancellationToken) =>
-        connection.ScalarInt64Async("SELECT count(*) FROM trials WHERE study_id = $1 AND state = 'running'", cancellationToken, studyId);
-
-    /// <summary>The trials that use up the study's budget, as <see cref="Studies.TrialBudget.Counts"/> decides.</summary>
-    private static Task<long> CountCountedAsync(NpgsqlConnection connection, long studyId, CancellationToken cancellationToken) =>
-        connection.ScalarInt64Async(
-            """
-            SELECT count(*) FROM trials t
-            WHERE t.study_id = $1 AND t.state <> 'waiting'
-              AND NOT (t.state = 'failed' AND EXISTS (
-                  SELECT 1 FROM trial_attributes a WHERE a.trial_id = t.trial_id AND a.scope = 'system' AND a.key IN ($2, $3)))
-            """,
-            cancellationToken,
-            studyId,
-            Studies.SystemAttributes.Interrupted,
-            Studies.SystemAttributes.Retried);
 
     /// <summary>The trial's number, after checking it exists and has not finished; locks the row against a concurrent finish until the commit.</summary>
     private static async Task<int> RequireUnfinishedAsync(NpgsqlConnection connection, long trialId, string action, CancellationToken cancellationToken)

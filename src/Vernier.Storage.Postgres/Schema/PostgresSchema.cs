@@ -79,7 +79,7 @@ internal static class PostgresSchema
         );
         """;
 
-    /// <summary>Version 2: creating a trial is one server-side call, so the study row's lock is held for no round trip.</summary>
+    /// <summary>Version 2: creating or claiming a trial is one server-side call, so the study row's lock is held for no round trip.</summary>
     /// <remarks>
     /// <c>vernier_create_trial</c> does what the client used to do in a transaction of four or five round trips:
     /// take the study row's lock and the next number, check the running limit and the trial budget, and insert
@@ -87,10 +87,64 @@ internal static class PostgresSchema
     /// each statement inside it sees every trial that earlier lock holders committed (READ COMMITTED takes a new
     /// snapshot per statement of a volatile function). A refusal raises an error, which rolls the number back:
     /// <c>VN404</c> no such study, <c>VN429</c> the running limit, <c>VN410</c> the budget. The budget counts what
-    /// <c>TrialBudget.Counts</c> counts: every trial but waiting ones and failed ones marked <c>interrupted</c> or
-    /// <c>retried</c> (the system attributes of those names).
+    /// <c>TrialBudget.Counts</c> counts (<c>vernier_counted_trials</c>): every trial but waiting ones and failed ones
+    /// marked <c>interrupted</c> or <c>retried</c> (the system attributes of those names). <c>vernier_claim_trial</c>
+    /// answers "nothing waits" from the index without the lock (most asks), and otherwise claims the lowest-numbered
+    /// waiting trial under the lock and sets the given system attributes on it; it returns the claimed trial's id.
     /// </remarks>
     private const string Version2 = """
+        CREATE FUNCTION vernier_counted_trials(p_study bigint) RETURNS bigint
+        LANGUAGE sql STABLE AS $body$
+            SELECT (SELECT count(*) FROM trials WHERE study_id = p_study AND state <> 'waiting')
+                 - (SELECT count(*) FROM trials t
+                    WHERE t.study_id = p_study AND t.state = 'failed' AND EXISTS (
+                        SELECT 1 FROM trial_attributes a
+                        WHERE a.trial_id = t.trial_id AND a.scope = 'system' AND a.key IN ('interrupted', 'retried')))
+        $body$;
+
+        CREATE FUNCTION vernier_claim_trial(
+            p_study bigint, p_started timestamptz, p_max_running integer, p_max_counted integer,
+            p_scopes text[], p_keys text[], p_jsons text[])
+        RETURNS bigint LANGUAGE plpgsql AS $body$
+        DECLARE
+            claimed bigint;
+        BEGIN
+            -- Most asks find nothing waiting: they learn it from the index, without the study's lock.
+            IF NOT EXISTS (SELECT 1 FROM trials WHERE study_id = p_study AND state = 'waiting') THEN
+                IF NOT EXISTS (SELECT 1 FROM studies WHERE study_id = p_study) THEN
+                    RAISE EXCEPTION 'no study with id %', p_study USING ERRCODE = 'VN404';
+                END IF;
+                RETURN NULL;
+            END IF;
+
+            PERFORM 1 FROM studies WHERE study_id = p_study FOR NO KEY UPDATE;
+            IF NOT FOUND THEN
+                RAISE EXCEPTION 'no study with id %', p_study USING ERRCODE = 'VN404';
+            END IF;
+
+            IF p_max_counted IS NOT NULL AND vernier_counted_trials(p_study) >= p_max_counted THEN
+                RAISE EXCEPTION 'trial budget % used up', p_max_counted USING ERRCODE = 'VN410';
+            END IF;
+
+            IF p_max_running IS NOT NULL
+               AND (SELECT count(*) FROM trials t WHERE t.study_id = p_study AND t.state = 'running') >= p_max_running THEN
+                RETURN NULL;
+            END IF;
+
+            UPDATE trials SET state = 'running', started_at = p_started
+                WHERE trial_id = (SELECT w.trial_id FROM trials w WHERE w.study_id = p_study AND w.state = 'waiting' ORDER BY w.number LIMIT 1)
+                  AND state = 'waiting'
+                RETURNING trial_id INTO claimed;
+            IF claimed IS NOT NULL THEN
+                INSERT INTO trial_attributes (trial_id, scope, key, value_json)
+                    SELECT claimed, u.scope, u.key, u.value_json FROM unnest(p_scopes, p_keys, p_jsons) AS u (scope, key, value_json)
+                    ON CONFLICT (trial_id, scope, key) DO UPDATE SET value_json = excluded.value_json;
+            END IF;
+
+            RETURN claimed;
+        END
+        $body$;
+
         CREATE FUNCTION vernier_create_trial(
             p_study bigint, p_state text, p_started timestamptz, p_completed timestamptz, p_reason text, p_heartbeat timestamptz,
             p_values float8[], p_param_names text[], p_param_distributions text[], p_param_values float8[],
@@ -110,12 +164,7 @@ internal static class PostgresSchema
                 RAISE EXCEPTION 'running limit % reached', p_max_running USING ERRCODE = 'VN429';
             END IF;
 
-            IF p_state <> 'waiting' AND p_max_counted IS NOT NULL
-               AND (SELECT count(*) FROM trials t
-                    WHERE t.study_id = p_study AND t.state <> 'waiting'
-                      AND NOT (t.state = 'failed' AND EXISTS (
-                          SELECT 1 FROM trial_attributes a
-                          WHERE a.trial_id = t.trial_id AND a.scope = 'system' AND a.key IN ('interrupted', 'retried')))) >= p_max_counted THEN
+            IF p_state <> 'waiting' AND p_max_counted IS NOT NULL AND vernier_counted_trials(p_study) >= p_max_counted THEN
                 RAISE EXCEPTION 'trial budget % used up', p_max_counted USING ERRCODE = 'VN410';
             END IF;
 
@@ -139,6 +188,6 @@ internal static class PostgresSchema
     public static IReadOnlyList<SchemaMigration> Migrations { get; } =
     [
         new(1, "studies, trials, values, parameters, intermediate values and attributes", Version1),
-        new(2, "vernier_create_trial: a trial created in one call", Version2),
+        new(2, "vernier_create_trial, vernier_claim_trial: a trial created or claimed in one call", Version2),
     ];
 }
