@@ -271,6 +271,51 @@ public sealed partial class PostgresStorage
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// One round trip for the usual finish (nothing else to write with it): the update, the values and the read of the
+    /// finished trial are one statement. A finish that also writes attributes or a retry runs <see cref="FinishTrialAsync"/>, then reads.
+    /// </remarks>
+    async Task<(bool Finished, FrozenTrial Trial)> IStorage.FinishTrialAndReadAsync(long trialId, TrialOutcome outcome, CancellationToken cancellationToken)
+    {
+        StorageValidation.ValidateOutcome(outcome);
+        if (outcome.Retry is not null || outcome.SystemAttributes is { IsEmpty: false })
+        {
+            bool finished = await FinishTrialAsync(trialId, outcome, cancellationToken);
+            return (finished, await GetTrialAsync(trialId, cancellationToken));
+        }
+
+        double[] values = outcome.Values.IsDefault ? [] : [.. outcome.Values];
+
+        // Not idempotent: a retry after an unknown commit would report false although this call finished the trial.
+        List<FrozenTrial> changed = await WriteOneStatementAsync(
+            (connection, token) => TrialReader.ReadAsync(
+                connection,
+                TrialReader.From(
+                    """
+                    WITH changed AS (
+                        UPDATE trials SET state = $2, completed_at = $3, fail_reason = $4::text WHERE trial_id = $1 AND state = 'running'
+                        RETURNING *),
+                    written AS (
+                        INSERT INTO trial_values (trial_id, objective, value)
+                        SELECT c.trial_id, u.ord - 1, u.value FROM changed c, unnest($5::float8[]) WITH ORDINALITY AS u (value, ord)
+                        ON CONFLICT (trial_id, objective) DO UPDATE SET value = excluded.value)
+                    """),
+                token,
+                trialId,
+                PostgresValues.State(outcome.State),
+                PostgresValues.Time(outcome.CompletedAt),
+                PostgresValues.Text(outcome.FailReason),
+                values),
+            idempotent: false,
+            cancellationToken);
+
+        // The statement read the child tables as they were before it: the values are the ones just written.
+        return changed.SingleOrDefault() is { } trial
+            ? (true, trial with { Values = [.. values] })
+            : (false, await GetTrialAsync(trialId, cancellationToken));
+    }
+
+    /// <inheritdoc />
     public Task RecordHeartbeatAsync(long trialId, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
         DateTime time = PostgresValues.Time(at);

@@ -140,6 +140,20 @@ public interface IStorage : IAsyncDisposable
     /// <exception cref="ArgumentException">The outcome is not a finished state, or its follow-up trial is not Waiting.</exception>
     Task<bool> FinishTrialAsync(long trialId, TrialOutcome outcome, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Finishes a running trial as <see cref="FinishTrialAsync"/> does, and returns the trial as stored after the call.
+    /// The default finishes, then reads; a storage on a server should do both in one round trip.
+    /// </summary>
+    /// <param name="trialId">The trial.</param>
+    /// <param name="outcome">Its final state, values and reason, and what to write with them.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Whether this call finished the trial (see <see cref="FinishTrialAsync"/>), and the trial as stored.</returns>
+    async Task<(bool Finished, FrozenTrial Trial)> FinishTrialAndReadAsync(long trialId, TrialOutcome outcome, CancellationToken cancellationToken = default)
+    {
+        bool finished = await FinishTrialAsync(trialId, outcome, cancellationToken).ConfigureAwait(false);
+        return (finished, await GetTrialAsync(trialId, cancellationToken).ConfigureAwait(false));
+    }
+
     /// <summary>Records that the process running a trial is alive.</summary>
     /// <param name="trialId">The trial.</param>
     /// <param name="at">The time of the beat.</param>

@@ -255,12 +255,12 @@ public sealed partial class Study
     /// <exception cref="TrialStateException">The trial had already finished (e.g. failed as stale by another worker).</exception>
     internal async Task<FrozenTrial> FinishAsync(long trialId, TrialOutcome outcome, CancellationToken cancellationToken)
     {
-        bool finishedNow = await Storage.FinishTrialAsync(trialId, outcome, cancellationToken);
-        FrozenTrial trial = await Storage.GetTrialAsync(trialId, cancellationToken);
+        (bool finishedNow, FrozenTrial trial) = await Storage.FinishTrialAndReadAsync(trialId, outcome, cancellationToken);
         if (_knownDistributionsLoaded)
         {
             RememberDistributions([trial]);
         }
+
         if (!finishedNow)
         {
             throw new TrialStateException(

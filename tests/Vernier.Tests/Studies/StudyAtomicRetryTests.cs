@@ -42,7 +42,7 @@ public class StudyAtomicRetryTests
     public async Task Optimize_RetryFailed_KilledRightAfterTheFailure_ItsRetryExistsAlready()
     {
         var storage = new InMemoryStorage();
-        (IStorage dying, _) = RecordingStorage.Wrap(storage, killAfter: nameof(IStorage.FinishTrialAsync));
+        (IStorage dying, _) = RecordingStorage.Wrap(storage, killAfter: nameof(IStorage.FinishTrialAndReadAsync));
         await using Study study = await Study.Builder("flaky").UseStorage(dying)
             .Configure(o => { o.MaxRetries = 1; o.RetryFailed = t => t.FailReason == "flaky"; })
             .CreateAsync();

@@ -59,15 +59,11 @@ internal class RecordingStorage : DispatchProxy
     /// <summary>Marks the process killed once <paramref name="task"/> has completed, passing its result through.</summary>
     private object ThenKill(Task task, Type returnType)
     {
-        if (returnType == typeof(Task<bool>))
+        if (returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(Task<>))
         {
-            return ((Task<bool>)task).ContinueWith(
-                t =>
-                {
-                    _killed = true;
-                    return t.GetAwaiter().GetResult();
-                },
-                TaskScheduler.Default);
+            return typeof(RecordingStorage).GetMethod(nameof(ThenKillWithResult), BindingFlags.NonPublic | BindingFlags.Instance)!
+                .MakeGenericMethod(returnType.GetGenericArguments()[0])
+                .Invoke(this, [task])!;
         }
 
         return task.ContinueWith(
@@ -78,4 +74,12 @@ internal class RecordingStorage : DispatchProxy
             },
             TaskScheduler.Default);
     }
+
+    private Task<T> ThenKillWithResult<T>(Task<T> task) => task.ContinueWith(
+        t =>
+        {
+            _killed = true;
+            return t.GetAwaiter().GetResult();
+        },
+        TaskScheduler.Default);
 }
