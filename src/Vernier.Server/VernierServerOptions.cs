@@ -18,7 +18,10 @@ public sealed class VernierServerOptions
     public string ArtifactsRoot { get; init; } = "artifacts";
 
     /// <summary>The largest request body accepted, in bytes. The default value is 1 MiB.</summary>
-    public long MaxRequestBodyBytes { get; init; } = 1024 * 1024;
+    public long MaxRequestBodyBytes { get; init; } = DefaultMaxRequestBodyBytes;
+
+    /// <summary>The default of <see cref="MaxRequestBodyBytes"/>: 1 MiB.</summary>
+    public const long DefaultMaxRequestBodyBytes = 1024 * 1024;
 
     /// <summary>The time source for timings and heartbeats. The default value is <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
@@ -44,9 +47,6 @@ public sealed class VernierServerOptions
 
     /// <summary>How often an idle live-events stream sends a heartbeat comment, so proxies keep it open. The default value is 15 seconds.</summary>
     public TimeSpan EventHeartbeatInterval { get; init; } = TimeSpan.FromSeconds(15);
-
-    /// <summary>True when an address in <see cref="Urls"/> is not loopback (a wildcard, a LAN address or a host name other than localhost).</summary>
-    public bool ListensBeyondLoopback => Security.ListenAddresses.BeyondLoopback(Urls ?? "").Count > 0;
 
     /// <summary>Checks the options, naming the first bad one.</summary>
     /// <exception cref="ArgumentException">An option is out of range.</exception>

@@ -9,6 +9,17 @@ public static class AccessToken
     public static string Generate() =>
         Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
+    /// <summary>
+    /// True when <paramref name="urls"/> (separated by ';') include an address beyond loopback: a wildcard (<c>*</c>, <c>+</c>,
+    /// <c>0.0.0.0</c>, <c>[::]</c>), a LAN address or a host name other than <c>localhost</c>. The server then requires a token.
+    /// </summary>
+    /// <param name="urls">The listening addresses.</param>
+    public static bool IsRequiredFor(string urls)
+    {
+        ArgumentNullException.ThrowIfNull(urls);
+        return ListenAddresses.BeyondLoopback(urls).Count > 0;
+    }
+
     /// <summary>Reads a token from a file: its content with surrounding white space removed.</summary>
     /// <param name="path">The file.</param>
     /// <exception cref="ArgumentException">The file is missing, empty or holds white space inside the token.</exception>
