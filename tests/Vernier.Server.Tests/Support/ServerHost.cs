@@ -21,6 +21,11 @@ internal sealed class ServerHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>A new client of the test server, for requests that need their own handler settings (cookies, redirects).</summary>
+    public HttpClient CreateClient() => _app.GetTestClient();
+
     public static async Task<ServerHost> StartAsync(IStorage? storage = null, Func<VernierServerOptions, VernierServerOptions>? configure = null)
     {
         storage ??= new InMemoryStorage();
