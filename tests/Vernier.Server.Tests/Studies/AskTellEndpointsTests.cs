@@ -146,7 +146,7 @@ public sealed class AskTellEndpointsTests
     [InlineData("""{"state": "complete"}""", "state")]
     [InlineData("""{"state": "failed"}""", "reason")]
     [InlineData("""{"values": ["high"]}""", "values[0]")]
-    [InlineData("""{"values": [1,""", "body")]
+    [InlineData("""{"values": [1,""", "values[1]")]
     public async Task Tell_BadBody_Is400NamingTheFieldAndLeavesTheTrialRunning(string json, string field)
     {
         await using ServerHost host = await ServerHost.StartAsync();
