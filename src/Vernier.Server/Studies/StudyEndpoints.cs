@@ -120,8 +120,8 @@ internal static class StudyEndpoints
         CancellationToken cancellationToken,
         string? state = null,
         string? sort = null,
-        int? page = null,
-        [Microsoft.AspNetCore.Mvc.FromQuery(Name = "page_size")] int? pageSize = null)
+        string? page = null,
+        [Microsoft.AspNetCore.Mvc.FromQuery(Name = "page_size")] string? pageSize = null)
     {
         TrialQuery query = TrialQuery.Parse(state, sort, page, pageSize);
         StudyRecord study = await FindStudyAsync(storage, name, cancellationToken);
@@ -163,7 +163,14 @@ internal static class StudyEndpoints
                 }
             }
 
-            space = new SearchSpace(parameters);
+            try
+            {
+                space = new SearchSpace(parameters);
+            }
+            catch (ArgumentException e)
+            {
+                throw ApiProblemException.BadField("distributions", e.Message);
+            }
         }
 
         StudyRecord record = await FindStudyAsync(storage, name, cancellationToken);

@@ -25,14 +25,18 @@ internal sealed record TrialEvent(string Type, string Study, TrialSummary Trial)
 /// The storage has no change feed, so the poller compares snapshots. It relies on the storage contract that finished
 /// trials never change and that trial numbers are dense. Each tick (<see cref="VernierServerOptions.EventPollInterval"/>)
 /// reads only the unfinished (waiting and running) trials, plus one single-trial read for each trial that has left that set
-/// (it finished) and for each trial this server's own API wrote to since. Every <see cref="FullScanEvery"/>th tick, and whenever the numbers show a gap (trials created and finished
+/// (it finished) and for each trial this server's own API wrote to since. Every <see cref="FullScanEvery"/>th tick (and no sooner than
+/// <see cref="FullScanBudget"/> times the last such read took), and whenever the numbers show a gap (trials created and finished
 /// between two ticks), it reads the whole study once, to catch trials other processes created and finished between ticks.
 /// Writes made through this server's own API wake the poller at once.
 /// </remarks>
 internal sealed class StudyEventHub(IStorage storage, VernierServerOptions options, ILogger<StudyEventHub> logger) : IAsyncDisposable
 {
-    /// <summary>How many ticks pass between two reads of the whole study.</summary>
+    /// <summary>How many ticks pass (at least) between two reads of the whole study.</summary>
     public const int FullScanEvery = 10;
+
+    /// <summary>After a whole-study read that took t, the next waits at least this many times t (so such reads take at most ~5% of the time).</summary>
+    public const int FullScanBudget = 20;
 
     private readonly Dictionary<long, StudyFeed> _feeds = [];
     private readonly Lock _gate = new();
@@ -156,6 +160,7 @@ internal sealed class StudyEventHub(IStorage storage, VernierServerOptions optio
         private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly Dictionary<int, FrozenTrial> _unfinished = [];
         private readonly HashSet<long> _poked = [];
+        private long _nextFullScan;
         private int _known;
         private Task _loop = Task.CompletedTask;
 
@@ -234,12 +239,15 @@ internal sealed class StudyEventHub(IStorage storage, VernierServerOptions optio
                 {
                     if (tick == 0)
                     {
+                        TimeProvider clock = Hub.Poller.TimeProvider;
+                        long started = clock.GetTimestamp();
                         Baseline(await Hub.Storage.GetTrialsAsync(StudyId, null, cancellationToken));
+                        _nextFullScan = clock.GetTimestamp() + (long)(clock.GetElapsedTime(started).TotalSeconds * FullScanBudget * clock.TimestampFrequency);
                         _ready.TrySetResult();
                     }
                     else
                     {
-                        await PollAsync(full: tick % FullScanEvery == 0, cancellationToken);
+                        await PollAsync(full: tick % FullScanEvery == 0 && Hub.Poller.TimeProvider.GetTimestamp() >= _nextFullScan, cancellationToken);
                     }
 
                     tick++;
@@ -305,11 +313,17 @@ internal sealed class StudyEventHub(IStorage storage, VernierServerOptions optio
             bool gap = fresh.Where((n, i) => n != _known + i).Any();
             if (full || gap)
             {
+                TimeProvider clock = Hub.Poller.TimeProvider;
+                long started = clock.GetTimestamp();
                 foreach (FrozenTrial trial in await Hub.Storage.GetTrialsAsync(StudyId, null, cancellationToken))
                 {
                     Compare(trial);
                 }
 
+                // A whole-study read of a large study is slow (about 4 s for 100,000 SQLite trials): space them so that they take
+                // at most about 1/FullScanBudget of the time.
+                TimeSpan took = clock.GetElapsedTime(started);
+                _nextFullScan = clock.GetTimestamp() + (long)(took.TotalSeconds * FullScanBudget * clock.TimestampFrequency);
                 return;
             }
 

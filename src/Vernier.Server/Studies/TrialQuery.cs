@@ -17,6 +17,11 @@ internal sealed record TrialQuery(IReadOnlyCollection<TrialState>? States, strin
 
     /// <summary>Parses the query parameters, naming the first bad one.</summary>
     /// <exception cref="ApiProblemException">A parameter is out of range or unknown (400).</exception>
+    public static TrialQuery Parse(string? state, string? sort, string? page, string? pageSize) =>
+        Parse(state, sort, Whole("page", page), Whole("page_size", pageSize));
+
+    /// <summary>Parses the query parameters, naming the first bad one.</summary>
+    /// <exception cref="ApiProblemException">A parameter is out of range or unknown (400).</exception>
     public static TrialQuery Parse(string? state, string? sort, int? page, int? pageSize)
     {
         List<TrialState>? states = null;
@@ -53,6 +58,18 @@ internal sealed record TrialQuery(IReadOnlyCollection<TrialState>? States, strin
         }
 
         return new TrialQuery(states, sort, page ?? 1, pageSize ?? DefaultPageSize);
+    }
+
+    private static int? Whole(string name, string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        return int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int value)
+            ? value
+            : throw ApiProblemException.BadField(name, $"{name} must be a whole number; got '{text}'.");
     }
 
     /// <summary>Orders the trials; trials without the key (no value, no duration) come last either way, ties in number order.</summary>

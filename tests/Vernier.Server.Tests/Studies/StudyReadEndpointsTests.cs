@@ -126,6 +126,8 @@ public sealed class StudyReadEndpointsTests
     [InlineData("page_size=1001", "page_size", "between 1 and 1000")]
     [InlineData("page_size=0", "page_size", "between 1 and 1000")]
     [InlineData("page=0", "page", "at least 1")]
+    [InlineData("page=two", "page", "whole number")]
+    [InlineData("page_size=1e3", "page_size", "whole number")]
     public async Task ListTrials_BadQuery_Is400NamingTheParameter(string query, string field, string message)
     {
         await using ServerHost host = await ServerHost.StartAsync();
