@@ -175,7 +175,7 @@ internal static class StudyEndpoints
 
         StudyRecord record = await FindStudyAsync(storage, name, cancellationToken);
         (StudyBuilder builder, SearchSpace? storedSpace) = Open(record, storage, options);
-        await using Study study = await builder.LoadAsync(cancellationToken);
+        await using Study study = await LoadAsync(builder, cancellationToken);
         // Like every process of the study, the server fails stale trials (and queues their retries) before starting another.
         await study.RecoverAbandonedTrialsAsync(cancellationToken);
         Trial trial;
@@ -231,7 +231,7 @@ internal static class StudyEndpoints
         }
 
         (StudyBuilder builder, _) = Open(record, storage, options);
-        await using Study study = await builder.LoadAsync(cancellationToken);
+        await using Study study = await LoadAsync(builder, cancellationToken);
         try
         {
             FrozenTrial told = request.Values is { } v ? await study.TellAsync(number, v, cancellationToken)
@@ -296,6 +296,19 @@ internal static class StudyEndpoints
     {
         await using Study loaded = await Study.Builder(study.Name).UseStorage(storage).LoadAsync(cancellationToken);
         return await loaded.GetBestTrialsAsync(cancellationToken);
+    }
+
+    private static async Task<Study> LoadAsync(StudyBuilder builder, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await builder.LoadAsync(cancellationToken);
+        }
+        catch (ArgumentException e)
+        {
+            // The stored study file disagrees with the stored study (another seed or other directions).
+            throw ApiProblemException.Conflict(e.Message);
+        }
     }
 
     /// <summary>

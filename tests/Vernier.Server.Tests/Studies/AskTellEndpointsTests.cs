@@ -98,6 +98,41 @@ public sealed class AskTellEndpointsTests
     }
 
     [Fact]
+    public async Task Ask_StudyWithStoredDefinition_UsesItsSearchSpace()
+    {
+        await using ServerHost host = await ServerHost.StartAsync();
+        await using Study study = await Study.Builder("stored").UseStorage(host.Storage).WithSeed(5).CreateAsync();
+        const string text = """
+            name: stored
+            space:
+              - { name: depth, type: int, low: 2, high: 6 }
+              - { name: opt, type: categorical, choices: [adam, sgd] }
+            strategy: { name: random, seed: 5 }
+            objective: { command: [bash, -c, 'echo METRIC loss=1'], pass_parameters: none, metric: loss }
+            """;
+        await host.Storage.SetStudyAttributeAsync(study.StudyId, Vernier.Storage.AttributeScope.System, "study_definition",
+            JsonSerializer.SerializeToElement(new { file = "/tmp/stored.yaml", text, config_hash = "x" }));
+
+        JsonElement asked = await (await host.Client.PostAsync("/api/studies/stored/ask", null)).JsonAsync();
+
+        asked.GetProperty("params").GetProperty("depth").GetInt32().ShouldBeInRange(2, 6);
+        new[] { "adam", "sgd" }.ShouldContain(asked.GetProperty("params").GetProperty("opt").GetString());
+    }
+
+    [Fact]
+    public async Task Ask_StoredDefinitionThatNoLongerReads_Is409AndStartsNothing()
+    {
+        await using ServerHost host = await ServerHost.StartAsync();
+        await using Study study = await Study.Builder("stored").UseStorage(host.Storage).CreateAsync();
+        await host.Storage.SetStudyAttributeAsync(study.StudyId, Vernier.Storage.AttributeScope.System, "study_definition",
+            JsonSerializer.SerializeToElement(new { file = "/tmp/stored.yaml", text = "space: [", config_hash = "x" }));
+
+        await (await host.Client.PostAsync("/api/studies/stored/ask", null)).ProblemAsync(HttpStatusCode.Conflict);
+
+        (await study.GetTrialsAsync()).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Ask_UnknownStudy_Is404()
     {
         await using ServerHost host = await ServerHost.StartAsync();
