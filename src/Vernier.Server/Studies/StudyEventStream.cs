@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Vernier.Storage;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
@@ -17,8 +18,11 @@ internal static class StudyEventStream
     public const string ContentType = "text/event-stream";
 
     public static async Task StreamAsync(
-        string name, HttpContext context, IStorage storage, StudyEventHub hub, VernierServerOptions options, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+        string name, HttpContext context, IStorage storage, StudyEventHub hub, VernierServerOptions options, IOptions<JsonOptions> json, IHostApplicationLifetime lifetime, CancellationToken requestAborted)
     {
+        // The stream ends when the client leaves or the server stops (a stream never ends by itself, so shutdown must not wait for it).
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, lifetime.ApplicationStopping);
+        CancellationToken cancellationToken = linked.Token;
         StudyRecord study = await StudyEndpoints.FindStudyAsync(storage, name, cancellationToken);
         using StudyEventHub.Subscription subscription = await hub.SubscribeAsync(study, cancellationToken);
         HttpResponse response = context.Response;
