@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Vernier.Server.Jobs;
+using Vernier.Server.Http;
+using Vernier.Server.Studies;
 
 namespace Vernier.Server;
 
@@ -39,14 +41,17 @@ public static class VernierServer
             json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
         });
+        builder.Services.AddVernierApi(options);
         configure?.Invoke(builder);
 
         WebApplication app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseVernierApi(options);
         RouteGroupBuilder api = app.MapGroup("/api");
         api.MapGet("/health", () => Results.Ok(new { status = "ok" }));
         api.MapTuningJobs();
+        api.MapStudies();
         return app;
     }
 }

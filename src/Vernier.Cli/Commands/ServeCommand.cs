@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.AspNetCore.Builder;
 using Vernier.Server;
+using Vernier.Server.Security;
 using Vernier.Storage;
 
 namespace Vernier.Cli.Commands;
@@ -31,13 +32,34 @@ internal static class ServeCommand
             Description = "The folder for tuning jobs' files, tuning/<job_id>/ in it (default: artifacts).",
             HelpName = "DIR",
         };
-        var command = new Command("serve", "Run the REST service and the web dashboard over a storage.\n\n" +
+        var tokenFile = new Option<FileInfo?>("--token-file")
+        {
+            Description = "A file holding the bearer token every request must carry. Without it, a token is generated and printed once when --urls reach beyond loopback; on loopback none is needed.",
+            HelpName = "FILE",
+        };
+        var corsOrigins = new Option<string[]>("--cors-origin")
+        {
+            Description = "An origin (scheme://host[:port]) whose pages may call the API from a browser; repeatable (default: none, CORS off).",
+            HelpName = "URL",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var maxBody = new Option<long?>("--max-body-bytes")
+        {
+            Description = "The largest request body accepted, in bytes (default: 1048576).",
+            HelpName = "N",
+        };
+        var command = new Command("serve", "Run the REST service and the web dashboard over a storage. On loopback (the default) no token is needed; " +
+            "bound to any other address every request needs a bearer token.\n\n" +
             "Examples:\n" +
             "  vernier serve\n" +
             "  vernier serve --storage postgresql://vernier@db:5432/vernier --urls http://127.0.0.1:9000\n" +
+            "  vernier serve --urls http://0.0.0.0:8080 --token-file /etc/vernier/token --cors-origin https://dash.example.com\n" +
             "  vernier serve --command-template finetune='python3 finetune.py --data {dataset_key} --model {base_model_id}'");
         command.Options.Add(storage);
         command.Options.Add(urls);
+        command.Options.Add(tokenFile);
+        command.Options.Add(corsOrigins);
+        command.Options.Add(maxBody);
         command.Options.Add(allowCommands);
         command.Options.Add(commandTemplate);
         command.Options.Add(artifacts);
@@ -46,16 +68,31 @@ internal static class ServeCommand
             Dictionary<string, string> templates = ParseTemplates(parsed.GetValue(commandTemplate) ?? []);
             string url = parsed.GetValue(storage) ?? StorageLocator.DefaultUrl;
             await using IStorage store = StorageLocator.Open(url);
+            string addresses = parsed.GetValue(urls)!;
+            string? token = ResolveToken(parsed.GetValue(tokenFile), addresses, console);
             var options = new VernierServerOptions
             {
                 Storage = store,
                 StorageDisplayName = StorageLocator.Redact(url),
-                Urls = parsed.GetValue(urls)!,
                 AllowCommands = parsed.GetValue(allowCommands),
                 CommandTemplates = templates,
                 ArtifactsRoot = parsed.GetValue(artifacts) ?? "artifacts",
+                Urls = addresses,
+                AccessToken = token,
+                CorsOrigins = parsed.GetValue(corsOrigins) ?? [],
+                MaxRequestBodyBytes = parsed.GetValue(maxBody) ?? VernierServerOptions.DefaultMaxRequestBodyBytes,
             };
-            await using WebApplication app = VernierServer.Build(options);
+            WebApplication built;
+            try
+            {
+                built = VernierServer.Build(options);
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliException(WithoutParameterName(e));
+            }
+
+            await using WebApplication app = built;
             await app.StartAsync(cancellationToken);
             foreach (string address in app.Urls)
             {
@@ -98,4 +135,35 @@ internal static class ServeCommand
 
         return templates;
     }
+    /// <summary>
+    /// The access token: read from <paramref name="tokenFile"/> if given; otherwise generated, and printed once, when an address
+    /// reaches beyond loopback; otherwise none.
+    /// </summary>
+    internal static string? ResolveToken(FileInfo? tokenFile, string urls, CliConsole console)
+    {
+        if (tokenFile is not null)
+        {
+            try
+            {
+                return AccessToken.ReadFile(tokenFile.FullName);
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliException(WithoutParameterName(e));
+            }
+        }
+
+        if (!AccessToken.IsRequiredFor(urls))
+        {
+            return null;
+        }
+
+        string token = AccessToken.Generate();
+        console.Output.WriteLine($"Access token (generated, shown only now): {token}");
+        console.Output.WriteLine("  send it as 'Authorization: Bearer TOKEN', or open /?token=TOKEN once in a browser; keep it in a file and pass --token-file to reuse it.");
+        return token;
+    }
+
+    private static string WithoutParameterName(ArgumentException e) =>
+        e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
 }

@@ -24,6 +24,7 @@ public class CommandLineTests
     [InlineData("studies")]
     [InlineData("create-study")]
     [InlineData("worker")]
+    [InlineData("serve")]
     public async Task Help_EveryCommand_DescribesItselfWithExamples(string command)
     {
         (int exit, string output, _) = await RunAsync(Directory.GetCurrentDirectory(), command, "--help");

@@ -23,6 +23,10 @@ internal sealed class ServerHost : IAsyncDisposable
 
     /// <summary>The application, e.g. for <c>App.GetTestServer()</c> to send requests the HTTP client would normalise.</summary>
     public WebApplication App => _app;
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>A new client of the test server, for requests that need their own handler settings (cookies, redirects).</summary>
+    public HttpClient CreateClient() => _app.GetTestClient();
 
     public static async Task<ServerHost> StartAsync(IStorage? storage = null, Func<VernierServerOptions, VernierServerOptions>? configure = null)
     {
