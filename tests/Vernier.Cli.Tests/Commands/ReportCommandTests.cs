@@ -101,6 +101,24 @@ public class ReportCommandTests
         File.Exists(file).ShouldBeFalse();
     }
 
+    [Fact]
+    public async Task Report_TheReadmeCommand_WorksAsWritten()
+    {
+        string readme = await File.ReadAllTextAsync(Path.Combine(CliProcess.RepositoryRoot, "README.md"));
+        string command = System.Text.RegularExpressions.Regex.Match(readme, "`vernier (report [^`]+)`").Groups[1].Value;
+        string[] args = command.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        args.ShouldContain("sqlite:///artifacts/quickstart/quickstart.db");
+        args.ShouldContain("digits-mlp");
+        using var dir = new TempDirectory();
+        string storage = await CreateStudyAsync(dir, "digits-mlp", 4);
+        string file = Path.Combine(dir.Path, "report.html");
+
+        (int exit, _, string error) = await RunAsync([.. args.Select(a => a == "sqlite:///artifacts/quickstart/quickstart.db" ? storage : a == "report.html" ? file : a)]);
+
+        exit.ShouldBe(0, error);
+        (await File.ReadAllTextAsync(file)).ShouldContain("<title>Study report: digits-mlp</title>");
+    }
+
     /// <summary>A SQLite study of <paramref name="count"/> trials: the 5th pruned (after reporting), the 7th failed, the rest complete.</summary>
     private static async Task<string> CreateStudyAsync(TempDirectory dir, string name, int count)
     {
