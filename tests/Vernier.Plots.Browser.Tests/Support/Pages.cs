@@ -3,7 +3,7 @@ using Vernier.Importance.PedAnova;
 using Vernier.Plots.Tests.Support;
 using Vernier.Studies;
 
-namespace Vernier.Plots.BrowserTests.Support;
+namespace Vernier.Plots.Browser.Tests.Support;
 
 /// <summary>The HTML files under test: every plot kind as <c>vernier plot</c> writes it, and study reports.</summary>
 internal static class Pages

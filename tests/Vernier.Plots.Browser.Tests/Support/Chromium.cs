@@ -1,6 +1,6 @@
 using Microsoft.Playwright;
 
-namespace Vernier.Plots.BrowserTests.Support;
+namespace Vernier.Plots.Browser.Tests.Support;
 
 /// <summary>
 /// One headless Chromium for the test class: Debian's browser from <c>VERNIER_TEST_CHROMIUM</c> (never a downloaded
@@ -22,9 +22,6 @@ public sealed class Chromium : IAsyncLifetime
 
     /// <summary>The browser context; every page opened in it has the network blocked.</summary>
     public IBrowserContext Context => _context ?? throw new InvalidOperationException("Chromium is not started.");
-
-    /// <summary>Requests to anything but file:// URLs, which the context refused.</summary>
-    public List<string> BlockedRequests { get; } = [];
 
     public async Task InitializeAsync()
     {
@@ -56,11 +53,6 @@ public sealed class Chromium : IAsyncLifetime
             {
                 await route.ContinueAsync();
                 return;
-            }
-
-            lock (BlockedRequests)
-            {
-                BlockedRequests.Add(route.Request.Url);
             }
 
             await route.AbortAsync("internetdisconnected");

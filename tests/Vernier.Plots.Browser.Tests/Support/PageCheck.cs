@@ -1,22 +1,20 @@
 using Microsoft.Playwright;
-using Vernier.Plots.BrowserTests.Support;
 
-namespace Vernier.Plots.BrowserTests.Output;
+namespace Vernier.Plots.Browser.Tests.Support;
 
-/// <summary>Every plot kind's HTML and the study report open from file:// with the network blocked, draw every chart, and log no error.</summary>
-public sealed class OfflineHtmlTests(Chromium chromium) : IClassFixture<Chromium>, IDisposable
+/// <summary>What a page did when opened: its errors, its charts and how many were drawn, the network requests it tried.</summary>
+/// <param name="Errors">Console errors and warnings, and uncaught page errors.</param>
+/// <param name="Charts">The page's chart elements (<c>.vernier-chart</c>).</param>
+/// <param name="Drawn">The chart elements with an ECharts instance, a canvas or svg, and a height.</param>
+/// <param name="BlockedRequests">Requests to anything but a local file, which the browser refused.</param>
+internal sealed record PageCheck(IReadOnlyList<string> Errors, int Charts, int Drawn, IReadOnlyList<string> BlockedRequests)
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("vernier-html-").FullName;
-
-    public static TheoryData<string> PageNames => [.. Pages.Names];
-
-    [Theory]
-    [MemberData(nameof(PageNames))]
-    public async Task Page_OpensOffline_DrawsEveryChart_WithoutErrors(string name)
+    /// <summary>Opens the file, waits for it to load, counts the charts drawn, and saves a full-page screenshot.</summary>
+    public static async Task<PageCheck> OpenAsync(Chromium chromium, string path, string? screenshot, Func<IPage, Task>? inspect = null)
     {
-        string path = await Pages.WriteAsync(name, _folder);
         IPage page = await chromium.Context.NewPageAsync();
         var errors = new List<string>();
+        var blocked = new List<string>();
         page.Console += (_, message) =>
         {
             if (message.Type is "error" or "warning")
@@ -25,6 +23,13 @@ public sealed class OfflineHtmlTests(Chromium chromium) : IClassFixture<Chromium
             }
         };
         page.PageError += (_, error) => errors.Add("page error: " + error);
+        page.RequestFailed += (_, request) =>
+        {
+            if (!request.Url.StartsWith("file://", StringComparison.Ordinal))
+            {
+                blocked.Add(request.Url);
+            }
+        };
 
         try
         {
@@ -35,33 +40,23 @@ public sealed class OfflineHtmlTests(Chromium chromium) : IClassFixture<Chromium
                     window.echarts && echarts.getInstanceByDom(el) && el.querySelector('canvas, svg') &&
                     el.getBoundingClientRect().height > 0).length
                 """);
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder(), name + ".png"), FullPage = true });
+            if (screenshot is not null)
+            {
+                await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder(), screenshot + ".png"), FullPage = true });
+            }
 
-            errors.ShouldBeEmpty();
-            chromium.BlockedRequests.ShouldBeEmpty();
-            drawn.ShouldBe(charts);
-            if (name == "report-empty")
+            if (inspect is not null)
             {
-                charts.ShouldBe(0);
-                (await page.Locator("#vernier-empty-study").InnerTextAsync()).ShouldContain("has no trials yet");
+                await inspect(page);
             }
-            else
-            {
-                charts.ShouldBeGreaterThan(0);
-                if (name.StartsWith("report-", StringComparison.Ordinal))
-                {
-                    charts.ShouldBeGreaterThanOrEqualTo(6); // importance, history, parallel coordinates, slice, intermediate values, timeline
-                    (await page.Locator("#vernier-importance tr").CountAsync()).ShouldBe(4); // a header and three parameters
-                }
-            }
+
+            return new PageCheck(errors, charts, drawn, blocked);
         }
         finally
         {
             await page.CloseAsync();
         }
     }
-
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     /// <summary>artifacts/test-results/screenshots under the repository's root.</summary>
     private static string ScreenshotFolder()
