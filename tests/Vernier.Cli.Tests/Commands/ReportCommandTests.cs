@@ -56,6 +56,35 @@ public class ReportCommandTests
     }
 
     [Fact]
+    public async Task Report_OfAStudyCreatedWithItsDefinition_ShowsTheStoredSamplerAndBudget()
+    {
+        using var dir = new TempDirectory();
+        string config = dir.Write("study.yaml", """
+            name: stored
+            space:
+              - { name: x, type: float, low: 0, high: 1 }
+            strategy: { name: random, seed: 4 }
+            pruner: { name: asha, reduction_factor: 4 }
+            objective: { command: [bash, -c, 'echo "METRIC acc={x}"'], pass_parameters: none, metric: acc, direction: maximize }
+            max_trials: 7
+            """);
+        string storage = $"sqlite:///{dir.Path}/stored.db";
+        (int created, _, string createError) = await RunAsync("create-study", "--config", config, "--storage", storage);
+        created.ShouldBe(0, createError);
+        string file = Path.Combine(dir.Path, "r.html");
+
+        (int exit, _, string error) = await RunAsync("report", "--storage", storage, "--study", "stored", "-o", file);
+
+        exit.ShouldBe(0, error);
+        string html = await File.ReadAllTextAsync(file);
+        html.ShouldContain("<tr><th>Direction</th><td>acc: maximize</td></tr>");
+        html.ShouldContain("<tr><th>Sampler</th><td>random, seed 4</td></tr>");
+        html.ShouldContain("<tr><th>Pruner</th><td>asha (reduction_factor=4)</td></tr>");
+        html.ShouldContain("<tr><th>Trial budget</th><td>7</td></tr>");
+        html.ShouldContain($"<tr><th>Study file</th><td>{config}</td></tr>");
+    }
+
+    [Fact]
     public async Task Report_AnEmptyStudy_WritesAPageThatSaysSo()
     {
         using var dir = new TempDirectory();
