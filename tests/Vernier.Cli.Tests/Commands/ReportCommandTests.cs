@@ -11,7 +11,7 @@ public class ReportCommandTests
     public async Task Report_WritesOneOfflinePageWithEverySection()
     {
         using var dir = new TempDirectory();
-        string storage = await CreateStudyAsync(dir, "mlp", 12);
+        string storage = await SampleStudies.CreateSqliteAsync(dir, "mlp", 12);
         string file = Path.Combine(dir.Path, "report.html");
 
         (int exit, _, string error) = await RunAsync("report", "--storage", storage, "--study", "mlp", "--output", file);
@@ -34,7 +34,7 @@ public class ReportCommandTests
     public async Task Report_WithTheStudyFile_ShowsItsSamplerPrunerAndMetricNames()
     {
         using var dir = new TempDirectory();
-        await CreateStudyAsync(dir, "demo", 6);
+        await SampleStudies.CreateSqliteAsync(dir, "demo", 6);
         string config = dir.Write("study.yaml", """
             name: demo
             storage: sqlite:///plots.db
@@ -88,7 +88,7 @@ public class ReportCommandTests
     public async Task Report_AnEmptyStudy_WritesAPageThatSaysSo()
     {
         using var dir = new TempDirectory();
-        string storage = await CreateStudyAsync(dir, "empty", 0);
+        string storage = await SampleStudies.CreateSqliteAsync(dir, "empty", 0);
         string file = Path.Combine(dir.Path, "empty.html");
 
         (int exit, _, string error) = await RunAsync("report", "--storage", storage, "--study", "empty", "-o", file);
@@ -102,7 +102,7 @@ public class ReportCommandTests
     public async Task Report_AMissingStudy_IsAnErrorAndWritesNothing()
     {
         using var dir = new TempDirectory();
-        string storage = await CreateStudyAsync(dir, "mlp", 2);
+        string storage = await SampleStudies.CreateSqliteAsync(dir, "mlp", 2);
         string file = Path.Combine(dir.Path, "x.html");
 
         (int exit, _, string error) = await RunAsync("report", "--storage", storage, "--study", "nope", "--output", file);
@@ -117,7 +117,7 @@ public class ReportCommandTests
     public async Task Report_BadOptions_AreErrorsNamingThem()
     {
         using var dir = new TempDirectory();
-        string storage = await CreateStudyAsync(dir, "mlp", 4);
+        string storage = await SampleStudies.CreateSqliteAsync(dir, "mlp", 4);
         string file = Path.Combine(dir.Path, "x.html");
 
         (int evaluator, _, string evaluatorError) = await RunAsync("report", "--storage", storage, "--study", "mlp", "--evaluator", "shap", "-o", file);
@@ -139,43 +139,13 @@ public class ReportCommandTests
         args.ShouldContain("sqlite:///artifacts/quickstart/quickstart.db");
         args.ShouldContain("digits-mlp");
         using var dir = new TempDirectory();
-        string storage = await CreateStudyAsync(dir, "digits-mlp", 4);
+        string storage = await SampleStudies.CreateSqliteAsync(dir, "digits-mlp", 4);
         string file = Path.Combine(dir.Path, "report.html");
 
         (int exit, _, string error) = await RunAsync([.. args.Select(a => a == "sqlite:///artifacts/quickstart/quickstart.db" ? storage : a == "report.html" ? file : a)]);
 
         exit.ShouldBe(0, error);
         (await File.ReadAllTextAsync(file)).ShouldContain("<title>Study report: digits-mlp</title>");
-    }
-
-    /// <summary>A SQLite study of <paramref name="count"/> trials: the 5th pruned (after reporting), the 7th failed, the rest complete.</summary>
-    private static async Task<string> CreateStudyAsync(TempDirectory dir, string name, int count)
-    {
-        string url = $"sqlite:///{dir.Path}/plots.db";
-        await using Study study = await Study.Builder(name).UseSqlite(url).Minimize().WithSeed(3).CreateAsync();
-        for (int i = 0; i < count; i++)
-        {
-            Trial trial = await study.AskAsync();
-            double lr = trial.SuggestFloat("lr", 1e-4, 1e-1, log: true);
-            int layers = trial.SuggestInt("layers", 1, 4);
-            double loss = Math.Abs(Math.Log10(lr) + 2) + layers;
-            trial.Report(loss + 1, 0);
-            trial.Report(loss + 0.5, 1);
-            if (i == 4)
-            {
-                await study.TellPrunedAsync(trial.Number);
-            }
-            else if (i == 6)
-            {
-                await study.TellFailedAsync(trial.Number, "boom");
-            }
-            else
-            {
-                await study.TellAsync(trial, loss);
-            }
-        }
-
-        return url;
     }
 
     private static async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
