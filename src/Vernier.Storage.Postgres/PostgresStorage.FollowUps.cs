@@ -34,6 +34,10 @@ public sealed partial class PostgresStorage
     private const string CreateTrialCall =
         "SELECT new_trial_id, new_number FROM vernier_create_trial($1, $2, $3::timestamptz, $4::timestamptz, $5::text, $6::timestamptz, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::integer, $17::integer)";
 
+    /// <summary>Calls the server-side <c>vernier_claim_or_create_trial</c> with the arguments of <see cref="CreateTrialCall"/>.</summary>
+    private const string ClaimOrCreateTrialCall =
+        "SELECT new_trial_id, new_number, claimed FROM vernier_claim_or_create_trial($1, $2, $3::timestamptz, $4::timestamptz, $5::text, $6::timestamptz, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::integer, $17::integer)";
+
     /// <summary>
     /// Inserts a follow-up trial (a retry) with the study's next number, in the caller's transaction; no budget or limit checks
     /// (a Waiting trial uses up neither). Takes the study row's lock, as <see cref="CreateTrialAsync"/> does, so numbers stay dense.

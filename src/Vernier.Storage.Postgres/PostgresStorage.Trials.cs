@@ -45,20 +45,67 @@ public sealed partial class PostgresStorage
             },
             idempotent: false,
             cancellationToken);
-        return new FrozenTrial
+        return Created(trialId, number, trial);
+    }
+
+    /// <summary>A trial just inserted, as a read would return it, without reading it.</summary>
+    private static FrozenTrial Created(long trialId, int number, NewTrial trial) => new()
+    {
+        TrialId = trialId,
+        Number = number,
+        State = trial.State,
+        Values = trial.Values.IsDefault ? [] : trial.Values,
+        Parameters = trial.Parameters,
+        IntermediateValues = trial.IntermediateValues,
+        UserAttributes = Detached(trial.UserAttributes),
+        SystemAttributes = Detached(trial.SystemAttributes),
+        StartedAt = PostgresValues.Truncate(trial.StartedAt),
+        CompletedAt = PostgresValues.Truncate(trial.CompletedAt),
+        FailReason = trial.FailReason,
+    };
+
+    /// <inheritdoc />
+    /// <remarks>One round trip (the server-side function <c>vernier_claim_or_create_trial</c>), and a second to read a claimed trial.</remarks>
+    async Task<(FrozenTrial Trial, bool Claimed)> IStorage.ClaimOrCreateTrialAsync(long studyId, NewTrial trial, int? maxRunning, int? maxCounted, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+        if (trial.State != TrialState.Running || trial.StartedAt is null)
         {
-            TrialId = trialId,
-            Number = number,
-            State = trial.State,
-            Values = trial.Values.IsDefault ? [] : trial.Values,
-            Parameters = trial.Parameters,
-            IntermediateValues = trial.IntermediateValues,
-            UserAttributes = Detached(trial.UserAttributes),
-            SystemAttributes = Detached(trial.SystemAttributes),
-            StartedAt = PostgresValues.Truncate(trial.StartedAt),
-            CompletedAt = PostgresValues.Truncate(trial.CompletedAt),
-            FailReason = trial.FailReason,
-        };
+            throw new ArgumentException("an asked trial must be Running and have a start time.", nameof(trial));
+        }
+
+        object?[] arguments = CreateArguments(trial);
+        arguments[0] = studyId;
+        arguments[15] = maxRunning is int limit ? limit : DBNull.Value;
+        arguments[16] = maxCounted is int budget ? budget : DBNull.Value;
+
+        // Not idempotent: a retry after an unknown commit would create or claim a second trial.
+        (long trialId, int number, bool claimed) = await WriteOneStatementAsync(
+            async (connection, token) =>
+            {
+                await using NpgsqlCommand command = connection.Command(ClaimOrCreateTrialCall, arguments);
+                try
+                {
+                    await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(token);
+                    await reader.ReadAsync(token);
+                    return (reader.GetInt64(0), reader.IsDBNull(1) ? -1 : reader.GetInt32(1), reader.GetBoolean(2));
+                }
+                catch (PostgresException e) when (e.SqlState == "VN404")
+                {
+                    throw StudyNotFound(studyId);
+                }
+                catch (PostgresException e) when (e.SqlState == "VN429")
+                {
+                    throw new ConcurrencyLimitExceededException(maxRunning!.Value);
+                }
+                catch (PostgresException e) when (e.SqlState == "VN410")
+                {
+                    throw new TrialBudgetExhaustedException(maxCounted!.Value);
+                }
+            },
+            idempotent: false,
+            cancellationToken);
+        return claimed ? (await GetTrialAsync(trialId, cancellationToken), true) : (Created(trialId, number, trial), false);
     }
 
     /// <inheritdoc />

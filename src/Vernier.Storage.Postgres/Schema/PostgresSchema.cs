@@ -91,6 +91,7 @@ internal static class PostgresSchema
     /// marked <c>interrupted</c> or <c>retried</c> (the system attributes of those names). <c>vernier_claim_trial</c>
     /// answers "nothing waits" from the index without the lock (most asks), and otherwise claims the lowest-numbered
     /// waiting trial under the lock and sets the given system attributes on it; it returns the claimed trial's id.
+    /// <c>vernier_claim_or_create_trial</c> is an ask in one call: it claims a waiting trial if it can, else creates one.
     /// </remarks>
     private const string Version2 = """
         CREATE FUNCTION vernier_counted_trials(p_study bigint) RETURNS bigint
@@ -186,12 +187,37 @@ internal static class PostgresSchema
                 SELECT new_trial_id, u.scope, u.key, u.value_json FROM unnest(p_scopes, p_keys, p_jsons) AS u (scope, key, value_json);
         END
         $body$;
+
+        CREATE FUNCTION vernier_claim_or_create_trial(
+            p_study bigint, p_state text, p_started timestamptz, p_completed timestamptz, p_reason text, p_heartbeat timestamptz,
+            p_values float8[], p_param_names text[], p_param_distributions text[], p_param_values float8[],
+            p_steps bigint[], p_step_values float8[], p_scopes text[], p_keys text[], p_jsons text[],
+            p_max_running integer, p_max_counted integer,
+            OUT new_trial_id bigint, OUT new_number integer, OUT claimed boolean)
+        LANGUAGE plpgsql AS $body$
+        BEGIN
+            new_trial_id := vernier_claim_trial(p_study, p_started, p_max_running, p_max_counted, p_scopes, p_keys, p_jsons);
+            IF new_trial_id IS NOT NULL THEN
+                claimed := true;
+                IF p_heartbeat IS NOT NULL THEN
+                    UPDATE trials SET heartbeat_at = p_heartbeat WHERE trial_id = new_trial_id;
+                END IF;
+                RETURN;
+            END IF;
+
+            claimed := false;
+            SELECT c.new_trial_id, c.new_number INTO new_trial_id, new_number
+            FROM vernier_create_trial(p_study, p_state, p_started, p_completed, p_reason, p_heartbeat, p_values, p_param_names,
+                                      p_param_distributions, p_param_values, p_steps, p_step_values, p_scopes, p_keys, p_jsons,
+                                      p_max_running, p_max_counted) c;
+        END
+        $body$;
         """;
 
     /// <summary>The steps, oldest first; the last one's version is the version this code writes.</summary>
     public static IReadOnlyList<SchemaMigration> Migrations { get; } =
     [
         new(1, "studies, trials, values, parameters, intermediate values and attributes", Version1),
-        new(2, "vernier_create_trial, vernier_claim_trial: a trial created or claimed in one call", Version2),
+        new(2, "vernier_create_trial, vernier_claim_trial, vernier_claim_or_create_trial: a trial created or claimed in one call", Version2),
     ];
 }

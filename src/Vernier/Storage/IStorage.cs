@@ -102,6 +102,43 @@ public interface IStorage : IAsyncDisposable
         ImmutableDictionary<string, JsonElement>? systemAttributes = null,
         CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// What an ask does, in one call: claims the lowest-numbered Waiting trial as <see cref="ClaimWaitingTrialAsync"/> does (with
+    /// <paramref name="trial"/>'s start time, first heartbeat and system attributes), or, when none can be claimed, creates
+    /// <paramref name="trial"/> as <see cref="CreateTrialAsync"/> does. The default makes those calls one after the other; a
+    /// storage on a server should make one round trip.
+    /// </summary>
+    /// <param name="studyId">The study.</param>
+    /// <param name="trial">A Running trial with its start time.</param>
+    /// <param name="maxRunning">The running limit, as for <see cref="CreateTrialAsync"/>.</param>
+    /// <param name="maxCounted">The trial budget, as for <see cref="CreateTrialAsync"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The trial now running, and whether it was claimed from the queue rather than created.</returns>
+    /// <exception cref="ConcurrencyLimitExceededException">The running limit is reached; nothing was written.</exception>
+    /// <exception cref="TrialBudgetExhaustedException">The budget is used up; nothing was written.</exception>
+    async Task<(FrozenTrial Trial, bool Claimed)> ClaimOrCreateTrialAsync(
+        long studyId, NewTrial trial, int? maxRunning = null, int? maxCounted = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+        if (trial.State != TrialState.Running || trial.StartedAt is not { } started)
+        {
+            throw new ArgumentException("an asked trial must be Running and have a start time.", nameof(trial));
+        }
+
+        FrozenTrial? claimed = await ClaimWaitingTrialAsync(studyId, started, maxRunning, maxCounted, trial.SystemAttributes, cancellationToken).ConfigureAwait(false);
+        if (claimed is null)
+        {
+            return (await CreateTrialAsync(studyId, trial, maxRunning, maxCounted, cancellationToken).ConfigureAwait(false), false);
+        }
+
+        if (trial.HeartbeatAt is { } beat)
+        {
+            await RecordHeartbeatAsync(claimed.TrialId, beat, cancellationToken).ConfigureAwait(false);
+        }
+
+        return (claimed, true);
+    }
+
     /// <summary>Records a parameter of a running trial. Setting the same value again is a no-op.</summary>
     /// <param name="trialId">The trial.</param>
     /// <param name="name">The parameter's name.</param>

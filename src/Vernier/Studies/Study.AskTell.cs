@@ -200,23 +200,23 @@ public sealed partial class Study
             try
             {
                 // The storage checks the budget again in the claim's or insert's transaction: other processes may have started trials since the read above.
-                // A claimed (enqueued) trial gets its worker in the claim's transaction, as a created one does in the insert's.
-                frozen = await Storage.ClaimWaitingTrialAsync(StudyId, now, Options.MaxConcurrent, totalBudget, WorkerAttributes(), cancellationToken);
-                if (frozen is null)
+                // The worker is stored with the trial in the same transaction: a worker killed right after leaves a trial that recovery can
+                // still attribute to a dead process (a Running trial with no worker and no heartbeat is never recovered).
+                var asked = new NewTrial { State = TrialState.Running, StartedAt = now, HeartbeatAt = beats ? now : null, SystemAttributes = WorkerAttributes() };
+                if (!Sampler.IsExhausted(history))
                 {
-                    if (Sampler.IsExhausted(history))
-                    {
-                        throw new SamplerExhaustedException(Sampler.Name);
-                    }
-
-                    // The worker is stored with the new trial in one statement: a worker killed right after the insert leaves a trial
-                    // that recovery can still attribute to a dead process (a Running trial with no worker and no heartbeat is never recovered).
-                    var created = new NewTrial { State = TrialState.Running, StartedAt = now, HeartbeatAt = beats ? now : null, SystemAttributes = WorkerAttributes() };
-                    frozen = await Storage.CreateTrialAsync(StudyId, created, Options.MaxConcurrent, totalBudget, cancellationToken);
+                    // Claim an enqueued trial, or else create one: one round trip on a server.
+                    (frozen, _) = await Storage.ClaimOrCreateTrialAsync(StudyId, asked, Options.MaxConcurrent, totalBudget, cancellationToken);
                 }
-                else if (beats)
+                else
                 {
-                    await Storage.RecordHeartbeatAsync(frozen.TrialId, now, cancellationToken);
+                    // Nothing new to sample: only enqueued trials remain.
+                    frozen = await Storage.ClaimWaitingTrialAsync(StudyId, now, Options.MaxConcurrent, totalBudget, asked.SystemAttributes, cancellationToken)
+                        ?? throw new SamplerExhaustedException(Sampler.Name);
+                    if (beats)
+                    {
+                        await Storage.RecordHeartbeatAsync(frozen.TrialId, now, cancellationToken);
+                    }
                 }
             }
             catch (TrialBudgetExhaustedException)

@@ -89,7 +89,7 @@ public class StudyAtomicRetryTests
 
         Trial trial = await study.AskAsync();
 
-        recorder.Writes.ShouldBe([nameof(IStorage.ClaimWaitingTrialAsync)]);
+        recorder.Writes.ShouldBe([nameof(IStorage.ClaimOrCreateTrialAsync)]);
         (await study.GetTrialAsync(trial.Number)).SystemAttributes[SystemAttributes.Worker].GetProperty("host").GetString().ShouldBe("node-7");
     }
 }
