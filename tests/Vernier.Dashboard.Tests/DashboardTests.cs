@@ -35,14 +35,14 @@ public sealed class DashboardTests(ITestOutputHelper output)
         IPage page = await browser.NewPageAsync(errors);
 
         await page.GotoAsync(server.Address + "/#/new");
-        await page.GetByLabel("Name", new() { Exact = true }).First.FillAsync("form-job");
-        await page.GetByLabel("Metric name").FillAsync("score");
-        await page.GetByLabel("Direction").SelectOptionAsync("max");
+        await page.GetByLabel("Job name", new() { Exact = true }).FillAsync("form-job");
+        await page.GetByLabel("Metric name", new() { Exact = true }).FillAsync("score");
+        await page.Locator("select[name=metric_mode]").SelectOptionAsync("max");
         await page.Locator("input[name=command]").FillAsync($"python3 {script}");
-        await page.GetByLabel("Trials").FillAsync("4");
-        await page.GetByLabel("Concurrency").FillAsync("2");
-        await page.GetByLabel("Sampler").SelectOptionAsync("random");
-        await page.GetByLabel("Seed").FillAsync("3");
+        await page.GetByLabel("Trials", new() { Exact = true }).FillAsync("4");
+        await page.GetByLabel("Concurrency", new() { Exact = true }).FillAsync("2");
+        await page.Locator("select[name=sampler]").SelectOptionAsync("random");
+        await page.GetByLabel("Seed", new() { Exact = true }).FillAsync("3");
         await Browser.ScreenshotAsync(page, "new-job-form");
         await page.GetByRole(AriaRole.Button, new() { Name = "Start" }).ClickAsync();
 

@@ -77,6 +77,16 @@ internal sealed class Browser : IAsyncDisposable
                 }
             }
         };
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400)
+            {
+                lock (errors)
+                {
+                    errors.Add($"{response.Status} {response.Url}");
+                }
+            }
+        };
         page.PageError += (_, error) =>
         {
             lock (errors)

@@ -306,7 +306,7 @@ async function jobPage(id) {
 const paramTypes = ['uniform', 'loguniform', 'randint', 'choice', 'quniform', 'lograndint'];
 function paramRow(i) {
   return `<div class="param-row" data-param="${i}">
-    <label>Name <input name="p-name" required pattern="[A-Za-z_][A-Za-z0-9_.-]*" value="${i === 0 ? 'x' : ''}"></label>
+    <label>Parameter name <input name="p-name" required pattern="[A-Za-z_][A-Za-z0-9_.-]*" value="${i === 0 ? 'x' : ''}"></label>
     <label>Type <select name="p-type">${paramTypes.map((t) => `<option>${t}</option>`).join('')}</select></label>
     <label>Min <input name="p-min" inputmode="decimal" size="8" value="${i === 0 ? '0' : ''}"></label>
     <label>Max <input name="p-max" inputmode="decimal" size="8" value="${i === 0 ? '1' : ''}"></label>
@@ -320,7 +320,7 @@ function newJobPage() {
   app.innerHTML = `<h1>New tuning job</h1>
   <form id="job-form" novalidate>
     <fieldset><legend>Job</legend><div class="toolbar">
-      <label>Name <input name="name" required value="job-${Date.now().toString(36)}"></label>
+      <label>Job name <input name="name" required value="job-${Date.now().toString(36)}"></label>
       <label>Dataset key <input name="dataset_key" required value="default"></label>
       <label>Base model id <input name="base_model_id" required value="default"></label>
     </div></fieldset>
