@@ -4,6 +4,9 @@ const app = document.getElementById('app');
 const errorBox = document.getElementById('error');
 const live = document.getElementById('live');
 let cleanup = [];
+let routeId = 0; // a page's renders after the user has moved on are dropped
+class Stale extends Error {}
+const current = (id) => { if (id !== routeId) throw new Stale(); };
 
 const enc = encodeURIComponent;
 const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
@@ -26,6 +29,7 @@ async function api(path, init) {
 }
 
 function showError(e) {
+  if (e instanceof Stale) return;
   errorBox.textContent = e && e.message ? e.message : String(e);
   errorBox.hidden = false;
   setTimeout(() => { errorBox.hidden = true; }, 8000);
@@ -62,24 +66,27 @@ async function route() {
   cleanup.forEach((f) => f()); cleanup = [];
   disposeCharts();
   live.textContent = '';
+  const id = ++routeId;
   const parts = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
   try {
-    if (parts[0] === 'study' && parts[1] && parts[2] === 'trial') await trialPage(parts[1], Number(parts[3]));
-    else if (parts[0] === 'study' && parts[1]) await studyPage(parts[1]);
-    else if (parts[0] === 'job' && parts[1]) await jobPage(parts[1]);
+    if (parts[0] === 'study' && parts[1] && parts[2] === 'trial') await trialPage(parts[1], Number(parts[3]), id);
+    else if (parts[0] === 'study' && parts[1]) await studyPage(parts[1], id);
+    else if (parts[0] === 'job' && parts[1]) await jobPage(parts[1], id);
     else if (parts[0] === 'new') newJobPage();
-    else await homePage();
+    else await homePage(id);
   } catch (e) {
+    if (e instanceof Stale) return;
     app.innerHTML = `<h1>Something went wrong</h1><p class="error-text">${esc(e.message)}</p>`;
   }
 }
 window.addEventListener('hashchange', route);
 
 // ---- home: studies and jobs ---------------------------------------------------------------------
-async function homePage() {
+async function homePage(id) {
   document.title = 'Vernier dashboard';
   app.innerHTML = '<h1>Studies and tuning jobs</h1><p class="muted">Loading…</p>';
   const [studies, jobs] = await Promise.all([api('/api/studies'), api('/api/tuning/jobs')]);
+  current(id);
   const jobRows = jobs.map((j) => {
     const p = j.progress || {};
     const done = (p.completed || 0) + (p.pruned || 0) + (p.failed || 0);
@@ -105,7 +112,7 @@ async function homePage() {
 }
 
 // ---- study page ---------------------------------------------------------------------------------
-async function studyPage(name) {
+async function studyPage(name, id) {
   document.title = `${name} · Vernier`;
   const base = `/api/studies/${enc(name)}`;
   app.innerHTML = `<h1>Study ${esc(name)}</h1>
@@ -133,6 +140,7 @@ async function studyPage(name) {
 
   async function loadOverview() {
     overview = await api(`${base}/overview`);
+    current(id);
     const s = overview.study;
     const c = s.trial_counts;
     const total = Object.values(c).reduce((a, b) => a + b, 0);
@@ -154,8 +162,8 @@ async function studyPage(name) {
   async function loadChart(kind, query = '') {
     const host = document.getElementById('chart-' + kind);
     if (!host || host.hidden) return;
-    try { drawChart(host, await api(`${base}/plots/${kind}${query}`)); }
-    catch (e) { host.innerHTML = `<p class="note">${esc(kind)}: ${esc(e.message)}</p>`; }
+    try { const view = await api(`${base}/plots/${kind}${query}`); current(id); drawChart(host, view); }
+    catch (e) { if (e instanceof Stale) throw e; host.innerHTML = `<p class="note">${esc(kind)}: ${esc(e.message)}</p>`; }
   }
 
   async function loadCharts() {
@@ -172,6 +180,7 @@ async function studyPage(name) {
     if (state) qs.set('state', state);
     if (q) qs.set('q', q);
     const page = await api(`${base}/table?${qs}`);
+    current(id);
     const paramNames = overview ? overview.parameters : [];
     const multi = overview && overview.study.directions.length > 1;
     const sortButton = (key, label) => {
@@ -218,12 +227,12 @@ async function studyPage(name) {
   await loadOverview();
   await loadTable();
   document.body.dataset.usable = 'true';
-  loadCharts().catch(showError);
+  loadCharts().catch((e) => e instanceof Stale || showError(e));
 
   // Live: every trial event schedules one re-fetch of the aggregates (debounced).
   const refresh = debounce(async () => {
     try { await loadOverview(); await loadTable(); await loadCharts(); live.textContent = 'live · updated ' + new Date().toLocaleTimeString(); }
-    catch (e) { showError(e); }
+    catch (e) { if (!(e instanceof Stale)) showError(e); }
   }, 1500);
   subscribe(name, refresh);
 }
@@ -239,10 +248,11 @@ function subscribe(name, onChange) {
 }
 
 // ---- trial view ---------------------------------------------------------------------------------
-async function trialPage(name, number) {
+async function trialPage(name, number, id) {
   document.title = `Trial ${number} · ${name} · Vernier`;
   const base = `/api/studies/${enc(name)}`;
   const t = await api(`${base}/trials/${number}`);
+  current(id);
   const rows = (obj) => Object.entries(obj || {}).map(([k, v]) => `<dt>${esc(k)}</dt><dd>${fmt(v)}</dd>`).join('');
   app.innerHTML = `<p><a href="#/study/${enc(name)}">← Study ${esc(name)}</a></p>
     <h1>Trial #${t.number} <span class="state-${esc(t.state)}">${esc(t.state)}</span></h1>
@@ -258,17 +268,20 @@ async function trialPage(name, number) {
     <h2>Logs</h2><div id="logs"><p class="muted">Loading…</p></div>`;
   try {
     const logs = await api(`${base}/trials/${number}/logs`);
+    current(id);
     document.getElementById('logs').innerHTML = (logs.truncated ? '<p class="muted">Only the end of the logs is shown.</p>' : '') +
       `<h3>Standard output</h3><pre>${esc(logs.stdout ?? '(none)')}</pre><h3>Standard error</h3><pre>${esc(logs.stderr ?? '(none)')}</pre>`;
   } catch (e) {
+    if (e instanceof Stale) return;
     document.getElementById('logs').innerHTML = `<p class="muted">${esc(e.status === 404 ? 'No logs: ' + e.message.replace(/^404: /, '') : e.message)}</p>`;
   }
 }
 
 // ---- tuning job: progress -----------------------------------------------------------------------
-async function jobPage(id) {
+async function jobPage(id, route) {
   const render = async () => {
     const j = await api(`/api/tuning/jobs/${enc(id)}`);
+    current(route);
     document.title = `${j.name} · Vernier`;
     const p = j.progress;
     const done = p.completed + p.pruned + p.failed;
@@ -295,9 +308,9 @@ async function jobPage(id) {
   };
   const first = await render();
   if (first.status === 'running' || first.status === 'created') {
-    const refresh = debounce(() => render().catch(showError), 700);
+    const refresh = debounce(() => render().catch((e) => e instanceof Stale || showError(e)), 700);
     subscribe(first.study_name, refresh);
-    const timer = setInterval(() => render().then((j) => { if (j.status !== 'running' && j.status !== 'created') clearInterval(timer); }).catch(showError), 3000);
+    const timer = setInterval(() => render().then((j) => { if (j.status !== 'running' && j.status !== 'created') clearInterval(timer); }).catch((e) => e instanceof Stale || showError(e)), 3000);
     cleanup.push(() => clearInterval(timer));
   }
 }
