@@ -172,14 +172,18 @@ async function studyPage(name, id) {
     await loadChart('importance', '?evaluator=ped-anova');
   }
 
-  async function loadTable() {
+  function tableUrl() {
     const state = document.getElementById('f-state').value;
     const q = document.getElementById('f-q').value.trim();
     const size = Number(document.getElementById('f-size').value);
     const qs = new URLSearchParams({ sort: table.sort, page: String(table.page), page_size: String(size) });
     if (state) qs.set('state', state);
     if (q) qs.set('q', q);
-    const page = await api(`${base}/table?${qs}`);
+    return `${base}/table?${qs}`;
+  }
+
+  async function loadTable(prefetched) {
+    const page = await (prefetched || api(tableUrl()));
     current(id);
     const paramNames = overview ? overview.parameters : [];
     const multi = overview && overview.study.directions.length > 1;
@@ -224,9 +228,13 @@ async function studyPage(name, id) {
   for (const id of ['f-state', 'f-size']) document.getElementById(id).addEventListener('change', refilter);
   document.getElementById('f-q').addEventListener('input', refilter);
 
+  // Both at once: the server answers the table from the same read of the study as the overview.
+  const firstPage = api(tableUrl());
+  firstPage.catch(() => {});
   await loadOverview();
-  await loadTable();
+  await loadTable(firstPage);
   document.body.dataset.usable = 'true';
+  document.body.dataset.usableAtMs = String(Math.round(performance.now()));
   loadCharts().catch((e) => e instanceof Stale || showError(e));
 
   // Live: every trial event schedules one re-fetch of the aggregates (debounced).
