@@ -120,6 +120,33 @@ public sealed class DashboardTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task The_study_page_updates_live_when_trials_finish()
+    {
+        await using DashboardServer server = await DashboardServer.StartAsync();
+        await SeedAsync(server.Storage, "live", 3);
+        await using Browser browser = await Browser.LaunchAsync();
+        var errors = new List<string>();
+        IPage page = await browser.NewPageAsync(errors);
+        await page.GotoAsync(server.Address + "/#/study/live");
+        await page.WaitForFunctionAsync("document.body.dataset.usable === 'true'");
+        (await page.Locator("#page-info").InnerTextAsync()).ShouldContain("(3 trials)");
+
+        // Another client tells a new, better trial through the ask/tell API: the page re-fetches without a reload.
+        using var http = new HttpClient { BaseAddress = new Uri(server.Address) };
+        HttpResponseMessage asked = await http.PostAsync("/api/studies/live/ask", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+        asked.EnsureSuccessStatusCode();
+        int number = System.Text.Json.JsonDocument.Parse(await asked.Content.ReadAsStringAsync()).RootElement.GetProperty("number").GetInt32();
+        (await http.PostAsync($"/api/studies/live/trials/{number}/tell", new StringContent("{\"values\": [-100]}", System.Text.Encoding.UTF8, "application/json")))
+            .EnsureSuccessStatusCode();
+
+        await page.Locator("#page-info", new() { HasText = "(4 trials)" }).WaitForAsync(new() { Timeout = 30_000 });
+        await page.Locator("#best-trial", new() { HasText = "-100" }).WaitForAsync(new() { Timeout = 30_000 });
+        (await page.Locator("#live").InnerTextAsync()).ShouldContain("live");
+        await Browser.ScreenshotAsync(page, "study-live");
+        errors.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Bound_beyond_loopback_the_page_needs_the_token_and_the_token_link_logs_in()
     {
         await using DashboardServer server = await DashboardServer.StartAsync("http://0.0.0.0:0", token: "s3cret-token");

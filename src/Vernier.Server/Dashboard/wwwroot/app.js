@@ -237,12 +237,16 @@ async function studyPage(name, id) {
   document.body.dataset.usableAtMs = String(Math.round(performance.now()));
   loadCharts().catch((e) => e instanceof Stale || showError(e));
 
-  // Live: every trial event schedules one re-fetch of the aggregates (debounced).
-  const refresh = debounce(async () => {
+  // Live: a burst of trial events schedules a re-fetch of the aggregates 1 s after the last event, and another 3.5 s after
+  // it: the server shares one read of a study for 3 s (StudySnapshotCache.Lifetime), so the second one sees the change
+  // even when the first was answered from a read made just before the event.
+  const update = async () => {
     try { await loadOverview(); await loadTable(); await loadCharts(); live.textContent = 'live · updated ' + new Date().toLocaleTimeString(); }
     catch (e) { if (!(e instanceof Stale)) showError(e); }
-  }, 1500);
-  subscribe(name, refresh);
+  };
+  const soon = debounce(update, 1000);
+  const settled = debounce(update, 3500);
+  subscribe(name, () => { soon(); settled(); });
 }
 
 function subscribe(name, onChange) {
