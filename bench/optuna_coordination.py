@@ -60,14 +60,18 @@ def cmd_create(args):
         optuna.create_study(study_name=name, storage=s, sampler=optuna.samplers.RandomSampler(), direction="minimize")
 
 
+WARMUP_TRIALS = 50
+
+
 def cmd_worker(args):
     import optuna
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     s = storage(optuna, args.url)
     objective = objective_for(args.objective)
-    # Warm-up on a throwaway study: connections, SQLAlchemy's compiled queries, imports.
+    # Warm-up on a throwaway study: connections, SQLAlchemy's compiled queries, imports. As many trials as
+    # Vernier's workers warm up with (CoordinationModel.WarmupTrials), so that both are measured in steady state.
     warmup = optuna.load_study(study_name=args.study + "-warmup", storage=s, sampler=optuna.samplers.RandomSampler())
-    warmup.optimize(objective_for("trivial"), n_trials=2)
+    warmup.optimize(objective_for("trivial"), n_trials=WARMUP_TRIALS)
     study = optuna.load_study(study_name=args.study, storage=s, sampler=optuna.samplers.RandomSampler())
     with open(args.ready, "w") as f:
         f.write(str(os.getpid()))

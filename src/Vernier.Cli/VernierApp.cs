@@ -29,6 +29,7 @@ internal static class VernierApp
             ImportanceCommand.Create(console),
             ExportCommand.Create(console),
             PlotCommand.Create(console),
+            ReportCommand.Create(console),
             StudiesCommand.Create(console),
             CreateStudyCommand.Create(console),
             WorkerCommand.Create(console),

@@ -32,6 +32,20 @@ public static class PlotHtml
     {
         ArgumentNullException.ThrowIfNull(title);
         ArgumentNullException.ThrowIfNull(figures);
+        StringBuilder html = BeginPage(title, null);
+        for (int i = 0; i < figures.Count; i++)
+        {
+            AppendFigure(html, figures[i], i);
+        }
+
+        return EndPage(html, figures);
+    }
+
+    /// <summary>Starts a page: the head with the library inlined once, and the opening body tag.</summary>
+    /// <param name="title">The page's title.</param>
+    /// <param name="extraStyle">More CSS rules for the page (the report's tables); null for none.</param>
+    internal static StringBuilder BeginPage(string title, string? extraStyle)
+    {
         var html = new StringBuilder(EChartsAsset.Script.Length + 64_000);
         html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
@@ -39,28 +53,34 @@ public static class PlotHtml
             .Append("<title>").Append(WebUtility.HtmlEncode(title)).Append("</title>\n")
             .Append("<style>body{font-family:system-ui,sans-serif;margin:16px;color:#222}")
             .Append(".vernier-figure{margin-bottom:32px}.vernier-chart{width:100%;max-width:1200px}")
-            .Append(".vernier-notes{font-size:13px;color:#555;max-width:1200px}</style>\n")
+            .Append(".vernier-notes{font-size:13px;color:#555;max-width:1200px}").Append(extraStyle).Append("</style>\n")
             .Append("<!-- Apache ECharts ").Append(EChartsAsset.Version).Append(", Apache License 2.0, https://echarts.apache.org -->\n")
             .Append("<script>").Append(EChartsAsset.Script).Append("</script>\n</head>\n<body>\n");
-        for (int i = 0; i < figures.Count; i++)
-        {
-            var figure = figures[i];
-            html.Append("<section class=\"vernier-figure\">\n")
-                .Append("<div class=\"vernier-chart\" id=\"vernier-chart-").Append(i).Append("\" style=\"height:").Append(figure.Height).Append("px\"></div>\n");
-            if (figure.Notes.Count > 0)
-            {
-                html.Append("<ul class=\"vernier-notes\">\n");
-                foreach (string note in figure.Notes)
-                {
-                    html.Append("<li>").Append(WebUtility.HtmlEncode(note)).Append("</li>\n");
-                }
+        return html;
+    }
 
-                html.Append("</ul>\n");
+    /// <summary>One figure's chart element and notes; <paramref name="index"/> is its place in the list given to <see cref="EndPage"/>.</summary>
+    internal static void AppendFigure(StringBuilder html, PlotFigure figure, int index)
+    {
+        html.Append("<section class=\"vernier-figure\">\n")
+            .Append("<div class=\"vernier-chart\" id=\"vernier-chart-").Append(index).Append("\" style=\"height:").Append(figure.Height).Append("px\"></div>\n");
+        if (figure.Notes.Count > 0)
+        {
+            html.Append("<ul class=\"vernier-notes\">\n");
+            foreach (string note in figure.Notes)
+            {
+                html.Append("<li>").Append(WebUtility.HtmlEncode(note)).Append("</li>\n");
             }
 
-            html.Append("</section>\n");
+            html.Append("</ul>\n");
         }
 
+        html.Append("</section>\n");
+    }
+
+    /// <summary>Ends a page: the script that draws every figure appended (in order) and the closing tags.</summary>
+    internal static string EndPage(StringBuilder html, IReadOnlyList<PlotFigure> figures)
+    {
         html.Append("<script>\n(function () {\n  var options = [");
         for (int i = 0; i < figures.Count; i++)
         {

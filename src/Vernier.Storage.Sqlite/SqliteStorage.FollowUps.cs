@@ -23,14 +23,14 @@ public sealed partial class SqliteStorage
             attributes,
             a => (a.Scope, a.Key, a.Json));
 
-    /// <summary>Inserts a trial with the study's next number and all its rows; the caller holds the write transaction (no budget or limit checks).</summary>
+    /// <summary>Inserts a trial with the study's next number and all its rows; the caller holds the write transaction and checks any limits.</summary>
     private static long InsertNewTrial(SqliteConnection connection, long studyId, NewTrialRows trial)
     {
         long number = connection.ScalarInt64("SELECT COALESCE(MAX(number) + 1, 0) FROM trials WHERE study_id = $study", ("$study", studyId));
         long trialId = connection.ScalarInt64(
             """
-            INSERT INTO trials (study_id, number, state, started_at, completed_at, fail_reason)
-            VALUES ($study, $number, $state, $started, $completed, $reason)
+            INSERT INTO trials (study_id, number, state, started_at, completed_at, fail_reason, heartbeat_at)
+            VALUES ($study, $number, $state, $started, $completed, $reason, $heartbeat)
             RETURNING trial_id
             """,
             ("$study", studyId),
@@ -38,7 +38,8 @@ public sealed partial class SqliteStorage
             ("$state", SqliteValues.State(trial.Trial.State)),
             ("$started", SqliteValues.Time(trial.Trial.StartedAt)),
             ("$completed", SqliteValues.Time(trial.Trial.CompletedAt)),
-            ("$reason", SqliteValues.Text(trial.Trial.FailReason)));
+            ("$reason", SqliteValues.Text(trial.Trial.FailReason)),
+            ("$heartbeat", SqliteValues.Time(trial.Trial.State == TrialState.Running ? trial.Trial.HeartbeatAt : null)));
         InsertValues(connection, trialId, trial.Trial.Values);
         InsertRows(connection, "INSERT INTO trial_params (trial_id, name, distribution, internal_value) VALUES ($trial, $a, $b, $c)", trialId, trial.Parameters, p => (p.Name, p.Distribution, p.Value));
         InsertRows(connection, "INSERT INTO trial_intermediate_values (trial_id, step, value) VALUES ($trial, $a, $b)", trialId, trial.Trial.IntermediateValues, v => (v.Key, SqliteValues.Real(v.Value), null));

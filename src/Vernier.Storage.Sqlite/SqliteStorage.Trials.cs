@@ -15,9 +15,7 @@ public sealed partial class SqliteStorage
         ArgumentNullException.ThrowIfNull(trial);
 
         // Serialise outside the write lock, so that it is held only for the SQL.
-        (string Name, string Distribution, double Value)[] parameters =
-            [.. trial.Parameters.Select(p => (p.Key, DistributionJson.Serialize(p.Value.Distribution), p.Value.InternalValue))];
-        (string Scope, string Key, string Json)[] attributes = Attributes(trial);
+        var rows = NewTrialRows.From(trial);
         return WriteAsync(
             connection =>
             {
@@ -33,24 +31,7 @@ public sealed partial class SqliteStorage
                 }
 
                 // Safe under BEGIN IMMEDIATE: no other writer can take the same number before this commits.
-                long number = connection.ScalarInt64("SELECT COALESCE(MAX(number) + 1, 0) FROM trials WHERE study_id = $study", ("$study", studyId));
-                long trialId = connection.ScalarInt64(
-                    """
-                    INSERT INTO trials (study_id, number, state, started_at, completed_at, fail_reason, heartbeat_at)
-                    VALUES ($study, $number, $state, $started, $completed, $reason, $heartbeat)
-                    RETURNING trial_id
-                    """,
-                    ("$study", studyId),
-                    ("$number", number),
-                    ("$state", SqliteValues.State(trial.State)),
-                    ("$started", SqliteValues.Time(trial.StartedAt)),
-                    ("$completed", SqliteValues.Time(trial.CompletedAt)),
-                    ("$reason", SqliteValues.Text(trial.FailReason)),
-                    ("$heartbeat", SqliteValues.Time(trial.State == TrialState.Running ? trial.HeartbeatAt : null)));
-                InsertValues(connection, trialId, trial.Values);
-                InsertRows(connection, "INSERT INTO trial_params (trial_id, name, distribution, internal_value) VALUES ($trial, $a, $b, $c)", trialId, parameters, p => (p.Name, p.Distribution, p.Value));
-                InsertRows(connection, "INSERT INTO trial_intermediate_values (trial_id, step, value) VALUES ($trial, $a, $b)", trialId, trial.IntermediateValues, v => (v.Key, SqliteValues.Real(v.Value), null));
-                InsertRows(connection, "INSERT INTO trial_attributes (trial_id, scope, key, value_json) VALUES ($trial, $a, $b, $c)", trialId, attributes, a => (a.Scope, a.Key, a.Json));
+                long trialId = InsertNewTrial(connection, studyId, rows);
                 return ReadTrial(connection, trialId);
             },
             cancellationToken);

@@ -50,6 +50,12 @@ internal static class CoordinationModel
 {
     public static readonly IReadOnlyList<string> ObjectiveNames = ["sleep20ms", "trivial"];
 
+    /// <summary>
+    /// Trials each worker runs on a throwaway study before the start barrier (the same number in bench/optuna_coordination.py):
+    /// enough for .NET's tiered JIT to settle and for SQLAlchemy to compile its queries, so both are measured in steady state.
+    /// </summary>
+    public const int WarmupTrials = 50;
+
     /// <summary>The PostgreSQL schema Vernier's tables go to (Optuna's go to <c>optuna_coordination</c>: the table names clash).</summary>
     public const string VernierSchema = "vernier_coordination";
 
@@ -122,7 +128,7 @@ internal static class CoordinationModel
         md.AppendLine($"`{report.Command}`").AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"{report.Machine.Nproc} cores ({report.Machine.CpuModel}), {report.Machine.DotNet}, Optuna {report.Machine.OptunaVersion ?? "not run"}; server `{report.Server}`, {report.Machine.Date:yyyy-MM-dd HH:mm} UTC.").AppendLine();
         md.AppendLine("W worker processes share one fresh study (random sampler, one float parameter) on the same PostgreSQL server: Vernier's workers run `Study.OptimizeAsync` with `TotalTrials` = budget; Optuna's run `study.optimize(objective, n_trials=budget/W)` on `RDBStorage(\"postgresql+psycopg2://…\")`. " +
-            "Every worker warms up on a throwaway study, then waits at a start barrier; wall time runs from the barrier to the last worker's exit. " +
+            $"Every worker warms up on a throwaway study ({WarmupTrials} trials), then waits at a start barrier; wall time runs from the barrier to the last worker's exit. " +
             "Overhead per trial = wall × W / trials − objective time (20 ms or 0): what one worker spends per trial outside the objective (asking, storing, waiting for the CPU). Ideal throughput for the 20 ms objective = W / 20 ms.").AppendLine();
         md.AppendLine("| objective | W | library | budget | complete | wall (s) | trials/s | of ideal | overhead/trial (ms) | Vernier/Optuna overhead |");
         md.AppendLine("|---|---|---|---|---|---|---|---|---|---|");

@@ -18,7 +18,7 @@ internal static class CoordinationWorker
         // Warm-up on a throwaway study: the connection pool, the JIT, the ask and tell paths.
         await using (Study warmup = await Open(name + "-warmup").LoadAsync(cancellationToken))
         {
-            await warmup.OptimizeAsync(Objective(0), new OptimizeOptions { NTrials = 2 }, cancellationToken);
+            await warmup.OptimizeAsync(Objective(0), new OptimizeOptions { NTrials = CoordinationModel.WarmupTrials }, cancellationToken);
         }
 
         StorageProfile? profile = null;

@@ -108,6 +108,7 @@ internal static class PostgresSchema
         RETURNS bigint LANGUAGE plpgsql AS $body$
         DECLARE
             claimed bigint;
+            total integer;
         BEGIN
             -- Most asks find nothing waiting: they learn it from the index, without the study's lock.
             IF NOT EXISTS (SELECT 1 FROM trials WHERE study_id = p_study AND state = 'waiting') THEN
@@ -117,12 +118,13 @@ internal static class PostgresSchema
                 RETURN NULL;
             END IF;
 
-            PERFORM 1 FROM studies WHERE study_id = p_study FOR NO KEY UPDATE;
+            SELECT next_trial_number INTO total FROM studies WHERE study_id = p_study FOR NO KEY UPDATE;
             IF NOT FOUND THEN
                 RAISE EXCEPTION 'no study with id %', p_study USING ERRCODE = 'VN404';
             END IF;
 
-            IF p_max_counted IS NOT NULL AND vernier_counted_trials(p_study) >= p_max_counted THEN
+            -- The study holds total trials (numbers are dense), so fewer than the budget needs no count.
+            IF p_max_counted IS NOT NULL AND total >= p_max_counted AND vernier_counted_trials(p_study) >= p_max_counted THEN
                 RAISE EXCEPTION 'trial budget % used up', p_max_counted USING ERRCODE = 'VN410';
             END IF;
 
@@ -164,7 +166,9 @@ internal static class PostgresSchema
                 RAISE EXCEPTION 'running limit % reached', p_max_running USING ERRCODE = 'VN429';
             END IF;
 
-            IF p_state <> 'waiting' AND p_max_counted IS NOT NULL AND vernier_counted_trials(p_study) >= p_max_counted THEN
+            -- The study holds new_number trials (numbers are dense), so fewer than the budget needs no count.
+            IF p_state <> 'waiting' AND p_max_counted IS NOT NULL AND new_number >= p_max_counted
+               AND vernier_counted_trials(p_study) >= p_max_counted THEN
                 RAISE EXCEPTION 'trial budget % used up', p_max_counted USING ERRCODE = 'VN410';
             END IF;
 

@@ -12,7 +12,7 @@ public class PlotCommandTests
     public async Task Plot_History_WritesASelfContainedHtmlFile()
     {
         using var dir = new TempDirectory();
-        string storage = await CreateStudyAsync(dir, "mlp", 12);
+        string storage = await SampleStudies.CreateSqliteAsync(dir, "mlp", 12);
         string file = Path.Combine(dir.Path, "history.html");
 
         (int exit, _, string error) = await RunAsync("plot", "history", "--storage", storage, "--study", "mlp", "--output", file);
@@ -35,7 +35,7 @@ public class PlotCommandTests
     public async Task Plot_EveryTrialBasedKind_WritesItsFile(string kind)
     {
         using var dir = new TempDirectory();
-        string storage = await CreateStudyAsync(dir, "mlp", 8);
+        string storage = await SampleStudies.CreateSqliteAsync(dir, "mlp", 8);
         string file = Path.Combine(dir.Path, kind + ".html");
 
         (int exit, _, string error) = await RunAsync("plot", kind, "--storage", storage, "--study", "mlp", "-o", file);
@@ -48,7 +48,7 @@ public class PlotCommandTests
     public async Task Plot_ToAnSvgFile_WritesWellFormedSvgWithTheTitle()
     {
         using var dir = new TempDirectory();
-        string storage = await CreateStudyAsync(dir, "mlp", 10);
+        string storage = await SampleStudies.CreateSqliteAsync(dir, "mlp", 10);
         string file = Path.Combine(dir.Path, "contour.svg");
 
         (int exit, _, string error) = await RunAsync("plot", "contour", "--storage", storage, "--study", "mlp", "--params", "lr,optimizer", "--output", file);
@@ -73,7 +73,7 @@ public class PlotCommandTests
     public async Task Plot_AMissingStudy_SaysWhichStudiesExist()
     {
         using var dir = new TempDirectory();
-        string storage = await CreateStudyAsync(dir, "mlp", 2);
+        string storage = await SampleStudies.CreateSqliteAsync(dir, "mlp", 2);
         string file = Path.Combine(dir.Path, "x.html");
 
         (int exit, _, string error) = await RunAsync("plot", "history", "--storage", storage, "--study", "nope", "--output", file);
@@ -88,7 +88,7 @@ public class PlotCommandTests
     public async Task Plot_AnEmptyStudy_WritesTheMessageAndExitsNonZero()
     {
         using var dir = new TempDirectory();
-        string storage = await CreateStudyAsync(dir, "empty", 0);
+        string storage = await SampleStudies.CreateSqliteAsync(dir, "empty", 0);
         string file = Path.Combine(dir.Path, "empty.html");
 
         (int exit, _, string error) = await RunAsync("plot", "history", "--storage", storage, "--study", "empty", "--output", file);
@@ -102,7 +102,7 @@ public class PlotCommandTests
     public async Task Plot_ParetoFrontOfASingleObjectiveStudy_SaysWhy()
     {
         using var dir = new TempDirectory();
-        string storage = await CreateStudyAsync(dir, "mlp", 4);
+        string storage = await SampleStudies.CreateSqliteAsync(dir, "mlp", 4);
 
         (int exit, _, string error) = await RunAsync("plot", "pareto-front", "--storage", storage, "--study", "mlp", "--output", Path.Combine(dir.Path, "p.html"));
 
@@ -114,7 +114,7 @@ public class PlotCommandTests
     public async Task Plot_BadOptions_AreErrorsNamingThem()
     {
         using var dir = new TempDirectory();
-        string storage = await CreateStudyAsync(dir, "mlp", 4);
+        string storage = await SampleStudies.CreateSqliteAsync(dir, "mlp", 4);
         string file = Path.Combine(dir.Path, "x.html");
 
         (int objective, _, string objectiveError) = await RunAsync("plot", "history", "--storage", storage, "--study", "mlp", "--objective", "3", "-o", file);
@@ -134,7 +134,7 @@ public class PlotCommandTests
     public async Task Plot_Importance_RanksTheStudysParametersWithTheDefaultEvaluator()
     {
         using var dir = new TempDirectory();
-        string storage = await CreateStudyAsync(dir, "mlp", 12);
+        string storage = await SampleStudies.CreateSqliteAsync(dir, "mlp", 12);
         string file = Path.Combine(dir.Path, "i.html");
 
         (int exit, _, string error) = await RunAsync("plot", "importance", "--storage", storage, "--study", "mlp", "--output", file);
@@ -144,37 +144,6 @@ public class PlotCommandTests
         html.ShouldContain("\"lr\"");
         html.ShouldContain("\"layers\"");
         html.ShouldContain("\"optimizer\"");
-    }
-
-    /// <summary>A SQLite study of <paramref name="count"/> trials: the 5th pruned (after reporting), the 7th failed, the rest complete.</summary>
-    private static async Task<string> CreateStudyAsync(TempDirectory dir, string name, int count)
-    {
-        string url = $"sqlite:///{dir.Path}/plots.db";
-        await using Study study = await Study.Builder(name).UseSqlite(url).Minimize().WithSeed(3).CreateAsync();
-        for (int i = 0; i < count; i++)
-        {
-            Trial trial = await study.AskAsync();
-            double lr = trial.SuggestFloat("lr", 1e-4, 1e-1, log: true);
-            int layers = trial.SuggestInt("layers", 1, 4);
-            string optimizer = trial.SuggestCategorical("optimizer", ["adam", "sgd"]);
-            double loss = Math.Abs(Math.Log10(lr) + 2) + layers + (optimizer == "sgd" ? 1 : 0);
-            trial.Report(loss + 1, 0);
-            trial.Report(loss + 0.5, 1);
-            if (i == 4)
-            {
-                await study.TellPrunedAsync(trial.Number);
-            }
-            else if (i == 6)
-            {
-                await study.TellFailedAsync(trial.Number, "boom");
-            }
-            else
-            {
-                await study.TellAsync(trial, loss);
-            }
-        }
-
-        return url;
     }
 
     private static async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
