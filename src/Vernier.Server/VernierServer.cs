@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Vernier.Server.Dashboard;
 using Vernier.Server.Jobs;
 using Vernier.Server.Http;
 using Vernier.Server.Studies;
@@ -35,6 +36,7 @@ public static class VernierServer
         builder.Services.AddSingleton(options.TimeProvider);
         builder.Services.AddProblemDetails();
         builder.Services.AddTuningJobs();
+        builder.Services.AddDashboard();
         // The API's JSON is snake_case (as the tuning-jobs contract is); dictionary keys (parameter names) keep their case.
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
@@ -52,6 +54,8 @@ public static class VernierServer
         api.MapGet("/health", () => Results.Ok(new { status = "ok" }));
         api.MapTuningJobs();
         api.MapStudies();
+        api.MapDashboardApi();
+        app.MapDashboard();
         return app;
     }
 }

@@ -121,7 +121,7 @@ internal sealed class TuningJobStore(IStorage storage)
         }
     }
 
-    private static TuningJobRecord? Read(StudyRecord study)
+    internal static TuningJobRecord? Read(StudyRecord study)
     {
         if (!study.SystemAttributes.TryGetValue(AttributeKey, out JsonElement element) || element.ValueKind != JsonValueKind.Object)
         {
