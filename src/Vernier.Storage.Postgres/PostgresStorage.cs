@@ -53,6 +53,13 @@ public sealed partial class PostgresStorage : IStorage
         NpgsqlConnectionStringBuilder connection = url.ToConnectionStringBuilder();
         connection.MaxPoolSize = options.MaxPoolSize;
         connection.CommandTimeout = (int)Math.Ceiling(options.CommandTimeout.TotalSeconds);
+
+        // The storage changes no session state, so a pooled connection needs no DISCARD ALL when it is returned: that reset
+        // would also drop the server's cached plans (of vernier_create_trial's statements too) before every call. The few
+        // statements every trial runs are prepared once per connection instead of parsed and planned on every call.
+        connection.NoResetOnClose = true;
+        connection.MaxAutoPrepare = 32;
+        connection.AutoPrepareMinUsages = 2;
         _dataSource = new NpgsqlDataSourceBuilder(connection.ConnectionString).Build();
         _retry = options.MaxRetryAttempts == 0
             ? ResiliencePipeline.Empty
