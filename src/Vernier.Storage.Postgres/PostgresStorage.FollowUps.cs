@@ -30,13 +30,16 @@ public sealed partial class PostgresStorage
             attributes.Json);
     }
 
+    /// <summary>The array arguments $7–$15, typed, so that an empty one can be sent as NULL (unnest of NULL is no rows) and cost nothing to encode.</summary>
+    private const string ArrayArguments = "$7::float8[], $8::text[], $9::text[], $10::float8[], $11::bigint[], $12::float8[], $13::text[], $14::text[], $15::text[]";
+
     /// <summary>Calls the server-side <c>vernier_create_trial</c> (schema version 2) with the arguments from <see cref="CreateArguments"/>.</summary>
     private const string CreateTrialCall =
-        "SELECT new_trial_id, new_number FROM vernier_create_trial($1, $2, $3::timestamptz, $4::timestamptz, $5::text, $6::timestamptz, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::integer, $17::integer)";
+        "SELECT new_trial_id, new_number FROM vernier_create_trial($1, $2, $3::timestamptz, $4::timestamptz, $5::text, $6::timestamptz, " + ArrayArguments + ", $16::integer, $17::integer)";
 
     /// <summary>Calls the server-side <c>vernier_claim_or_create_trial</c> with the arguments of <see cref="CreateTrialCall"/>.</summary>
     private const string ClaimOrCreateTrialCall =
-        "SELECT new_trial_id, new_number, claimed FROM vernier_claim_or_create_trial($1, $2, $3::timestamptz, $4::timestamptz, $5::text, $6::timestamptz, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::integer, $17::integer)";
+        "SELECT new_trial_id, new_number, claimed FROM vernier_claim_or_create_trial($1, $2, $3::timestamptz, $4::timestamptz, $5::text, $6::timestamptz, " + ArrayArguments + ", $16::integer, $17::integer)";
 
     /// <summary>
     /// Inserts a follow-up trial (a retry) with the study's next number, in the caller's transaction; no budget or limit checks
@@ -77,15 +80,15 @@ public sealed partial class PostgresStorage
             PostgresValues.Time(trial.CompletedAt),
             PostgresValues.Text(trial.FailReason),
             PostgresValues.Time(trial.State == TrialState.Running ? trial.HeartbeatAt : null),
-            trial.Values.IsDefault ? Array.Empty<double>() : trial.Values.ToArray(),
-            parameters.Select(p => p.Key).ToArray(),
-            parameters.Select(p => DistributionJson.Serialize(p.Value.Distribution)).ToArray(),
-            parameters.Select(p => p.Value.InternalValue).ToArray(),
-            steps.Select(s => s.Key).ToArray(),
-            steps.Select(s => s.Value).ToArray(),
-            attributes.Scopes,
-            attributes.Keys,
-            attributes.Json,
+            trial.Values.IsDefaultOrEmpty ? DBNull.Value : trial.Values.ToArray(),
+            parameters.Length == 0 ? DBNull.Value : parameters.Select(p => p.Key).ToArray(),
+            parameters.Length == 0 ? DBNull.Value : parameters.Select(p => DistributionJson.Serialize(p.Value.Distribution)).ToArray(),
+            parameters.Length == 0 ? DBNull.Value : parameters.Select(p => p.Value.InternalValue).ToArray(),
+            steps.Length == 0 ? DBNull.Value : steps.Select(s => s.Key).ToArray(),
+            steps.Length == 0 ? DBNull.Value : steps.Select(s => s.Value).ToArray(),
+            attributes.Keys.Length == 0 ? DBNull.Value : attributes.Scopes,
+            attributes.Keys.Length == 0 ? DBNull.Value : attributes.Keys,
+            attributes.Keys.Length == 0 ? DBNull.Value : attributes.Json,
             DBNull.Value,
             DBNull.Value,
         ];
