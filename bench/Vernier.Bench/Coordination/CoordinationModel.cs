@@ -22,8 +22,16 @@ internal sealed record CoordinationRow(string Library, string Objective, int Wor
 
     public double? AchievedOfIdeal => IdealTrialsPerSecond is { } ideal ? TrialsPerSecond / ideal : null;
 
-    /// <summary>Per-trial storage and coordination overhead: wall × workers / trials − objective time.</summary>
-    public double OverheadMilliseconds => Trials > 0 ? 1000.0 * (Seconds * Workers / Trials - CoordinationModel.ObjectiveSeconds(Objective)) : double.NaN;
+    /// <summary>
+    /// The time all workers spent inside the objective, as they measured it (a 20 ms sleep takes a little longer); null when a
+    /// worker did not say, and the nominal objective time is used instead.
+    /// </summary>
+    public double? ObjectiveSecondsMeasured { get; init; }
+
+    /// <summary>Per-trial storage and coordination overhead: (wall × workers − time inside the objective) / trials.</summary>
+    public double OverheadMilliseconds => Trials > 0
+        ? 1000.0 * ((Seconds * Workers) - (ObjectiveSecondsMeasured ?? (Trials * CoordinationModel.ObjectiveSeconds(Objective)))) / Trials
+        : double.NaN;
 }
 
 /// <summary>The whole coordination benchmark.</summary>
@@ -55,6 +63,24 @@ internal static class CoordinationModel
     /// enough for .NET's tiered JIT to settle and for SQLAlchemy to compile its queries, so both are measured in steady state.
     /// </summary>
     public const int WarmupTrials = 50;
+
+    /// <summary>The line a worker prints last: the seconds it spent inside the objective during the measured run.</summary>
+    public const string ObjectiveSecondsPrefix = "objective_seconds=";
+
+    /// <summary>The objective seconds a worker printed on its standard output, or null when it printed none.</summary>
+    public static double? ParseObjectiveSeconds(string stdout)
+    {
+        foreach (string line in stdout.Split('\n'))
+        {
+            if (line.Trim() is { } trimmed && trimmed.StartsWith(ObjectiveSecondsPrefix, StringComparison.Ordinal) &&
+                double.TryParse(trimmed[ObjectiveSecondsPrefix.Length..], NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds))
+            {
+                return seconds;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>The PostgreSQL schema Vernier's tables go to (Optuna's go to <c>optuna_coordination</c>: the table names clash).</summary>
     public const string VernierSchema = "vernier_coordination";
@@ -129,7 +155,7 @@ internal static class CoordinationModel
         md.AppendLine(CultureInfo.InvariantCulture, $"{report.Machine.Nproc} cores ({report.Machine.CpuModel}), {report.Machine.DotNet}, Optuna {report.Machine.OptunaVersion ?? "not run"}; server `{report.Server}`, {report.Machine.Date:yyyy-MM-dd HH:mm} UTC.").AppendLine();
         md.AppendLine("W worker processes share one fresh study (random sampler, one float parameter) on the same PostgreSQL server: Vernier's workers run `Study.OptimizeAsync` with `TotalTrials` = budget; Optuna's run `study.optimize(objective, n_trials=budget/W)` on `RDBStorage(\"postgresql+psycopg2://…\")`. " +
             $"Every worker warms up on a throwaway study ({WarmupTrials} trials), then waits at a start barrier; wall time runs from the barrier to the last worker's exit. " +
-            "Overhead per trial = wall × W / trials − objective time (20 ms or 0): what one worker spends per trial outside the objective (asking, storing, waiting for the CPU). Ideal throughput for the 20 ms objective = W / 20 ms.").AppendLine();
+            "Overhead per trial = (wall × W − time inside the objective, as the workers measure it) / trials: what one worker spends per trial outside the objective (asking, storing, waiting for the CPU). Ideal throughput for the 20 ms objective = W / 20 ms.").AppendLine();
         md.AppendLine("| objective | W | library | budget | complete | wall (s) | trials/s | of ideal | overhead/trial (ms) | Vernier/Optuna overhead |");
         md.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
         foreach (string objective in report.Objectives)

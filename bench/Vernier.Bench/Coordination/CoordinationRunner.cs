@@ -46,14 +46,14 @@ internal sealed class CoordinationRunner(string url, string python, Action<strin
         string[] Arguments(string ready, string go) =>
             [.. prefix, "coordination-worker", "--postgres", vernierUrl, "--study", name, "--objective", objective,
              "--total-trials", budget.ToString(CultureInfo.InvariantCulture), "--ready", ready, "--go", go];
-        var (seconds, error) = await RunWorkersAsync(fileName, Arguments, workers, cancellationToken);
+        var (seconds, objectiveSeconds, error) = await RunWorkersAsync(fileName, Arguments, workers, cancellationToken);
 
         await using Study loaded = await Study.Builder(name).UsePostgres(vernierUrl).LoadAsync(cancellationToken);
         IReadOnlyList<FrozenTrial> trials = await loaded.GetTrialsAsync(cancellationToken: cancellationToken);
         int complete = trials.Count(t => t.State == TrialState.Complete);
         int running = trials.Count(t => t.State == TrialState.Running);
         error ??= running > 0 ? $"{running} trials left Running" : complete < budget ? $"only {complete} of {budget} trials complete" : null;
-        var row = new CoordinationRow("vernier", objective, workers, budget, complete, seconds, error);
+        var row = new CoordinationRow("vernier", objective, workers, budget, complete, seconds, error) { ObjectiveSecondsMeasured = objectiveSeconds };
         progress(Describe(row));
         return row;
     }
@@ -70,7 +70,7 @@ internal sealed class CoordinationRunner(string url, string python, Action<strin
         string[] Arguments(string ready, string go) =>
             [OptunaScript, "worker", "--url", url, "--study", name, "--objective", objective,
              "--n-trials", (budget / workers).ToString(CultureInfo.InvariantCulture), "--ready", ready, "--go", go];
-        var (seconds, error) = await RunWorkersAsync(python, Arguments, workers, cancellationToken);
+        var (seconds, objectiveSeconds, error) = await RunWorkersAsync(python, Arguments, workers, cancellationToken);
 
         (code, string stdout, stderr) = await RunToEndAsync(python, [OptunaScript, "count", "--url", url, "--study", name], cancellationToken);
         int complete = 0;
@@ -85,7 +85,7 @@ internal sealed class CoordinationRunner(string url, string python, Action<strin
             error ??= running > 0 ? $"{running} trials left Running" : null;
         }
 
-        var row = new CoordinationRow("optuna", objective, workers, budget, complete, seconds, error);
+        var row = new CoordinationRow("optuna", objective, workers, budget, complete, seconds, error) { ObjectiveSecondsMeasured = objectiveSeconds };
         progress(Describe(row));
         return row;
     }
@@ -95,7 +95,7 @@ internal sealed class CoordinationRunner(string url, string python, Action<strin
         : $"{row.Library} {row.Objective} W={row.Workers}: failed: {row.Error}";
 
     /// <summary>Starts the workers, waits until every one is ready, opens the barrier and times until the last exits.</summary>
-    private static async Task<(double Seconds, string? Error)> RunWorkersAsync(
+    private static async Task<(double Seconds, double? ObjectiveSeconds, string? Error)> RunWorkersAsync(
         string fileName, Func<string, string, string[]> arguments, int workers, CancellationToken cancellationToken)
     {
         string barrier = Directory.CreateTempSubdirectory("vernier-coordination-").FullName;
@@ -113,12 +113,12 @@ internal sealed class CoordinationRunner(string url, string python, Action<strin
             {
                 if (launched.FirstOrDefault(l => l.Process.HasExited) is { Process: { } exited } failed)
                 {
-                    return (0, $"a worker exited with {exited.ExitCode} before the start: {LastLine(await failed.Stderr)}");
+                    return (0, null, $"a worker exited with {exited.ExitCode} before the start: {LastLine(await failed.Stderr)}");
                 }
 
                 if (Stopwatch.GetElapsedTime(waitStart) > ReadyTimeout)
                 {
-                    return (0, $"the workers were not all ready after {ReadyTimeout.TotalMinutes} minutes.");
+                    return (0, null, $"the workers were not all ready after {ReadyTimeout.TotalMinutes} minutes.");
                 }
 
                 await Task.Delay(10, cancellationToken);
@@ -128,8 +128,10 @@ internal sealed class CoordinationRunner(string url, string python, Action<strin
             await File.WriteAllTextAsync(go, "", cancellationToken);
             await Task.WhenAll(launched.Select(l => l.Process.WaitForExitAsync(cancellationToken)));
             double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            foreach (var (process, _, stderr) in launched)
+            double? objectiveSeconds = 0;
+            foreach (var (process, stdout, stderr) in launched)
             {
+                objectiveSeconds = CoordinationModel.ParseObjectiveSeconds(await stdout) is { } measured ? objectiveSeconds + measured : null;
                 if (Environment.GetEnvironmentVariable("VERNIER_COORDINATION_PROFILE") == "1")
                 {
                     Console.Error.Write(await stderr);
@@ -137,11 +139,11 @@ internal sealed class CoordinationRunner(string url, string python, Action<strin
 
                 if (process.ExitCode != 0)
                 {
-                    return (seconds, $"a worker exited with {process.ExitCode}: {LastLine(await stderr)}");
+                    return (seconds, null, $"a worker exited with {process.ExitCode}: {LastLine(await stderr)}");
                 }
             }
 
-            return (seconds, null);
+            return (seconds, objectiveSeconds, null);
         }
         finally
         {

@@ -110,4 +110,23 @@ public class CoordinationModelTests
         report.ThroughputTargetMet.ShouldBeNull();
         CoordinationModel.Markdown(report).ShouldContain("failed: a worker exited with 1: boom");
     }
+
+    [Fact]
+    public void Overhead_WithTheObjectiveTimeTheWorkersMeasured_SubtractsThatInsteadOfTheNominalTime()
+    {
+        // 4 workers, 2 s of wall time, 200 trials: 40 ms of worker time per trial, of which 21 ms was spent sleeping.
+        var row = new CoordinationRow("vernier", "sleep20ms", 4, 200, 200, 2.0, null) { ObjectiveSecondsMeasured = 200 * 0.021 };
+
+        row.OverheadMilliseconds.ShouldBe(19.0, 1e-9);
+        (row with { ObjectiveSecondsMeasured = null }).OverheadMilliseconds.ShouldBe(20.0, 1e-9);
+    }
+
+    [Theory]
+    [InlineData("objective_seconds=4.25\n", 4.25)]
+    [InlineData("noise\nobjective_seconds=0.5", 0.5)]
+    [InlineData("nothing here", null)]
+    public void ParseObjectiveSeconds_ReadsTheWorkersLastLine(string stdout, double? expected)
+    {
+        CoordinationModel.ParseObjectiveSeconds(stdout).ShouldBe(expected);
+    }
 }
