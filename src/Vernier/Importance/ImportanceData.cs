@@ -38,6 +38,20 @@ internal sealed class ImportanceData
     /// <summary>The number of choices of a categorical column.</summary>
     public int ChoiceCount(int column) => ((CategoricalDistribution)Distributions[column]).Choices.Count;
 
+    /// <summary>
+    /// The columns' scores as importances: normalised to sum to 1 (all 0 when no score is positive), most important first,
+    /// ties in name order.
+    /// </summary>
+    /// <param name="scores">One non-negative score per column.</param>
+    public IReadOnlyList<ParameterImportance> Ranked(IReadOnlyList<double> scores)
+    {
+        double total = scores.Sum();
+        return [.. Enumerable.Range(0, Names.Count)
+            .Select(c => new ParameterImportance(Names[c], total > 0 ? scores[c] / total : 0))
+            .OrderByDescending(p => p.Importance)
+            .ThenBy(p => p.Name, StringComparer.Ordinal)];
+    }
+
     /// <summary>Encodes a request.</summary>
     /// <exception cref="ArgumentException">The request names a parameter no complete trial has, or an objective index out of range.</exception>
     public static ImportanceData From(ImportanceRequest request)

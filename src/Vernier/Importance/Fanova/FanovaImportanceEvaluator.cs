@@ -64,13 +64,11 @@ public sealed class FanovaImportanceEvaluator : IImportanceEvaluator
     {
         ImportanceData data = ImportanceData.From(request);
         int columns = data.Names.Count;
-        var raw = new double[columns];
+        var sums = new double[columns];
         double[] y = data.Targets;
         if (y.Length >= 2 && columns > 0 && y.Any(v => v != y[0]))
         {
             int[] choiceCounts = [.. Enumerable.Range(0, columns).Select(c => data.IsCategorical(c) ? data.ChoiceCount(c) : 0)];
-            int counted = 0;
-            var sums = new double[columns];
             for (int t = 0; t < _options.Trees; t++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -80,26 +78,15 @@ public sealed class FanovaImportanceEvaluator : IImportanceEvaluator
                     continue;
                 }
 
-                counted++;
                 for (int c = 0; c < columns; c++)
                 {
                     sums[c] += variance.MarginalVariance(c) / variance.Variance;
                 }
             }
 
-            double total = sums.Sum();
-            if (counted > 0 && total > 0)
-            {
-                for (int c = 0; c < columns; c++)
-                {
-                    raw[c] = sums[c] / total;
-                }
-            }
         }
 
-        return [.. Enumerable.Range(0, columns)
-            .Select(c => new ParameterImportance(data.Names[c], raw[c]))
-            .OrderByDescending(p => p.Importance)
-            .ThenBy(p => p.Name, StringComparer.Ordinal)];
+        // Trees that never split (V = 0) add nothing; with none that split, every importance is 0.
+        return data.Ranked(sums);
     }
 }

@@ -82,10 +82,7 @@ public sealed class PedAnovaImportanceEvaluator : IImportanceEvaluator
             divergences[column] = double.IsFinite(divergence) && divergence > 0 ? divergence : 0;
         }
 
-        double total = divergences.Sum();
-        return [.. Enumerable.Range(0, divergences.Length)
-            .Select(c => new ParameterImportance(data.Names[c], total > 0 ? divergences[c] / total : 0))
-            .OrderByDescending(p => p.Importance)];
+        return data.Ranked(divergences);
     }
 
     /// <summary>The Pearson divergence of one parameter's good-trial density from its baseline density (0 when it cannot be told).</summary>
