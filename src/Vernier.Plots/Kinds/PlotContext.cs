@@ -73,6 +73,24 @@ internal sealed class PlotContext
     }
 
     /// <summary>"3 complete, 2 pruned, 1 failed", for notes.</summary>
+    /// <summary>
+    /// The start of a plot drawn over parameter axes: the complete trials by number and their axes, or the figure that says
+    /// why there is nothing to draw (no complete trial, or no parameters).
+    /// </summary>
+    public PlotFigure? CompleteTrialsWithAxes(string kind, out List<FrozenTrial> complete, out List<ParameterAxis> axes)
+    {
+        complete = [];
+        axes = [];
+        if (NothingToPlot() is { } message)
+        {
+            return Empty(kind, message);
+        }
+
+        complete = [.. Trials.Where(HasValue).OrderBy(t => t.Number)];
+        axes = ParameterAxis.For(complete, Options.Parameters);
+        return axes.Count == 0 ? Empty(kind, $"the complete trials of study '{StudyName}' have no parameters.") : null;
+    }
+
     public string StateCounts()
     {
         var counts = new int[Enum.GetValues<TrialState>().Length];

@@ -12,16 +12,9 @@ internal static class SlicePlot
     public static PlotFigure Build(PlotContext context)
     {
         const string Kind = "Slice";
-        if (context.NothingToPlot() is { } message)
+        if (context.CompleteTrialsWithAxes(Kind, out List<FrozenTrial> complete, out List<ParameterAxis> axes) is { } nothing)
         {
-            return context.Empty(Kind, message);
-        }
-
-        var complete = context.Trials.Where(context.HasValue).OrderBy(t => t.Number).ToList();
-        var axes = ParameterAxis.For(complete, context.Options.Parameters);
-        if (axes.Count == 0)
-        {
-            return context.Empty(Kind, $"the complete trials of study '{context.StudyName}' have no parameters.");
+            return nothing;
         }
 
         var notes = new List<string>(context.LeftOutNotes());
