@@ -142,6 +142,7 @@ public sealed partial class Study
                     };
                 }
 
+                trial.WriteInBackground();
                 running[trial.TrialId] = 0; // its first beat was recorded by the ask
                 FrozenTrial finished = await RunTrialAsync(trial, objective, options.TrialTimeout, cancellationToken);
                 if (finished.SystemAttributes.ContainsKey(SystemAttributes.Retried))
@@ -214,6 +215,9 @@ public sealed partial class Study
             }
 
             outcome = OutcomeFor(await objective(trial, trialSource.Token));
+
+            // A parameter the objective suggested but the storage refused fails the trial, as a refusal during the call would.
+            await trial.CompleteWritesAsync(throwOnFailure: true);
         }
         catch (TrialPrunedException)
         {
@@ -243,6 +247,9 @@ public sealed partial class Study
         {
             outcome = Interrupted(outcome);
         }
+
+        // The objective failed before its writes were waited for: they land (or fail, for the same reason) before the finish.
+        await trial.CompleteWritesAsync(throwOnFailure: false);
 
         ExceptionDispatchInfo? retryDecisionError = null;
         try

@@ -15,6 +15,10 @@ namespace Vernier.Trials;
 /// <remarks>
 /// The suggest, report and prune calls are synchronous, as in Optuna, because objective code reads
 /// best that way; they wait for the storage write (which never needs a synchronization context).
+/// Inside <see cref="Study.OptimizeAsync(Func{Trial, double}, OptimizeOptions?, CancellationToken)"/> a suggested
+/// parameter's write goes out in the background instead, so that the objective starts without waiting for a round
+/// trip to a shared server: every write is stored before the trial finishes (and before <see cref="ShouldPrune"/>
+/// asks), and a write that fails fails the trial as an exception of the objective would.
 /// One trial is used by one thread at a time.
 /// </remarks>
 public sealed class Trial
@@ -23,6 +27,9 @@ public sealed class Trial
     private readonly TrialSampling _sampling;
     private readonly IReadOnlyDictionary<string, object?> _fixedParameters;
     private ImmutableDictionary<string, TrialParameter> _parameters;
+
+    // The parameter writes still in flight; null when every write is waited for at once (trials from Ask).
+    private List<Task>? _writesInFlight;
 
     internal Trial(Study study, FrozenTrial snapshot, TrialSampling sampling, IReadOnlyDictionary<string, object?> fixedParameters)
     {
@@ -39,6 +46,32 @@ public sealed class Trial
 
     /// <summary>For a retry waiting for its backoff, the earliest time its objective may start.</summary>
     internal DateTimeOffset? RetryNotBefore { get; }
+
+    /// <summary>Lets parameter writes run in the background (the optimize loop, which waits for them with <see cref="CompleteWritesAsync"/>).</summary>
+    internal void WriteInBackground() => _writesInFlight ??= [];
+
+    /// <summary>
+    /// Waits for the parameter writes still in flight. With <paramref name="throwOnFailure"/>, the first failed write's
+    /// error is thrown; without, failures are only observed (the trial is failing for another reason).
+    /// </summary>
+    internal async Task CompleteWritesAsync(bool throwOnFailure)
+    {
+        if (_writesInFlight is not { Count: > 0 } writes)
+        {
+            return;
+        }
+
+        Task all = Task.WhenAll(writes);
+        writes.Clear();
+        if (throwOnFailure)
+        {
+            await all;
+        }
+        else
+        {
+            await all.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
 
     /// <summary>Told of each intermediate value once it is stored (set by the optimize loop from <see cref="OptimizeOptions.ReportCallbacks"/>), or null.</summary>
     internal Action<Trial, long, double>? ReportObserver { get; set; }
@@ -142,7 +175,16 @@ public sealed class Trial
         }
 
         var parameter = new TrialParameter(distribution, internalValue);
-        _study.Wait(_study.Storage.SetTrialParameterAsync(TrialId, name, parameter));
+        Task write = _study.Storage.SetTrialParameterAsync(TrialId, name, parameter);
+        if (_writesInFlight is null)
+        {
+            _study.Wait(write);
+        }
+        else if (!write.IsCompletedSuccessfully)
+        {
+            _writesInFlight.Add(write);
+        }
+
         _parameters = _parameters.Add(name, parameter);
         return parameter.Value;
     }
@@ -176,7 +218,11 @@ public sealed class Trial
     }
 
     /// <summary>Whether the study's pruner says this trial should stop now; if so, throw <see cref="TrialPrunedException"/>.</summary>
-    public bool ShouldPrune() => _study.Wait(_study.ShouldPruneAsync(TrialId, CancellationToken.None));
+    public bool ShouldPrune()
+    {
+        _study.Wait(CompleteWritesAsync(throwOnFailure: true));
+        return _study.Wait(_study.ShouldPruneAsync(TrialId, CancellationToken.None));
+    }
 
     /// <summary>
     /// Sets a system attribute: for integrations (runners, samplers) that keep their own records with
