@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Text.Json;
 using Npgsql;
@@ -14,6 +15,11 @@ namespace Vernier.Storage.Postgres;
 /// </summary>
 internal static class TrialReader
 {
+    // Distributions are immutable and a study uses a few: each distinct JSON text is parsed once per process, not once per
+    // read (a finished trial is read back on every tell). Bounded, since a process may open many studies in its life.
+    private const int MaxKnownDistributions = 4096;
+    private static readonly ConcurrentDictionary<string, ParameterDistribution> KnownDistributions = new(StringComparer.Ordinal);
+
     private const string Columns = """
         t.trial_id, t.number, t.state, t.started_at, t.completed_at, t.fail_reason,
         v.vals, p.names, p.dists, p.internals, i.steps, i.ivals, a.scopes, a.keys, a.jsons
@@ -46,18 +52,15 @@ internal static class TrialReader
         await using NpgsqlCommand command = connection.Command(sql, parameters);
         await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken);
         var trials = new List<FrozenTrial>();
-
-        // Many trials share a distribution: parse each distinct JSON text once.
-        var distributions = new Dictionary<string, ParameterDistribution>(StringComparer.Ordinal);
         while (await reader.ReadAsync(cancellationToken))
         {
-            trials.Add(ReadRow(reader, distributions));
+            trials.Add(ReadRow(reader));
         }
 
         return trials;
     }
 
-    private static FrozenTrial ReadRow(NpgsqlDataReader reader, Dictionary<string, ParameterDistribution> distributions)
+    private static FrozenTrial ReadRow(NpgsqlDataReader reader)
     {
         string[] names = PostgresValues.ReadArray<string>(reader, 7);
         string[] dists = PostgresValues.ReadArray<string>(reader, 8);
@@ -68,13 +71,7 @@ internal static class TrialReader
             ImmutableDictionary<string, TrialParameter>.Builder builder = ImmutableDictionary.CreateBuilder<string, TrialParameter>();
             for (int k = 0; k < names.Length; k++)
             {
-                if (!distributions.TryGetValue(dists[k], out ParameterDistribution? distribution))
-                {
-                    distribution = DistributionJson.Deserialize(dists[k]);
-                    distributions.Add(dists[k], distribution);
-                }
-
-                builder.Add(names[k], new TrialParameter(distribution, internals[k]));
+                builder.Add(names[k], new TrialParameter(Distribution(dists[k]), internals[k]));
             }
 
             parameters = builder.ToImmutable();
@@ -110,5 +107,22 @@ internal static class TrialReader
             UserAttributes = user,
             SystemAttributes = system,
         };
+    }
+
+    private static ParameterDistribution Distribution(string json)
+    {
+        if (KnownDistributions.TryGetValue(json, out ParameterDistribution? known))
+        {
+            return known;
+        }
+
+        ParameterDistribution parsed = DistributionJson.Deserialize(json);
+        if (KnownDistributions.Count >= MaxKnownDistributions)
+        {
+            KnownDistributions.Clear();
+        }
+
+        KnownDistributions.TryAdd(json, parsed);
+        return parsed;
     }
 }
