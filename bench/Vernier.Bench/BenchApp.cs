@@ -202,8 +202,8 @@ internal static class BenchApp
         var postgres = new Option<string?>("--postgres") { Description = "The PostgreSQL server both libraries use (postgresql://user@host:port/db; default: $VERNIER_TEST_POSTGRES, e.g. from scripts/services.sh).", HelpName = "URL" };
         var workers = new Option<string>("--workers") { Description = "Comma-separated worker counts.", DefaultValueFactory = _ => "1,4,16", HelpName = "A,B" };
         var objectives = new Option<string>("--objectives") { Description = $"Comma-separated objectives ({string.Join(", ", CoordinationModel.ObjectiveNames)}).", DefaultValueFactory = _ => string.Join(",", CoordinationModel.ObjectiveNames), HelpName = "A,B" };
-        var sleepTrials = new Option<int>("--sleep-trials") { Description = "Budget of the sleep20ms studies up to 4 workers; above, it grows with the workers (base × W / 4).", DefaultValueFactory = _ => 200, HelpName = "N" };
-        var trivialTrials = new Option<int>("--trivial-trials") { Description = "Budget of the trivial studies up to 4 workers; above, base × W / 4.", DefaultValueFactory = _ => 500, HelpName = "N" };
+        var sleepTrials = new Option<int>("--sleep-trials") { Description = "Budget of the sleep20ms studies up to 4 workers; above, it grows with the workers (base × W / 4).", DefaultValueFactory = _ => 1200, HelpName = "N" };
+        var trivialTrials = new Option<int>("--trivial-trials") { Description = "Budget of the trivial studies up to 4 workers; above, base × W / 4.", DefaultValueFactory = _ => 1000, HelpName = "N" };
         var optuna = OptunaMode();
         var python = Python();
         var output = Output();
