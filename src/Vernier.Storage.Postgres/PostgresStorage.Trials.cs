@@ -219,6 +219,47 @@ public sealed partial class PostgresStorage
     }
 
     /// <inheritdoc />
+    /// <remarks>One round trip when none of the parameters is set yet (a declared space's draws at the ask); otherwise each takes <see cref="SetTrialParameterAsync"/>'s checking path.</remarks>
+    async Task IStorage.SetTrialParametersAsync(long trialId, IReadOnlyDictionary<string, TrialParameter> parameters, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        if (parameters.Count == 0)
+        {
+            return;
+        }
+
+        string[] names = [.. parameters.Keys];
+        string[] distributions = [.. names.Select(name => DistributionJson.Serialize(parameters[name].Distribution))];
+        double[] values = [.. names.Select(name => parameters[name].InternalValue)];
+        int inserted = await WriteOneStatementAsync(
+            (connection, token) => connection.ExecuteAsync(
+                """
+                WITH t AS (SELECT trial_id FROM trials WHERE trial_id = $1 AND state IN ('running', 'waiting') FOR SHARE)
+                INSERT INTO trial_params (trial_id, name, distribution, internal_value)
+                SELECT t.trial_id, u.name, u.distribution, u.internal_value
+                FROM t, unnest($2::text[], $3::text[], $4::float8[]) AS u (name, distribution, internal_value)
+                ON CONFLICT (trial_id, name) DO NOTHING
+                """,
+                token,
+                trialId,
+                names,
+                distributions,
+                values),
+            idempotent: true,
+            cancellationToken);
+        if (inserted == names.Length)
+        {
+            return;
+        }
+
+        // Some were set already, or the trial is finished or unknown: the one-by-one path tells which, and says why.
+        foreach (string name in names)
+        {
+            await SetTrialParameterAsync(trialId, name, parameters[name], cancellationToken);
+        }
+    }
+
+    /// <inheritdoc />
     public Task SetTrialIntermediateValueAsync(long trialId, long step, double value, CancellationToken cancellationToken = default) =>
         WriteAsync(
             async (connection, token) =>

@@ -118,6 +118,7 @@ public abstract partial class StorageConformanceTests
         [
             () => storage.GetTrialAsync(unknown),
             () => storage.SetTrialParameterAsync(unknown, "x", TrialParameter.FromValue(new FloatDistribution(0, 1), 0.5)),
+            () => storage.SetTrialParametersAsync(unknown, SampleData.Parameters()),
             () => storage.SetTrialIntermediateValueAsync(unknown, 0, 1.0),
             () => storage.SetTrialAttributeAsync(unknown, AttributeScope.System, "k", SampleData.Json("1")),
             () => storage.FinishTrialAsync(unknown, TrialOutcome.Complete([1.0], At(2))),

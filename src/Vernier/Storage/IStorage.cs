@@ -147,6 +147,24 @@ public interface IStorage : IAsyncDisposable
     /// <exception cref="TrialStateException">The trial is finished, or the parameter already has another value.</exception>
     Task SetTrialParameterAsync(long trialId, string name, TrialParameter parameter, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Records several parameters of a running trial, each as <see cref="SetTrialParameterAsync"/> does (a declared search
+    /// space's draws, chosen together at the ask). The default sets them one after the other; a storage on a server should
+    /// make one round trip for the usual case (none of them set yet).
+    /// </summary>
+    /// <param name="trialId">The trial.</param>
+    /// <param name="parameters">The parameters by name.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="TrialStateException">The trial is finished, or one of the parameters already has another value.</exception>
+    async Task SetTrialParametersAsync(long trialId, IReadOnlyDictionary<string, TrialParameter> parameters, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        foreach (var (name, parameter) in parameters)
+        {
+            await SetTrialParameterAsync(trialId, name, parameter, cancellationToken);
+        }
+    }
+
     /// <summary>Records an intermediate value of a running trial; a later report for the same step replaces it.</summary>
     /// <param name="trialId">The trial.</param>
     /// <param name="step">The step (epoch, iteration…).</param>

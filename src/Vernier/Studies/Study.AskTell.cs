@@ -322,9 +322,9 @@ public sealed partial class Study
         else
         {
             chosen = DrawDeclared(space, sampling, fixedParameters);
-            foreach (var (name, parameter) in chosen)
+            if (!chosen.IsEmpty)
             {
-                await Storage.SetTrialParameterAsync(frozen.TrialId, name, parameter, cancellationToken);
+                await Storage.SetTrialParametersAsync(frozen.TrialId, chosen, cancellationToken);
             }
         }
 

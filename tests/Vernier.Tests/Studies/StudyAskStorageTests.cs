@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Reflection;
+using Vernier.Distributions;
 using Vernier.Samplers;
 using Vernier.Samplers.Tpe;
+using Vernier.SearchSpaces;
 using Vernier.Storage;
 using Vernier.Studies;
 using Vernier.Trials;
@@ -22,6 +24,25 @@ public class StudyAskStorageTests
         result.TrialsStarted.ShouldBe(6);
         spy.Calls(nameof(IStorage.GetTrialsAsync)).ShouldBe(1); // once, at the first ask: the distributions earlier trials used
         (await study.GetTrialsAsync()).Count.ShouldBe(6);
+    }
+
+    [Fact]
+    public async Task Ask_DeclaredSpace_WritesTheDrawsInOneStorageCall()
+    {
+        IStorage storage = StorageSpy.Wrap(new InMemoryStorage(), out StorageSpy spy);
+        await using Study study = await Study.Builder("declared").UseStorage(storage).WithSampler(new RandomSampler()).CreateAsync();
+        var space = new SearchSpace(
+            [
+                new ParameterSpec("lr", new FloatDistribution(1e-4, 1, log: true)),
+                new ParameterSpec("layers", new IntDistribution(1, 4)),
+                new ParameterSpec("opt", new CategoricalDistribution(["adam", "sgd"])),
+            ]);
+
+        Trial trial = await study.AskAsync(space);
+
+        spy.Calls("SetTrialParametersAsync").ShouldBe(1);
+        spy.Calls(nameof(IStorage.SetTrialParameterAsync)).ShouldBe(0);
+        (await study.GetTrialAsync(trial.Number)).Params.Keys.ShouldBe(["layers", "lr", "opt"], ignoreOrder: true);
     }
 
     [Fact]
