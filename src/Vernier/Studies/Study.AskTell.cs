@@ -21,6 +21,7 @@ public sealed partial class Study
     private readonly ConcurrentDictionary<string, ParameterDistribution> _knownDistributions = new(StringComparer.Ordinal);
 
     private volatile bool _knownDistributionsLoaded;
+    private volatile WorkerAttributesCache? _workerAttributes;
 
     /// <summary>
     /// Starts a trial whose parameters the objective code will suggest (define-by-run). An enqueued
@@ -440,9 +441,22 @@ public sealed partial class Study
     };
 
     /// <summary>The system attributes a trial this process starts carries: its worker, when known.</summary>
-    private ImmutableDictionary<string, JsonElement> WorkerAttributes() => Options.Worker is { } worker
-        ? ImmutableDictionary<string, JsonElement>.Empty.Add(SystemAttributes.Worker, JsonSerializer.SerializeToElement(worker, AttributeJson.SnakeCase))
-        : ImmutableDictionary<string, JsonElement>.Empty;
+    private ImmutableDictionary<string, JsonElement> WorkerAttributes()
+    {
+        // Serialised once per worker identity, not on every ask.
+        if (_workerAttributes is { } known && Equals(known.Worker, Options.Worker))
+        {
+            return known.Attributes;
+        }
+
+        ImmutableDictionary<string, JsonElement> attributes = Options.Worker is { } worker
+            ? ImmutableDictionary<string, JsonElement>.Empty.Add(SystemAttributes.Worker, JsonSerializer.SerializeToElement(worker, AttributeJson.SnakeCase))
+            : ImmutableDictionary<string, JsonElement>.Empty;
+        _workerAttributes = new WorkerAttributesCache(Options.Worker, attributes);
+        return attributes;
+    }
+
+    private sealed record WorkerAttributesCache(WorkerIdentity? Worker, ImmutableDictionary<string, JsonElement> Attributes);
 
     /// <summary>The wait before retry number <paramref name="retry"/> (1 for the first): the backoff doubled per earlier retry, capped.</summary>
     internal static TimeSpan RetryBackoff(TimeSpan first, int retry)
