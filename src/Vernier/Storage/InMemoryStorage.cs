@@ -14,7 +14,7 @@ public sealed class InMemoryStorage : IStorage
 {
     private readonly Lock _gate = new();
     private readonly List<StudyRecord> _studies = [];
-    private readonly Dictionary<long, List<long>> _trialIdsByStudy = [];
+    private readonly Dictionary<long, StudyTrials> _trialsByStudy = [];
     private readonly Dictionary<long, (long StudyId, FrozenTrial Trial, DateTimeOffset? Heartbeat)> _trials = [];
     private long _nextStudyId = 1;
     private long _nextTrialId = 1;
@@ -32,7 +32,7 @@ public sealed class InMemoryStorage : IStorage
 
             var study = new StudyRecord { StudyId = _nextStudyId++, Name = name, Directions = [.. directions], CreatedAt = createdAt };
             _studies.Add(study);
-            _trialIdsByStudy[study.StudyId] = [];
+            _trialsByStudy[study.StudyId] = new StudyTrials();
             return Task.FromResult(study);
         }
     }
@@ -71,12 +71,12 @@ public sealed class InMemoryStorage : IStorage
         {
             StudyRecord study = Study(studyId);
             _studies.Remove(study);
-            foreach (long trialId in _trialIdsByStudy[studyId])
+            foreach (long trialId in _trialsByStudy[studyId].Ids)
             {
                 _trials.Remove(trialId);
             }
 
-            _trialIdsByStudy.Remove(studyId);
+            _trialsByStudy.Remove(studyId);
             return Task.CompletedTask;
         }
     }
@@ -103,13 +103,14 @@ public sealed class InMemoryStorage : IStorage
         lock (_gate)
         {
             Study(studyId);
-            List<long> ids = _trialIdsByStudy[studyId];
-            if (trial.State == TrialState.Running && maxRunning is int limit && CountRunning(ids) >= limit)
+            StudyTrials trials = _trialsByStudy[studyId];
+            List<long> ids = trials.Ids;
+            if (trial.State == TrialState.Running && maxRunning is int limit && trials.Running >= limit)
             {
                 throw new ConcurrencyLimitExceededException(limit);
             }
 
-            if (trial.State != TrialState.Waiting && maxCounted is int budget && CountCounted(ids) >= budget)
+            if (trial.State != TrialState.Waiting && maxCounted is int budget && BudgetUsedUp(ids, budget))
             {
                 throw new TrialBudgetExhaustedException(budget);
             }
@@ -130,6 +131,15 @@ public sealed class InMemoryStorage : IStorage
             };
             ids.Add(frozen.TrialId);
             _trials[frozen.TrialId] = (studyId, frozen, trial.State == TrialState.Running ? trial.HeartbeatAt : null);
+            if (trial.State == TrialState.Waiting)
+            {
+                trials.Waiting.Enqueue(frozen.TrialId);
+            }
+            else if (trial.State == TrialState.Running)
+            {
+                trials.Running++;
+            }
+
             return Task.FromResult(frozen);
         }
     }
@@ -146,34 +156,33 @@ public sealed class InMemoryStorage : IStorage
         lock (_gate)
         {
             Study(studyId);
-            List<long> ids = _trialIdsByStudy[studyId];
-            if (maxRunning is int limit && CountRunning(ids) >= limit)
+            StudyTrials trials = _trialsByStudy[studyId];
+            if (maxRunning is int limit && trials.Running >= limit)
             {
                 return Task.FromResult<FrozenTrial?>(null);
             }
 
-            if (maxCounted is int budget && CountCounted(ids) >= budget)
+            if (maxCounted is int budget && BudgetUsedUp(trials.Ids, budget))
             {
                 throw new TrialBudgetExhaustedException(budget);
             }
 
-            foreach (long id in ids)
+            // Waiting trials leave the queue only here, in number order (the order they were created in).
+            if (!trials.Waiting.TryDequeue(out long id))
             {
-                var entry = _trials[id];
-                if (entry.Trial.State == TrialState.Waiting)
-                {
-                    FrozenTrial claimed = entry.Trial with
-                    {
-                        State = TrialState.Running,
-                        StartedAt = startedAt,
-                        SystemAttributes = systemAttributes is null ? entry.Trial.SystemAttributes : entry.Trial.SystemAttributes.SetItems(Owned(systemAttributes)),
-                    };
-                    _trials[id] = entry with { Trial = claimed };
-                    return Task.FromResult<FrozenTrial?>(claimed);
-                }
+                return Task.FromResult<FrozenTrial?>(null);
             }
 
-            return Task.FromResult<FrozenTrial?>(null);
+            var entry = _trials[id];
+            FrozenTrial claimed = entry.Trial with
+            {
+                State = TrialState.Running,
+                StartedAt = startedAt,
+                SystemAttributes = systemAttributes is null ? entry.Trial.SystemAttributes : entry.Trial.SystemAttributes.SetItems(Owned(systemAttributes)),
+            };
+            _trials[id] = entry with { Trial = claimed };
+            trials.Running++;
+            return Task.FromResult<FrozenTrial?>(claimed);
         }
     }
 
@@ -237,6 +246,7 @@ public sealed class InMemoryStorage : IStorage
                 return Task.FromResult(false);
             }
 
+            _trialsByStudy[_trials[trialId].StudyId].Running--;
             Replace(trialId, trial with
             {
                 State = outcome.State,
@@ -274,7 +284,7 @@ public sealed class InMemoryStorage : IStorage
             Study(studyId);
             return Task.FromResult<IReadOnlyList<FrozenTrial>>(
             [
-                .. _trialIdsByStudy[studyId]
+                .. _trialsByStudy[studyId].Ids
                     .Select(id => _trials[id])
                     .Where(e => e.Trial.State == TrialState.Running && e.Heartbeat is { } beat && beat < before)
                     .Select(e => e.Trial),
@@ -297,7 +307,7 @@ public sealed class InMemoryStorage : IStorage
         lock (_gate)
         {
             Study(studyId);
-            IEnumerable<FrozenTrial> trials = _trialIdsByStudy[studyId].Select(id => _trials[id].Trial);
+            IEnumerable<FrozenTrial> trials = _trialsByStudy[studyId].Ids.Select(id => _trials[id].Trial);
             if (states is not null)
             {
                 trials = trials.Where(t => states.Contains(t.State));
@@ -333,7 +343,16 @@ public sealed class InMemoryStorage : IStorage
 
     private void Replace(long trialId, FrozenTrial trial) => _trials[trialId] = _trials[trialId] with { Trial = trial };
 
-    private int CountRunning(List<long> ids) => ids.Count(id => _trials[id].Trial.State == TrialState.Running);
+    /// <summary>Whether the trials that count against the budget reach it; numbers are dense, so fewer trials than the budget need no count.</summary>
+    private bool BudgetUsedUp(List<long> ids, int budget) => ids.Count >= budget && ids.Count(id => TrialBudget.Counts(_trials[id].Trial)) >= budget;
 
-    private int CountCounted(List<long> ids) => ids.Count(id => TrialBudget.Counts(_trials[id].Trial));
+    /// <summary>A study's trials in number order, its waiting trials in the order they are claimed, and how many run.</summary>
+    private sealed class StudyTrials
+    {
+        public List<long> Ids { get; } = [];
+
+        public Queue<long> Waiting { get; } = new();
+
+        public int Running { get; set; }
+    }
 }
