@@ -26,7 +26,7 @@ public sealed partial class SqliteStorage
     /// <summary>Inserts a trial with the study's next number and all its rows; the caller holds the write transaction and checks any limits.</summary>
     private static long InsertNewTrial(SqliteConnection connection, long studyId, NewTrialRows trial)
     {
-        long number = connection.ScalarInt64("SELECT COALESCE(MAX(number) + 1, 0) FROM trials WHERE study_id = $study", ("$study", studyId));
+        long number = NextNumber(connection, studyId);
         long trialId = connection.ScalarInt64(
             """
             INSERT INTO trials (study_id, number, state, started_at, completed_at, fail_reason, heartbeat_at)

@@ -25,7 +25,7 @@ public sealed partial class SqliteStorage
                     throw new ConcurrencyLimitExceededException(limit);
                 }
 
-                if (trial.State != TrialState.Waiting && maxCounted is int budget && CountCounted(connection, studyId) >= budget)
+                if (trial.State != TrialState.Waiting && maxCounted is int budget && BudgetUsedUp(connection, studyId, budget))
                 {
                     throw new TrialBudgetExhaustedException(budget);
                 }
@@ -56,7 +56,7 @@ public sealed partial class SqliteStorage
                     return null;
                 }
 
-                if (maxCounted is int budget && CountCounted(connection, studyId) >= budget)
+                if (maxCounted is int budget && BudgetUsedUp(connection, studyId, budget))
                 {
                     throw new TrialBudgetExhaustedException(budget);
                 }
@@ -254,6 +254,17 @@ public sealed partial class SqliteStorage
 
     private static long CountRunning(SqliteConnection connection, long studyId) =>
         connection.ScalarInt64("SELECT COUNT(*) FROM trials WHERE study_id = $study AND state = 'running'", ("$study", studyId));
+
+    /// <summary>
+    /// Whether the trials that use up the study's budget reach it. Numbers are dense, so a study holding fewer trials than
+    /// the budget (read from the number index) needs no count: asks stay cheap however long the study grows.
+    /// </summary>
+    private static bool BudgetUsedUp(SqliteConnection connection, long studyId, int budget) =>
+        NextNumber(connection, studyId) >= budget && CountCounted(connection, studyId) >= budget;
+
+    /// <summary>How many trials the study holds (the next trial's number).</summary>
+    private static long NextNumber(SqliteConnection connection, long studyId) =>
+        connection.ScalarInt64("SELECT COALESCE(MAX(number) + 1, 0) FROM trials WHERE study_id = $study", ("$study", studyId));
 
     /// <summary>The trials that use up the study's budget, as <see cref="Studies.TrialBudget.Counts"/> decides.</summary>
     private static long CountCounted(SqliteConnection connection, long studyId) =>
