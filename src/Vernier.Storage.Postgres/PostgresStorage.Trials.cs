@@ -163,30 +163,43 @@ public sealed partial class PostgresStorage
         ArgumentNullException.ThrowIfNull(parameter);
         string distribution = DistributionJson.Serialize(parameter.Distribution);
 
-        // The usual case in one statement: the trial is unfinished (locked against a concurrent finish until the
-        // statement commits) and has no value for the name yet. Anything else takes the checking path below.
-        int inserted = await WriteOneStatementAsync(
-            (connection, token) => connection.ExecuteAsync(
-                """
-                WITH t AS (SELECT trial_id FROM trials WHERE trial_id = $1 AND state IN ('running', 'waiting') FOR SHARE)
-                INSERT INTO trial_params (trial_id, name, distribution, internal_value)
-                SELECT t.trial_id, $2, $3, $4 FROM t
-                ON CONFLICT (trial_id, name) DO NOTHING
-                """,
-                token,
-                trialId,
-                name,
-                distribution,
-                parameter.InternalValue),
-            idempotent: true,
-            cancellationToken);
-        if (inserted == 1)
+        // The usual case in one statement: the trial is unfinished and has no value for the name yet. Anything else takes the checking path below.
+        if (await InsertNewParametersAsync(trialId, [name], [distribution], [parameter.InternalValue], cancellationToken) == 1)
         {
             return;
         }
 
-        // Idempotent: setting the same value again is a no-op.
-        await WriteAsync(
+        await SetParameterCheckingAsync(trialId, name, distribution, parameter, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>One round trip when none of the parameters is set yet (a declared space's draws at the ask); otherwise each takes <see cref="SetTrialParameterAsync"/>'s checking path.</remarks>
+    async Task IStorage.SetTrialParametersAsync(long trialId, IReadOnlyDictionary<string, TrialParameter> parameters, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        if (parameters.Count == 0)
+        {
+            return;
+        }
+
+        string[] names = [.. parameters.Keys];
+        string[] distributions = [.. names.Select(name => DistributionJson.Serialize(parameters[name].Distribution))];
+        double[] values = [.. names.Select(name => parameters[name].InternalValue)];
+        if (await InsertNewParametersAsync(trialId, names, distributions, values, cancellationToken) == names.Length)
+        {
+            return;
+        }
+
+        // Some were set already, or the trial is finished or unknown: the checking path tells which, and says why.
+        for (int k = 0; k < names.Length; k++)
+        {
+            await SetParameterCheckingAsync(trialId, names[k], distributions[k], parameters[names[k]], cancellationToken);
+        }
+    }
+
+    /// <summary>Sets a parameter after checking the trial: unknown, finished, or holding another value for the name each say so; the same value again is a no-op.</summary>
+    private Task SetParameterCheckingAsync(long trialId, string name, string distribution, TrialParameter parameter, CancellationToken cancellationToken) =>
+        WriteAsync(
             async (connection, token) =>
             {
                 int number = await RequireUnfinishedAsync(connection, trialId, $"set parameter '{name}'", token);
@@ -216,22 +229,13 @@ public sealed partial class PostgresStorage
             },
             idempotent: true,
             cancellationToken);
-    }
 
-    /// <inheritdoc />
-    /// <remarks>One round trip when none of the parameters is set yet (a declared space's draws at the ask); otherwise each takes <see cref="SetTrialParameterAsync"/>'s checking path.</remarks>
-    async Task IStorage.SetTrialParametersAsync(long trialId, IReadOnlyDictionary<string, TrialParameter> parameters, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(parameters);
-        if (parameters.Count == 0)
-        {
-            return;
-        }
-
-        string[] names = [.. parameters.Keys];
-        string[] distributions = [.. names.Select(name => DistributionJson.Serialize(parameters[name].Distribution))];
-        double[] values = [.. names.Select(name => parameters[name].InternalValue)];
-        int inserted = await WriteOneStatementAsync(
+    /// <summary>
+    /// Inserts the parameters the trial has no value for yet, in one statement, if the trial is unfinished (its row is
+    /// locked against a concurrent finish until the statement commits); returns how many were inserted.
+    /// </summary>
+    private Task<int> InsertNewParametersAsync(long trialId, string[] names, string[] distributions, double[] values, CancellationToken cancellationToken) =>
+        WriteOneStatementAsync(
             (connection, token) => connection.ExecuteAsync(
                 """
                 WITH t AS (SELECT trial_id FROM trials WHERE trial_id = $1 AND state IN ('running', 'waiting') FOR SHARE)
@@ -247,17 +251,6 @@ public sealed partial class PostgresStorage
                 values),
             idempotent: true,
             cancellationToken);
-        if (inserted == names.Length)
-        {
-            return;
-        }
-
-        // Some were set already, or the trial is finished or unknown: the one-by-one path tells which, and says why.
-        foreach (string name in names)
-        {
-            await SetTrialParameterAsync(trialId, name, parameters[name], cancellationToken);
-        }
-    }
 
     /// <inheritdoc />
     public Task SetTrialIntermediateValueAsync(long trialId, long step, double value, CancellationToken cancellationToken = default) =>
