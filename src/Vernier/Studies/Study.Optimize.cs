@@ -19,10 +19,13 @@ public sealed partial class Study
     /// <param name="objective">Suggests parameters on the trial and returns the objective value.</param>
     /// <param name="options">Budget, concurrency and callbacks; null for the defaults (runs until cancelled).</param>
     /// <param name="cancellationToken">Stops the run: running trials are recorded Failed (interrupted), then <see cref="OperationCanceledException"/> is thrown.</param>
-    public Task<OptimizeResult> OptimizeAsync(Func<Trial, double> objective, OptimizeOptions? options = null, CancellationToken cancellationToken = default)
+    /// <remarks>Each call runs on a thread of its own (one per <see cref="OptimizeOptions.MaxConcurrency"/>), not on the thread pool: a blocking objective starves no other work.</remarks>
+    public async Task<OptimizeResult> OptimizeAsync(Func<Trial, double> objective, OptimizeOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(objective);
-        return OptimizeCoreAsync((trial, token) => Task.Run<IReadOnlyList<double>>(() => [objective(trial)], token), options ?? new(), cancellationToken);
+        options ??= new();
+        using var threads = new ObjectiveThreads(options.MaxConcurrency);
+        return await OptimizeCoreAsync((trial, token) => threads.RunAsync<IReadOnlyList<double>>(() => [objective(trial)], token), options, cancellationToken);
     }
 
     /// <summary>Runs trials of a single-objective study with an asynchronous objective.</summary>

@@ -177,6 +177,42 @@ public class StudyOptimizeTests
     }
 
     [Fact]
+    public async Task Optimize_BlockingSynchronousObjective_RunsMaxConcurrencyTrialsAtOnceBeyondTheThreadPoolMinimum()
+    {
+        // Every call blocks until all have started: on thread-pool threads, calls beyond the pool's minimum would wait for the
+        // pool to add threads (about two a second), so the barrier would time out.
+        ThreadPool.GetMinThreads(out int poolMinimum, out _);
+        int concurrency = poolMinimum + 8;
+        await using Study study = await Study.Builder("blocking-sync").CreateAsync();
+        using var allStarted = new Barrier(concurrency);
+        int timedOut = 0;
+        await study.OptimizeAsync(
+            trial =>
+            {
+                if (!allStarted.SignalAndWait(TimeSpan.FromSeconds(2)))
+                {
+                    Interlocked.Increment(ref timedOut);
+                }
+
+                return trial.SuggestFloat("x", 0, 1);
+            },
+            new OptimizeOptions { NTrials = concurrency, MaxConcurrency = concurrency });
+
+        timedOut.ShouldBe(0);
+        (await study.GetTrialsAsync()).ShouldAllBe(t => t.State == TrialState.Complete);
+    }
+
+    [Fact]
+    public async Task Optimize_SynchronousObjective_SeesTheCallersAsyncLocals()
+    {
+        await using Study study = await Study.Builder("sync-context").CreateAsync();
+        var ambient = new AsyncLocal<string?> { Value = "caller" };
+        string? seen = null;
+        await study.OptimizeAsync(_ => { seen = ambient.Value; return 0.0; }, new OptimizeOptions { NTrials = 1 });
+        seen.ShouldBe("caller");
+    }
+
+    [Fact]
     public async Task Optimize_CallbackRequestsStop_NoFurtherTrialsStart()
     {
         await using Study study = await Study.Builder("stop").CreateAsync();
