@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Optuna's side of the `coordination` benchmark (bench/Vernier.Bench/Coordination): W processes of this
 script share one study in Optuna's RDBStorage on PostgreSQL, each running study.optimize with a
-RandomSampler, started together from a barrier so that start-up is not measured.
+RandomSampler (n_jobs threads, 1 unless given), started together from a barrier so that start-up is not measured.
 
   create --url URL --study NAME            creates the schema (if needed), the study and its warm-up study
-  worker --url URL --study NAME --objective sleep20ms|trivial --n-trials K --ready FILE --go FILE
+  worker --url URL --study NAME --objective sleep20ms|trivial --n-trials K [--n-jobs J] --ready FILE --go FILE
   count  --url URL --study NAME            prints {"total": N, "complete": C, "running": R} as JSON
 
 URL is postgresql://user@host:port/db; the tables go to the schema `optuna_coordination` of that database
@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import sys
+import threading
 import time
 
 SCHEMA = "optuna_coordination"
@@ -34,6 +35,7 @@ def storage(optuna, url):
 
 
 SLEPT = [0.0]  # seconds spent in the objective's sleep, printed at the end as objective_seconds=
+SLEPT_LOCK = threading.Lock()  # n_jobs > 1 runs objectives on several threads
 
 
 def objective_for(name):
@@ -41,7 +43,8 @@ def objective_for(name):
         x = trial.suggest_float("x", -10.0, 10.0)
         start = time.perf_counter()
         time.sleep(0.020)
-        SLEPT[0] += time.perf_counter() - start
+        with SLEPT_LOCK:
+            SLEPT[0] += time.perf_counter() - start
         return x * x
 
     def trivial(trial):
@@ -82,7 +85,7 @@ def cmd_worker(args):
         f.write(str(os.getpid()))
     while not os.path.exists(args.go):
         time.sleep(0.001)
-    study.optimize(objective, n_trials=args.n_trials)
+    study.optimize(objective, n_trials=args.n_trials, n_jobs=args.n_jobs)
     print("objective_seconds=%r" % SLEPT[0], flush=True)
 
 
@@ -109,6 +112,7 @@ def main():
         if name == "worker":
             p.add_argument("--objective", required=True, choices=["sleep20ms", "trivial"])
             p.add_argument("--n-trials", type=int, required=True)
+            p.add_argument("--n-jobs", type=int, default=1)
             p.add_argument("--ready", required=True)
             p.add_argument("--go", required=True)
     args = parser.parse_args()

@@ -204,16 +204,18 @@ internal static class BenchApp
         var objectives = new Option<string>("--objectives") { Description = $"Comma-separated objectives ({string.Join(", ", CoordinationModel.ObjectiveNames)}).", DefaultValueFactory = _ => string.Join(",", CoordinationModel.ObjectiveNames), HelpName = "A,B" };
         var sleepTrials = new Option<int>("--sleep-trials") { Description = "Budget of the sleep20ms studies up to 4 workers; above, it grows with the workers (base × W / 4).", DefaultValueFactory = _ => 1200, HelpName = "N" };
         var trivialTrials = new Option<int>("--trivial-trials") { Description = "Budget of the trivial studies up to 4 workers; above, base × W / 4.", DefaultValueFactory = _ => 1000, HelpName = "N" };
+        var oneProcess = new Option<string>("--one-process") { Description = "Comma-separated worker counts also run as one process with that many trials at once (Vernier: MaxConcurrency; Optuna: n_jobs threads); 'none' for no such rows.", DefaultValueFactory = _ => "16", HelpName = "A,B" };
         var optuna = OptunaMode();
         var python = Python();
         var output = Output();
         var command = NewCommand("coordination", "Trials per second and per-trial storage overhead of worker processes sharing a study on PostgreSQL, side by side with Optuna's RDBStorage.",
-            postgres, workers, objectives, sleepTrials, trivialTrials, optuna, python, output);
+            postgres, workers, objectives, sleepTrials, trivialTrials, oneProcess, optuna, python, output);
 
         command.SetAction(async (parsed, cancellationToken) =>
         {
             string url = CoordinationModel.ServerUrl(parsed.GetValue(postgres), Environment.GetEnvironmentVariable(CoordinationModel.UrlVariable));
             int[] workerCounts = [.. List(parsed.GetValue(workers))!.Select(w => Positive(int.Parse(w, CultureInfo.InvariantCulture), "--workers")).Distinct()];
+            int[] oneProcessCounts = parsed.GetValue(oneProcess) is "none" ? [] : [.. List(parsed.GetValue(oneProcess))!.Select(w => Positive(int.Parse(w, CultureInfo.InvariantCulture), "--one-process")).Distinct()];
             string[] objectiveNames = [.. List(parsed.GetValue(objectives))!.Distinct()];
             foreach (string objective in objectiveNames)
             {
@@ -238,20 +240,21 @@ internal static class BenchApp
             var runner = new CoordinationRunner(url, bridge.Python, Console.Error.WriteLine);
             await runner.CheckServerAsync(cancellationToken);
             var rows = new List<CoordinationRow>();
+            var layouts = workerCounts.Select(w => (Workers: w, OneProcess: false)).Concat(oneProcessCounts.Select(w => (Workers: w, OneProcess: true))).ToList();
             foreach (string objective in objectiveNames)
             {
-                foreach (int count in workerCounts)
+                foreach (var (count, single) in layouts)
                 {
                     int budget = CoordinationModel.Budget(objective == "trivial" ? trivialBase : sleepBase, count);
-                    rows.Add(await runner.RunVernierAsync(objective, count, budget, cancellationToken));
+                    rows.Add(await runner.RunVernierAsync(objective, count, budget, single, cancellationToken));
                     if (optunaVersion is not null)
                     {
-                        rows.Add(await runner.RunOptunaAsync(objective, count, budget, cancellationToken));
+                        rows.Add(await runner.RunOptunaAsync(objective, count, budget, single, cancellationToken));
                     }
                 }
             }
 
-            var report = new CoordinationReport(machine, CommandLine(), CoordinationModel.Redact(url), objectiveNames, workerCounts, rows, optunaProblem);
+            var report = new CoordinationReport(machine, CommandLine(), CoordinationModel.Redact(url), objectiveNames, workerCounts, rows, optunaProblem, oneProcessCounts);
             string markdown = CoordinationModel.Markdown(report);
             var (json, md) = Reports.SaveOwn(parsed.GetValue(output) ?? RepoPaths.ResultsDirectory, "coordination", report, markdown);
             Console.WriteLine(markdown);
@@ -267,14 +270,15 @@ internal static class BenchApp
         var study = new Option<string>("--study") { Required = true };
         var objective = new Option<string>("--objective") { Required = true };
         var total = new Option<int>("--total-trials") { Required = true };
+        var concurrency = new Option<int>("--concurrency") { DefaultValueFactory = _ => 1 };
         var ready = new Option<string>("--ready") { Required = true };
         var go = new Option<string>("--go") { Required = true };
-        var command = NewCommand("coordination-worker", "One worker process of the coordination benchmark (started by it).", postgres, study, objective, total, ready, go);
+        var command = NewCommand("coordination-worker", "One worker process of the coordination benchmark (started by it).", postgres, study, objective, total, concurrency, ready, go);
         command.Hidden = true;
         command.SetAction(async (parsed, cancellationToken) =>
         {
             await CoordinationWorker.RunAsync(parsed.GetValue(postgres)!, parsed.GetValue(study)!, parsed.GetValue(objective)!, parsed.GetValue(total),
-                parsed.GetValue(ready)!, parsed.GetValue(go)!, cancellationToken);
+                parsed.GetValue(concurrency), parsed.GetValue(ready)!, parsed.GetValue(go)!, cancellationToken);
             return 0;
         });
         return command;

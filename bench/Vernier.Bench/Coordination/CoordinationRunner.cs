@@ -9,8 +9,8 @@ namespace Vernier.Bench.Coordination;
 
 /// <summary>
 /// Runs the coordination benchmark: for each (objective, workers), a fresh study on PostgreSQL, W worker
-/// processes started together from a barrier (files in a temporary folder), wall time from the barrier to
-/// the last exit; the same for Optuna's RDBStorage through <c>bench/optuna_coordination.py</c>.
+/// processes (or one process running W trials at once) started together from a barrier (files in a temporary folder),
+/// wall time from the barrier to the last exit; the same for Optuna's RDBStorage through <c>bench/optuna_coordination.py</c>.
 /// </summary>
 internal sealed class CoordinationRunner(string url, string python, Action<string> progress)
 {
@@ -33,9 +33,9 @@ internal sealed class CoordinationRunner(string url, string python, Action<strin
         }
     }
 
-    public async Task<CoordinationRow> RunVernierAsync(string objective, int workers, int budget, CancellationToken cancellationToken)
+    public async Task<CoordinationRow> RunVernierAsync(string objective, int workers, int budget, bool oneProcess, CancellationToken cancellationToken)
     {
-        string name = $"coordination-{_runId}-{objective}-w{workers}";
+        string name = StudyName(objective, workers, oneProcess);
         string vernierUrl = CoordinationModel.VernierUrl(url);
         foreach (string study in new[] { name, name + "-warmup" })
         {
@@ -45,32 +45,35 @@ internal sealed class CoordinationRunner(string url, string python, Action<strin
         var (fileName, prefix) = SelfCommand();
         string[] Arguments(string ready, string go) =>
             [.. prefix, "coordination-worker", "--postgres", vernierUrl, "--study", name, "--objective", objective,
-             "--total-trials", budget.ToString(CultureInfo.InvariantCulture), "--ready", ready, "--go", go];
-        var (seconds, objectiveSeconds, error) = await RunWorkersAsync(fileName, Arguments, workers, cancellationToken);
+             "--total-trials", budget.ToString(CultureInfo.InvariantCulture), "--concurrency", (oneProcess ? workers : 1).ToString(CultureInfo.InvariantCulture),
+             "--ready", ready, "--go", go];
+        var (seconds, objectiveSeconds, error) = await RunWorkersAsync(fileName, Arguments, oneProcess ? 1 : workers, cancellationToken);
 
         await using Study loaded = await Study.Builder(name).UsePostgres(vernierUrl).LoadAsync(cancellationToken);
         IReadOnlyList<FrozenTrial> trials = await loaded.GetTrialsAsync(cancellationToken: cancellationToken);
         int complete = trials.Count(t => t.State == TrialState.Complete);
         int running = trials.Count(t => t.State == TrialState.Running);
         error ??= running > 0 ? $"{running} trials left Running" : complete < budget ? $"only {complete} of {budget} trials complete" : null;
-        var row = new CoordinationRow("vernier", objective, workers, budget, complete, seconds, error) { ObjectiveSecondsMeasured = objectiveSeconds };
+        var row = new CoordinationRow("vernier", objective, workers, budget, complete, seconds, error) { ObjectiveSecondsMeasured = objectiveSeconds, OneProcess = oneProcess };
         progress(Describe(row));
         return row;
     }
 
-    public async Task<CoordinationRow> RunOptunaAsync(string objective, int workers, int budget, CancellationToken cancellationToken)
+    public async Task<CoordinationRow> RunOptunaAsync(string objective, int workers, int budget, bool oneProcess, CancellationToken cancellationToken)
     {
-        string name = $"coordination-{_runId}-{objective}-w{workers}";
+        string name = StudyName(objective, workers, oneProcess);
+        int processes = oneProcess ? 1 : workers;
         var (code, _, stderr) = await RunToEndAsync(python, [OptunaScript, "create", "--url", url, "--study", name], cancellationToken);
         if (code != 0)
         {
-            return new CoordinationRow("optuna", objective, workers, budget, 0, 0, $"optuna_coordination.py create exited with {code}: {LastLine(stderr)}");
+            return new CoordinationRow("optuna", objective, workers, budget, 0, 0, $"optuna_coordination.py create exited with {code}: {LastLine(stderr)}") { OneProcess = oneProcess };
         }
 
         string[] Arguments(string ready, string go) =>
             [OptunaScript, "worker", "--url", url, "--study", name, "--objective", objective,
-             "--n-trials", (budget / workers).ToString(CultureInfo.InvariantCulture), "--ready", ready, "--go", go];
-        var (seconds, objectiveSeconds, error) = await RunWorkersAsync(python, Arguments, workers, cancellationToken);
+             "--n-trials", (budget / processes).ToString(CultureInfo.InvariantCulture), "--n-jobs", (workers / processes).ToString(CultureInfo.InvariantCulture),
+             "--ready", ready, "--go", go];
+        var (seconds, objectiveSeconds, error) = await RunWorkersAsync(python, Arguments, processes, cancellationToken);
 
         (code, string stdout, stderr) = await RunToEndAsync(python, [OptunaScript, "count", "--url", url, "--study", name], cancellationToken);
         int complete = 0;
@@ -85,14 +88,16 @@ internal sealed class CoordinationRunner(string url, string python, Action<strin
             error ??= running > 0 ? $"{running} trials left Running" : null;
         }
 
-        var row = new CoordinationRow("optuna", objective, workers, budget, complete, seconds, error) { ObjectiveSecondsMeasured = objectiveSeconds };
+        var row = new CoordinationRow("optuna", objective, workers, budget, complete, seconds, error) { ObjectiveSecondsMeasured = objectiveSeconds, OneProcess = oneProcess };
         progress(Describe(row));
         return row;
     }
 
+    private string StudyName(string objective, int workers, bool oneProcess) => $"coordination-{_runId}-{objective}-w{workers}{(oneProcess ? "-p1" : "")}";
+
     private static string Describe(CoordinationRow row) => row.Error is null
-        ? string.Create(CultureInfo.InvariantCulture, $"{row.Library} {row.Objective} W={row.Workers}: {row.Trials} trials in {row.Seconds:0.00} s, {row.TrialsPerSecond:0.0}/s, overhead {row.OverheadMilliseconds:0.00} ms/trial")
-        : $"{row.Library} {row.Objective} W={row.Workers}: failed: {row.Error}";
+        ? string.Create(CultureInfo.InvariantCulture, $"{row.Library} {row.Objective} W={row.Workers}{(row.OneProcess ? " (1 process)" : "")}: {row.Trials} trials in {row.Seconds:0.00} s, {row.TrialsPerSecond:0.0}/s, overhead {row.OverheadMilliseconds:0.00} ms/trial")
+        : $"{row.Library} {row.Objective} W={row.Workers}{(row.OneProcess ? " (1 process)" : "")}: failed: {row.Error}";
 
     /// <summary>Starts the workers, waits until every one is ready, opens the barrier and times until the last exits.</summary>
     private static async Task<(double Seconds, double? ObjectiveSeconds, string? Error)> RunWorkersAsync(

@@ -10,7 +10,8 @@ namespace Vernier.Bench.Coordination;
 /// <summary>One worker process of the coordination benchmark (the hidden <c>coordination-worker</c> command).</summary>
 internal static class CoordinationWorker
 {
-    public static async Task RunAsync(string url, string name, string objective, int totalTrials, string ready, string go, CancellationToken cancellationToken)
+    /// <param name="concurrency">Trials this process runs at once (<c>MaxConcurrency</c>).</param>
+    public static async Task RunAsync(string url, string name, string objective, int totalTrials, int concurrency, string ready, string go, CancellationToken cancellationToken)
     {
         double sleepSeconds = CoordinationModel.ObjectiveSeconds(objective);
         using var self = Process.GetCurrentProcess();
@@ -35,7 +36,7 @@ internal static class CoordinationWorker
 
         long start = Stopwatch.GetTimestamp();
         long objectiveTicks = 0;
-        OptimizeResult result = await study.OptimizeAsync(Objective(sleepSeconds, ticks => Interlocked.Add(ref objectiveTicks, ticks)), new OptimizeOptions { TotalTrials = totalTrials }, cancellationToken);
+        OptimizeResult result = await study.OptimizeAsync(Objective(sleepSeconds, ticks => Interlocked.Add(ref objectiveTicks, ticks)), new OptimizeOptions { TotalTrials = totalTrials, MaxConcurrency = concurrency }, cancellationToken);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{CoordinationModel.ObjectiveSecondsPrefix}{(double)Interlocked.Read(ref objectiveTicks) / Stopwatch.Frequency:R}"));
         if (profile is not null)
         {

@@ -101,6 +101,25 @@ public class CoordinationModelTests
     }
 
     [Fact]
+    public void Report_OneProcessRows_AreShownApartAndDoNotDecideTheTargets()
+    {
+        CoordinationRow[] rows =
+        [
+            new("vernier", "sleep20ms", 16, 800, 800, 1.25, null), // 640 trials/s: 80%
+            new("optuna", "sleep20ms", 16, 800, 800, 20.0, null),
+            new("vernier", "sleep20ms", 16, 800, 800, 1.05, null) { OneProcess = true }, // 95%
+            new("optuna", "sleep20ms", 16, 800, 800, 10.0, null) { OneProcess = true },
+        ];
+        var report = new CoordinationReport(Machine, "cmd", "s", ["sleep20ms"], [16], rows, null, [16]);
+
+        report.ThroughputTargetMet.ShouldBe(false);
+        report.Find("vernier", "sleep20ms", 16, oneProcess: true)!.AchievedOfIdeal!.Value.ShouldBe(0.952, 1e-3);
+        string markdown = CoordinationModel.Markdown(report);
+        markdown.ShouldContain("| sleep20ms | 16 | vernier | 800 | 800 | 1.25 | 640.0 | 80% |");
+        markdown.ShouldContain("| sleep20ms | 16 (1 process) | vernier | 800 | 800 | 1.05 | 761.9 | 95% | 1.00 | 1/180 |");
+    }
+
+    [Fact]
     public void Report_WithoutOptuna_LeavesTheOverheadTargetUnmeasured()
     {
         var report = new CoordinationReport(Machine, "cmd", "s", ["trivial"], [1],
