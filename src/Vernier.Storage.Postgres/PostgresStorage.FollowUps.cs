@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using Npgsql;
 using Vernier.Distributions;
+using Vernier.Studies;
 using Vernier.Trials;
 
 namespace Vernier.Storage.Postgres;
@@ -9,9 +10,14 @@ namespace Vernier.Storage.Postgres;
 /// <summary>What a claim or a finish writes in its own transaction besides the trial's state: system attributes and a follow-up trial.</summary>
 public sealed partial class PostgresStorage
 {
-    /// <summary>Sets (or replaces) attributes of one trial with one statement; nothing when there are none.</summary>
+    /// <summary>Sets (or replaces) attributes of one trial with one statement each for the rows and the worker; nothing when there are none.</summary>
     private static async Task UpsertAttributesAsync(NpgsqlConnection connection, long trialId, AttributeRows attributes, CancellationToken cancellationToken)
     {
+        if (attributes.Worker is { } worker)
+        {
+            await connection.ExecuteAsync(SetWorkerStatement, cancellationToken, trialId, worker);
+        }
+
         if (attributes.Keys.Length == 0)
         {
             return;
@@ -33,13 +39,16 @@ public sealed partial class PostgresStorage
     /// <summary>The array arguments $7–$15, typed, so that an empty one can be sent as NULL (unnest of NULL is no rows) and cost nothing to encode.</summary>
     private const string ArrayArguments = "$7::float8[], $8::text[], $9::text[], $10::float8[], $11::bigint[], $12::float8[], $13::text[], $14::text[], $15::text[]";
 
-    /// <summary>Calls the server-side <c>vernier_create_trial</c> (schema version 2) with the arguments from <see cref="CreateArguments"/>.</summary>
+    /// <summary>Calls the server-side <c>vernier_create_trial</c> (schema version 4) with the arguments from <see cref="CreateArguments"/>.</summary>
     private const string CreateTrialCall =
-        "SELECT new_trial_id, new_number FROM vernier_create_trial($1, $2, $3::timestamptz, $4::timestamptz, $5::text, $6::timestamptz, " + ArrayArguments + ", $16::integer, $17::integer)";
+        "SELECT new_trial_id, new_number FROM vernier_create_trial($1, $2, $3::timestamptz, $4::timestamptz, $5::text, $6::timestamptz, " + ArrayArguments + ", $16::integer, $17::integer, $18::text)";
 
     /// <summary>Calls the server-side <c>vernier_claim_or_create_trial</c> with the arguments of <see cref="CreateTrialCall"/>.</summary>
     private const string ClaimOrCreateTrialCall =
-        "SELECT new_trial_id, new_number, claimed FROM vernier_claim_or_create_trial($1, $2, $3::timestamptz, $4::timestamptz, $5::text, $6::timestamptz, " + ArrayArguments + ", $16::integer, $17::integer)";
+        "SELECT new_trial_id, new_number, claimed FROM vernier_claim_or_create_trial($1, $2, $3::timestamptz, $4::timestamptz, $5::text, $6::timestamptz, " + ArrayArguments + ", $16::integer, $17::integer, $18::text)";
+
+    /// <summary>Sets the trial's worker (the system attribute stored as <c>trials.worker_json</c>, schema version 4): $1 the trial, $2 the JSON text.</summary>
+    private const string SetWorkerStatement = "UPDATE trials SET worker_json = $2 WHERE trial_id = $1";
 
     /// <summary>
     /// Inserts a follow-up trial (a retry) with the study's next number, in the caller's transaction; no budget or limit checks
@@ -65,7 +74,7 @@ public sealed partial class PostgresStorage
 
     /// <summary>
     /// The arguments of <see cref="CreateTrialCall"/> for a new trial: the study id (index 0, here 0) and the running limit and
-    /// budget (15 and 16, here none) are the caller's to fill in.
+    /// budget (15 and 16, here none) are the caller's to fill in; the worker is the last (17).
     /// </summary>
     private static object?[] CreateArguments(NewTrial trial)
     {
@@ -91,11 +100,15 @@ public sealed partial class PostgresStorage
             attributes.Keys.Length == 0 ? DBNull.Value : attributes.Json,
             DBNull.Value,
             DBNull.Value,
+            attributes.Worker ?? (object)DBNull.Value,
         ];
     }
 
-    /// <summary>Attribute rows as three parallel arrays (scope, key, JSON text), for <c>unnest</c>.</summary>
-    private sealed record AttributeRows(string[] Scopes, string[] Keys, string[] Json)
+    /// <summary>
+    /// Attribute rows as three parallel arrays (scope, key, JSON text), for <c>unnest</c>; the system attribute
+    /// <see cref="SystemAttributes.Worker"/> apart, as the JSON text of <c>trials.worker_json</c> (or null).
+    /// </summary>
+    private sealed record AttributeRows(string[] Scopes, string[] Keys, string[] Json, string? Worker)
     {
         public static AttributeRows System(ImmutableDictionary<string, JsonElement>? attributes) =>
             Of(ImmutableDictionary<string, JsonElement>.Empty, attributes ?? ImmutableDictionary<string, JsonElement>.Empty);
@@ -105,9 +118,10 @@ public sealed partial class PostgresStorage
             (string Scope, string Key, string Json)[] rows =
             [
                 .. user.Select(a => (PostgresValues.Scope(AttributeScope.User), a.Key, PostgresValues.Json(a.Value))),
-                .. system.Select(a => (PostgresValues.Scope(AttributeScope.System), a.Key, PostgresValues.Json(a.Value))),
+                .. system.Where(a => a.Key != SystemAttributes.Worker).Select(a => (PostgresValues.Scope(AttributeScope.System), a.Key, PostgresValues.Json(a.Value))),
             ];
-            return new([.. rows.Select(r => r.Scope)], [.. rows.Select(r => r.Key)], [.. rows.Select(r => r.Json)]);
+            string? worker = system.TryGetValue(SystemAttributes.Worker, out JsonElement value) ? PostgresValues.Json(value) : null;
+            return new([.. rows.Select(r => r.Scope)], [.. rows.Select(r => r.Key)], [.. rows.Select(r => r.Json)], worker);
         }
     }
 }

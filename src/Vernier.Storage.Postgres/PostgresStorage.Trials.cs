@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Npgsql;
 using Vernier.Distributions;
+using Vernier.Studies;
 using Vernier.Trials;
 
 namespace Vernier.Storage.Postgres;
@@ -131,6 +132,7 @@ public sealed partial class PostgresStorage
             attributes.Scopes,
             attributes.Keys,
             attributes.Json,
+            attributes.Worker ?? (object)DBNull.Value,
         ];
 
         // Not idempotent: a retry after an unknown commit would claim a second trial.
@@ -140,7 +142,7 @@ public sealed partial class PostgresStorage
                 try
                 {
                     return await connection.ScalarAsync(
-                        "SELECT vernier_claim_trial($1, $2::timestamptz, $3::integer, $4::integer, $5::text[], $6::text[], $7::text[])", token, arguments);
+                        "SELECT vernier_claim_trial($1, $2::timestamptz, $3::integer, $4::integer, $5::text[], $6::text[], $7::text[], $8::text)", token, arguments);
                 }
                 catch (PostgresException e) when (e.SqlState == "VN404")
                 {
@@ -276,6 +278,20 @@ public sealed partial class PostgresStorage
     {
         ArgumentNullException.ThrowIfNull(key);
         string json = PostgresValues.Json(value);
+        if (scope == AttributeScope.System && key == SystemAttributes.Worker)
+        {
+            return WriteAsync(
+                async (connection, token) =>
+                {
+                    if (await connection.ExecuteAsync(SetWorkerStatement, token, trialId, json) == 0)
+                    {
+                        throw new TrialNotFoundException(trialId);
+                    }
+                },
+                idempotent: true,
+                cancellationToken);
+        }
+
         return WriteAsync(
             async (connection, token) =>
             {

@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using Npgsql;
 using Vernier.Distributions;
+using Vernier.Studies;
 using Vernier.Trials;
 
 namespace Vernier.Storage.Postgres;
@@ -22,7 +23,7 @@ internal static class TrialReader
 
     private const string Columns = """
         t.trial_id, t.number, t.state, t.started_at, t.completed_at, t.fail_reason,
-        v.vals, p.names, p.dists, p.internals, i.steps, i.ivals, a.scopes, a.keys, a.jsons
+        v.vals, p.names, p.dists, p.internals, i.steps, i.ivals, a.scopes, a.keys, a.jsons, t.worker_json
         """;
 
     private const string Children = """
@@ -92,6 +93,11 @@ internal static class TrialReader
         }
 
         (ImmutableDictionary<string, JsonElement> user, ImmutableDictionary<string, JsonElement> system) = PostgresValues.ReadAttributes(reader, 12);
+        if (PostgresValues.ReadOptionalText(reader, 15) is { } worker)
+        {
+            // Stored in its own column (schema version 4), read as the attribute it is.
+            system = system.SetItem(SystemAttributes.Worker, PostgresValues.ReadJson(worker));
+        }
 
         return new FrozenTrial
         {

@@ -121,6 +121,7 @@ public abstract partial class StorageConformanceTests
             () => storage.SetTrialParametersAsync(unknown, SampleData.Parameters()),
             () => storage.SetTrialIntermediateValueAsync(unknown, 0, 1.0),
             () => storage.SetTrialAttributeAsync(unknown, AttributeScope.System, "k", SampleData.Json("1")),
+            () => storage.SetTrialAttributeAsync(unknown, AttributeScope.System, SystemAttributes.Worker, SampleData.Json("\"h:1\"")),
             () => storage.FinishTrialAsync(unknown, TrialOutcome.Complete([1.0], At(2))),
             () => storage.RecordHeartbeatAsync(unknown, At(2)),
         ];

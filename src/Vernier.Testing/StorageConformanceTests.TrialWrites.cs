@@ -3,6 +3,7 @@ using System.Text.Json;
 using Shouldly;
 using Vernier.Distributions;
 using Vernier.Storage;
+using Vernier.Studies;
 using Vernier.Trials;
 using Xunit;
 
@@ -205,6 +206,39 @@ public abstract partial class StorageConformanceTests
             UserAttributes = expected.UserAttributes.SetItem("late", SampleData.Json("null")),
         };
         ShouldMatch(await storage.GetTrialAsync(trial.TrialId), expected);
+    }
+
+    /// <summary>
+    /// The worker attribute (written with every asked trial, so a storage may keep it apart) reads back like any other: from a
+    /// created trial, a claimed one, a later write and a finish's attributes, and a user attribute of the same name stays separate.
+    /// </summary>
+    [Fact]
+    public async Task WorkerSystemAttribute_RoundTripsLikeAnyOtherAttribute()
+    {
+        IStorage storage = await NewStorageAsync();
+        StudyRecord study = await NewStudyAsync(storage);
+        JsonElement first = SampleData.Json("{\"host\":\"a\",\"pid\":1}");
+        JsonElement second = SampleData.Json("{\"host\":\"b\",\"pid\":2}");
+        var withWorker = ImmutableDictionary<string, JsonElement>.Empty.Add(SystemAttributes.Worker, first).Add("sampler", SampleData.Json("\"tpe\""));
+
+        FrozenTrial created = await storage.CreateTrialAsync(study.StudyId, new NewTrial { State = TrialState.Running, StartedAt = At(1), SystemAttributes = withWorker });
+        created.SystemAttributes.ToDictionary(a => a.Key, a => a.Value.GetRawText()).ShouldBe(withWorker.ToDictionary(a => a.Key, a => a.Value.GetRawText()), ignoreOrder: true);
+        ShouldMatch(await storage.GetTrialAsync(created.TrialId), created);
+
+        await storage.SetTrialAttributeAsync(created.TrialId, AttributeScope.User, SystemAttributes.Worker, SampleData.Json("\"mine\""));
+        await storage.SetTrialAttributeAsync(created.TrialId, AttributeScope.System, SystemAttributes.Worker, second);
+        FrozenTrial read = await storage.GetTrialAsync(created.TrialId);
+        read.SystemAttributes[SystemAttributes.Worker].GetRawText().ShouldBe(second.GetRawText());
+        read.UserAttributes[SystemAttributes.Worker].GetString().ShouldBe("mine");
+
+        await storage.FinishTrialAsync(created.TrialId, TrialOutcome.Failed("stale", At(2)) with { SystemAttributes = ImmutableDictionary<string, JsonElement>.Empty.Add(SystemAttributes.Worker, first) });
+        (await storage.GetTrialAsync(created.TrialId)).SystemAttributes[SystemAttributes.Worker].GetRawText().ShouldBe(first.GetRawText());
+
+        FrozenTrial waiting = await storage.CreateTrialAsync(study.StudyId, new NewTrial { State = TrialState.Waiting });
+        FrozenTrial claimed = (await storage.ClaimWaitingTrialAsync(study.StudyId, At(3), systemAttributes: ImmutableDictionary<string, JsonElement>.Empty.Add(SystemAttributes.Worker, second))).ShouldNotBeNull();
+        claimed.TrialId.ShouldBe(waiting.TrialId);
+        claimed.SystemAttributes[SystemAttributes.Worker].GetRawText().ShouldBe(second.GetRawText());
+        (await storage.GetTrialsAsync(study.StudyId)).Single(t => t.TrialId == waiting.TrialId).SystemAttributes.Keys.ShouldBe([SystemAttributes.Worker]);
     }
 
     /// <summary>Finishing keeps the outcome exactly: complete with several values, pruned, or failed with a reason.</summary>

@@ -293,11 +293,141 @@ internal static class PostgresSchema
         $body$;
         """;
 
+    /// <summary>Version 4: the worker that runs a trial is a column of <c>trials</c>, not a row of <c>trial_attributes</c>.</summary>
+    /// <remarks>
+    /// The system attribute <c>worker</c> (<c>SystemAttributes.Worker</c>) is written with every asked trial, while the study
+    /// row's lock is held; as an attribute row it cost an insert, an index entry and a foreign-key check under that lock. It is
+    /// now <c>trials.worker_json</c> (the same JSON text), which reads still return as the system attribute <c>worker</c>; the
+    /// step moves the rows already written. The three trial functions take it as a last argument <c>p_worker</c> (NULL: none,
+    /// or for a claim, keep the one stored); otherwise they do what version 3's do.
+    /// </remarks>
+    private const string Version4 = """
+        ALTER TABLE trials ADD COLUMN worker_json text;
+        UPDATE trials t SET worker_json = a.value_json FROM trial_attributes a
+            WHERE a.trial_id = t.trial_id AND a.scope = 'system' AND a.key = 'worker';
+        DELETE FROM trial_attributes WHERE scope = 'system' AND key = 'worker';
+
+        DROP FUNCTION vernier_claim_or_create_trial(bigint, text, timestamptz, timestamptz, text, timestamptz, float8[], text[], text[], float8[],
+                                                    bigint[], float8[], text[], text[], text[], integer, integer);
+        DROP FUNCTION vernier_create_trial(bigint, text, timestamptz, timestamptz, text, timestamptz, float8[], text[], text[], float8[],
+                                           bigint[], float8[], text[], text[], text[], integer, integer);
+        DROP FUNCTION vernier_claim_trial(bigint, timestamptz, integer, integer, text[], text[], text[]);
+
+        CREATE FUNCTION vernier_claim_trial(
+            p_study bigint, p_started timestamptz, p_max_running integer, p_max_counted integer,
+            p_scopes text[], p_keys text[], p_jsons text[], p_worker text)
+        RETURNS bigint LANGUAGE plpgsql AS $body$
+        DECLARE
+            claimed bigint;
+            total integer;
+        BEGIN
+            IF NOT EXISTS (SELECT 1 FROM trials WHERE study_id = p_study AND state = 'waiting') THEN
+                IF NOT EXISTS (SELECT 1 FROM studies WHERE study_id = p_study) THEN
+                    RAISE EXCEPTION 'no study with id %', p_study USING ERRCODE = 'VN404';
+                END IF;
+                RETURN NULL;
+            END IF;
+            SELECT next_trial_number INTO total FROM studies WHERE study_id = p_study FOR NO KEY UPDATE;
+            IF NOT FOUND THEN
+                RAISE EXCEPTION 'no study with id %', p_study USING ERRCODE = 'VN404';
+            END IF;
+            IF p_max_counted IS NOT NULL AND total >= p_max_counted AND vernier_counted_trials(p_study) >= p_max_counted THEN
+                RAISE EXCEPTION 'trial budget % used up', p_max_counted USING ERRCODE = 'VN410';
+            END IF;
+            IF p_max_running IS NOT NULL
+               AND (SELECT count(*) FROM trials t WHERE t.study_id = p_study AND t.state = 'running') >= p_max_running THEN
+                RETURN NULL;
+            END IF;
+            UPDATE trials SET state = 'running', started_at = p_started, worker_json = coalesce(p_worker, worker_json)
+                WHERE trial_id = (SELECT w.trial_id FROM trials w WHERE w.study_id = p_study AND w.state = 'waiting' ORDER BY w.number LIMIT 1)
+                  AND state = 'waiting'
+                RETURNING trial_id INTO claimed;
+            IF claimed IS NOT NULL AND p_scopes IS NOT NULL THEN
+                INSERT INTO trial_attributes (trial_id, scope, key, value_json)
+                    SELECT claimed, u.scope, u.key, u.value_json FROM unnest(p_scopes, p_keys, p_jsons) AS u (scope, key, value_json)
+                    ON CONFLICT (trial_id, scope, key) DO UPDATE SET value_json = excluded.value_json;
+            END IF;
+            RETURN claimed;
+        END
+        $body$;
+
+        CREATE FUNCTION vernier_create_trial(
+            p_study bigint, p_state text, p_started timestamptz, p_completed timestamptz, p_reason text, p_heartbeat timestamptz,
+            p_values float8[], p_param_names text[], p_param_distributions text[], p_param_values float8[],
+            p_steps bigint[], p_step_values float8[], p_scopes text[], p_keys text[], p_jsons text[],
+            p_max_running integer, p_max_counted integer, p_worker text,
+            OUT new_trial_id bigint, OUT new_number integer)
+        LANGUAGE plpgsql AS $body$
+        BEGIN
+            UPDATE studies SET next_trial_number = next_trial_number + 1 WHERE study_id = p_study
+                RETURNING next_trial_number - 1 INTO new_number;
+            IF NOT FOUND THEN
+                RAISE EXCEPTION 'no study with id %', p_study USING ERRCODE = 'VN404';
+            END IF;
+            IF p_state = 'running' AND p_max_running IS NOT NULL
+               AND (SELECT count(*) FROM trials t WHERE t.study_id = p_study AND t.state = 'running') >= p_max_running THEN
+                RAISE EXCEPTION 'running limit % reached', p_max_running USING ERRCODE = 'VN429';
+            END IF;
+            IF p_state <> 'waiting' AND p_max_counted IS NOT NULL AND new_number >= p_max_counted
+               AND vernier_counted_trials(p_study) >= p_max_counted THEN
+                RAISE EXCEPTION 'trial budget % used up', p_max_counted USING ERRCODE = 'VN410';
+            END IF;
+            INSERT INTO trials (study_id, number, state, started_at, completed_at, fail_reason, heartbeat_at, worker_json)
+                VALUES (p_study, new_number, p_state, p_started, p_completed, p_reason, p_heartbeat, p_worker)
+                RETURNING trial_id INTO new_trial_id;
+            IF p_values IS NOT NULL THEN
+                INSERT INTO trial_values (trial_id, objective, value)
+                    SELECT new_trial_id, u.ord - 1, u.value FROM unnest(p_values) WITH ORDINALITY AS u (value, ord);
+            END IF;
+            IF p_param_names IS NOT NULL THEN
+                INSERT INTO trial_params (trial_id, name, distribution, internal_value)
+                    SELECT new_trial_id, u.name, u.distribution, u.internal_value
+                    FROM unnest(p_param_names, p_param_distributions, p_param_values) AS u (name, distribution, internal_value);
+            END IF;
+            IF p_steps IS NOT NULL THEN
+                INSERT INTO trial_intermediate_values (trial_id, step, value)
+                    SELECT new_trial_id, u.step, u.value FROM unnest(p_steps, p_step_values) AS u (step, value);
+            END IF;
+            IF p_scopes IS NOT NULL THEN
+                INSERT INTO trial_attributes (trial_id, scope, key, value_json)
+                    SELECT new_trial_id, u.scope, u.key, u.value_json FROM unnest(p_scopes, p_keys, p_jsons) AS u (scope, key, value_json);
+            END IF;
+        END
+        $body$;
+
+        CREATE FUNCTION vernier_claim_or_create_trial(
+            p_study bigint, p_state text, p_started timestamptz, p_completed timestamptz, p_reason text, p_heartbeat timestamptz,
+            p_values float8[], p_param_names text[], p_param_distributions text[], p_param_values float8[],
+            p_steps bigint[], p_step_values float8[], p_scopes text[], p_keys text[], p_jsons text[],
+            p_max_running integer, p_max_counted integer, p_worker text,
+            OUT new_trial_id bigint, OUT new_number integer, OUT claimed boolean)
+        LANGUAGE plpgsql AS $body$
+        BEGIN
+            IF EXISTS (SELECT 1 FROM trials WHERE study_id = p_study AND state = 'waiting') THEN
+                new_trial_id := vernier_claim_trial(p_study, p_started, p_max_running, p_max_counted, p_scopes, p_keys, p_jsons, p_worker);
+                IF new_trial_id IS NOT NULL THEN
+                    claimed := true;
+                    IF p_heartbeat IS NOT NULL THEN
+                        UPDATE trials SET heartbeat_at = p_heartbeat WHERE trial_id = new_trial_id;
+                    END IF;
+                    RETURN;
+                END IF;
+            END IF;
+            claimed := false;
+            SELECT c.new_trial_id, c.new_number INTO new_trial_id, new_number
+            FROM vernier_create_trial(p_study, p_state, p_started, p_completed, p_reason, p_heartbeat, p_values, p_param_names,
+                                      p_param_distributions, p_param_values, p_steps, p_step_values, p_scopes, p_keys, p_jsons,
+                                      p_max_running, p_max_counted, p_worker) c;
+        END
+        $body$;
+        """;
+
     /// <summary>The steps, oldest first; the last one's version is the version this code writes.</summary>
     public static IReadOnlyList<SchemaMigration> Migrations { get; } =
     [
         new(1, "studies, trials, values, parameters, intermediate values and attributes", Version1),
         new(2, "vernier_create_trial, vernier_claim_trial, vernier_claim_or_create_trial: a trial created or claimed in one call", Version2),
         new(3, "vernier_create_trial skips empty child inserts; vernier_claim_or_create_trial calls vernier_claim_trial only when a trial waits", Version3),
+        new(4, "trials.worker_json holds the system attribute worker; the trial functions take it as p_worker", Version4),
     ];
 }

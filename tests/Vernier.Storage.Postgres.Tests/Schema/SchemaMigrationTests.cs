@@ -2,6 +2,7 @@ using Npgsql;
 using Vernier.Storage.Postgres.Schema;
 using Vernier.Storage.Postgres.Tests.Support;
 using Vernier.Studies;
+using Vernier.Trials;
 
 namespace Vernier.Storage.Postgres.Tests.Schema;
 
@@ -34,6 +35,32 @@ public sealed class SchemaMigrationTests(TestDatabase database) : IClassFixture<
         (await Column(url, "SELECT description FROM schema_version ORDER BY version")).Last().ShouldBe("fake step");
         (await Column(url, "SELECT count(*) FROM trials WHERE worker IS NULL")).ShouldBe(["1"]);
         (await Column(url, "SELECT name FROM studies")).ShouldBe(["kept"]);
+    }
+
+    [Fact]
+    public async Task Migrate_Version4_MovesWorkerAttributeRowsIntoTheTrialsColumnAndReadsThemAsBefore()
+    {
+        PostgresUrl url = database.NewSchema("m");
+        await using (NpgsqlConnection connection = await TestServer.ConnectAsync(database.Url))
+        {
+            await MigrateAsync(connection, url.Schema, [.. PostgresSchema.Migrations.Take(3)]);
+        }
+
+        await TestServer.ExecuteAsync(url, $$"""
+            INSERT INTO studies (name, directions, created_at) VALUES ('old', '{{PostgresValues.Directions([StudyDirection.Minimize])}}', now());
+            INSERT INTO trials (study_id, number, state) SELECT study_id, 0, 'running' FROM studies;
+            INSERT INTO trial_attributes (trial_id, scope, key, value_json)
+                SELECT trial_id, 'system', 'worker', '{"host":"h","pid":7}' FROM trials
+                UNION ALL SELECT trial_id, 'user', 'worker', '"mine"' FROM trials;
+            """);
+
+        await using PostgresStorage storage = PostgresStorage.Open(url);
+        FrozenTrial trial = (await storage.GetTrialsAsync((await storage.GetStudiesAsync()).Single().StudyId)).Single();
+
+        trial.SystemAttributes[SystemAttributes.Worker].GetRawText().ShouldBe("""{"host":"h","pid":7}""");
+        trial.UserAttributes[SystemAttributes.Worker].GetString().ShouldBe("mine");
+        (await Column(url, "SELECT scope FROM trial_attributes")).ShouldBe(["user"]);
+        (await Column(url, "SELECT max(version) FROM schema_version")).ShouldBe([$"{PostgresSchema.Migrations.Count}"]);
     }
 
     [Fact]
