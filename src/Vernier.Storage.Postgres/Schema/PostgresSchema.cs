@@ -299,19 +299,15 @@ internal static class PostgresSchema
     /// row's lock is held; as an attribute row it cost an insert, an index entry and a foreign-key check under that lock. It is
     /// now <c>trials.worker_json</c> (the same JSON text), which reads still return as the system attribute <c>worker</c>; the
     /// step moves the rows already written. The three trial functions take it as a last argument <c>p_worker</c> (NULL: none,
-    /// or for a claim, keep the one stored); otherwise they do what version 3's do.
+    /// or for a claim, keep the one stored); otherwise they do what version 3's do. Version 3's functions stay (these are
+    /// overloads): a worker of the previous version that was already running when the schema moved on keeps working until it
+    /// restarts (and refuses the newer schema); its trials keep the worker as an attribute row, which reads still return.
     /// </remarks>
     private const string Version4 = """
         ALTER TABLE trials ADD COLUMN worker_json text;
         UPDATE trials t SET worker_json = a.value_json FROM trial_attributes a
             WHERE a.trial_id = t.trial_id AND a.scope = 'system' AND a.key = 'worker';
         DELETE FROM trial_attributes WHERE scope = 'system' AND key = 'worker';
-
-        DROP FUNCTION vernier_claim_or_create_trial(bigint, text, timestamptz, timestamptz, text, timestamptz, float8[], text[], text[], float8[],
-                                                    bigint[], float8[], text[], text[], text[], integer, integer);
-        DROP FUNCTION vernier_create_trial(bigint, text, timestamptz, timestamptz, text, timestamptz, float8[], text[], text[], float8[],
-                                           bigint[], float8[], text[], text[], text[], integer, integer);
-        DROP FUNCTION vernier_claim_trial(bigint, timestamptz, integer, integer, text[], text[], text[]);
 
         CREATE FUNCTION vernier_claim_trial(
             p_study bigint, p_started timestamptz, p_max_running integer, p_max_counted integer,

@@ -47,7 +47,7 @@ public sealed class SchemaMigrationTests(TestDatabase database) : IClassFixture<
         }
 
         await TestServer.ExecuteAsync(url, $$"""
-            INSERT INTO studies (name, directions, created_at) VALUES ('old', '{{PostgresValues.Directions([StudyDirection.Minimize])}}', now());
+            INSERT INTO studies (name, directions, created_at, next_trial_number) VALUES ('old', '{{PostgresValues.Directions([StudyDirection.Minimize])}}', now(), 1);
             INSERT INTO trials (study_id, number, state) SELECT study_id, 0, 'running' FROM studies;
             INSERT INTO trial_attributes (trial_id, scope, key, value_json)
                 SELECT trial_id, 'system', 'worker', '{"host":"h","pid":7}' FROM trials
@@ -55,12 +55,20 @@ public sealed class SchemaMigrationTests(TestDatabase database) : IClassFixture<
             """);
 
         await using PostgresStorage storage = PostgresStorage.Open(url);
-        FrozenTrial trial = (await storage.GetTrialsAsync((await storage.GetStudiesAsync()).Single().StudyId)).Single();
+        long studyId = (await storage.GetStudiesAsync()).Single().StudyId;
+        FrozenTrial trial = (await storage.GetTrialsAsync(studyId)).Single();
 
         trial.SystemAttributes[SystemAttributes.Worker].GetRawText().ShouldBe("""{"host":"h","pid":7}""");
         trial.UserAttributes[SystemAttributes.Worker].GetString().ShouldBe("mine");
         (await Column(url, "SELECT scope FROM trial_attributes")).ShouldBe(["user"]);
         (await Column(url, "SELECT max(version) FROM schema_version")).ShouldBe([$"{PostgresSchema.Migrations.Count}"]);
+
+        // A worker of version 3 that is still running calls the old functions, which remain; its worker row reads as the attribute.
+        await TestServer.ExecuteAsync(url, """
+            SELECT vernier_claim_or_create_trial(study_id, 'running', now(), NULL, NULL, now(), NULL, NULL, NULL, NULL, NULL, NULL,
+                                                 ARRAY['system'], ARRAY['worker'], ARRAY['"old"'], NULL, NULL) FROM studies
+            """);
+        (await storage.GetTrialsAsync(studyId)).Last().SystemAttributes[SystemAttributes.Worker].GetString().ShouldBe("old");
     }
 
     [Fact]
