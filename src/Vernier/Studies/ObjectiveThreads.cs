@@ -1,7 +1,7 @@
 namespace Vernier.Studies;
 
 /// <summary>
-/// Threads of their own for a synchronous objective's calls, one per trial that may run at once.
+/// Threads of their own for a synchronous objective's calls: up to one per trial that may run at once, started as needed.
 /// </summary>
 /// <remarks>
 /// A synchronous objective holds its thread for the whole trial (training, a sleep, a blocking pruning check). On

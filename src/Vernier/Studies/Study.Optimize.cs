@@ -20,12 +20,10 @@ public sealed partial class Study
     /// <param name="options">Budget, concurrency and callbacks; null for the defaults (runs until cancelled).</param>
     /// <param name="cancellationToken">Stops the run: running trials are recorded Failed (interrupted), then <see cref="OperationCanceledException"/> is thrown.</param>
     /// <remarks>Each call runs on a thread of its own (one per <see cref="OptimizeOptions.MaxConcurrency"/>), not on the thread pool: a blocking objective starves no other work.</remarks>
-    public async Task<OptimizeResult> OptimizeAsync(Func<Trial, double> objective, OptimizeOptions? options = null, CancellationToken cancellationToken = default)
+    public Task<OptimizeResult> OptimizeAsync(Func<Trial, double> objective, OptimizeOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(objective);
-        options ??= new();
-        using var threads = new ObjectiveThreads(options.MaxConcurrency);
-        return await OptimizeCoreAsync((trial, token) => threads.RunAsync<IReadOnlyList<double>>(() => [objective(trial)], token), options, cancellationToken);
+        return OptimizeOnThreadsAsync(objective, options ?? new(), cancellationToken);
     }
 
     /// <summary>Runs trials of a single-objective study with an asynchronous objective.</summary>
@@ -46,6 +44,12 @@ public sealed partial class Study
     {
         ArgumentNullException.ThrowIfNull(objective);
         return OptimizeCoreAsync(objective, options ?? new(), cancellationToken);
+    }
+
+    private async Task<OptimizeResult> OptimizeOnThreadsAsync(Func<Trial, double> objective, OptimizeOptions options, CancellationToken cancellationToken)
+    {
+        using var threads = new ObjectiveThreads(options.MaxConcurrency);
+        return await OptimizeCoreAsync((trial, token) => threads.RunAsync<IReadOnlyList<double>>(() => [objective(trial)], token), options, cancellationToken);
     }
 
     private async Task<OptimizeResult> OptimizeCoreAsync(
