@@ -10,12 +10,16 @@ namespace Vernier.Storage.Postgres;
 /// <summary>What a claim or a finish writes in its own transaction besides the trial's state: system attributes and a follow-up trial.</summary>
 public sealed partial class PostgresStorage
 {
-    /// <summary>Sets (or replaces) attributes of one trial with one statement each for the rows and the worker; nothing when there are none.</summary>
+    /// <summary>
+    /// Sets (or replaces) attributes of one trial with one statement each for the rows and the worker; nothing when there are
+    /// none. An unknown trial fails the worker's update with <see cref="TrialNotFoundException"/>, and the rows' insert with a
+    /// foreign-key violation.
+    /// </summary>
     private static async Task UpsertAttributesAsync(NpgsqlConnection connection, long trialId, AttributeRows attributes, CancellationToken cancellationToken)
     {
-        if (attributes.Worker is { } worker)
+        if (attributes.Worker is { } worker && await connection.ExecuteAsync(SetWorkerStatement, cancellationToken, trialId, worker) == 0)
         {
-            await connection.ExecuteAsync(SetWorkerStatement, cancellationToken, trialId, worker);
+            throw new TrialNotFoundException(trialId);
         }
 
         if (attributes.Keys.Length == 0)

@@ -277,36 +277,14 @@ public sealed partial class PostgresStorage
     public Task SetTrialAttributeAsync(long trialId, AttributeScope scope, string key, JsonElement value, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        string json = PostgresValues.Json(value);
-        if (scope == AttributeScope.System && key == SystemAttributes.Worker)
-        {
-            return WriteAsync(
-                async (connection, token) =>
-                {
-                    if (await connection.ExecuteAsync(SetWorkerStatement, token, trialId, json) == 0)
-                    {
-                        throw new TrialNotFoundException(trialId);
-                    }
-                },
-                idempotent: true,
-                cancellationToken);
-        }
-
+        ImmutableDictionary<string, JsonElement> one = ImmutableDictionary<string, JsonElement>.Empty.Add(key, value);
+        AttributeRows attributes = scope == AttributeScope.User ? AttributeRows.Of(one, ImmutableDictionary<string, JsonElement>.Empty) : AttributeRows.System(one);
         return WriteAsync(
             async (connection, token) =>
             {
                 try
                 {
-                    await connection.ExecuteAsync(
-                        """
-                        INSERT INTO trial_attributes (trial_id, scope, key, value_json) VALUES ($1, $2, $3, $4)
-                        ON CONFLICT (trial_id, scope, key) DO UPDATE SET value_json = excluded.value_json
-                        """,
-                        token,
-                        trialId,
-                        PostgresValues.Scope(scope),
-                        key,
-                        json);
+                    await UpsertAttributesAsync(connection, trialId, attributes, token);
                 }
                 catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
                 {

@@ -23,10 +23,12 @@ public sealed partial class SqliteStorage
             attributes,
             a => (a.Scope, a.Key, a.Json));
 
-    /// <summary>Inserts a trial with the study's next number and all its rows; the caller holds the write transaction and checks any limits.</summary>
-    private static long InsertNewTrial(SqliteConnection connection, long studyId, NewTrialRows trial)
+    /// <summary>
+    /// Inserts a trial numbered <paramref name="number"/> (the study's next, from <see cref="NextNumber"/>) with all its rows;
+    /// the caller holds the write transaction and checks any limits.
+    /// </summary>
+    private static long InsertNewTrial(SqliteConnection connection, long studyId, long number, NewTrialRows trial)
     {
-        long number = NextNumber(connection, studyId);
         long trialId = connection.ScalarInt64(
             """
             INSERT INTO trials (study_id, number, state, started_at, completed_at, fail_reason, heartbeat_at)

@@ -25,13 +25,14 @@ public sealed partial class SqliteStorage
                     throw new ConcurrencyLimitExceededException(limit);
                 }
 
-                if (trial.State != TrialState.Waiting && maxCounted is int budget && BudgetUsedUp(connection, studyId, budget))
+                long number = NextNumber(connection, studyId);
+                if (trial.State != TrialState.Waiting && maxCounted is int budget && BudgetUsedUp(connection, studyId, number, budget))
                 {
                     throw new TrialBudgetExhaustedException(budget);
                 }
 
                 // Safe under BEGIN IMMEDIATE: no other writer can take the same number before this commits.
-                long trialId = InsertNewTrial(connection, studyId, rows);
+                long trialId = InsertNewTrial(connection, studyId, number, rows);
                 return ReadTrial(connection, trialId);
             },
             cancellationToken);
@@ -56,7 +57,7 @@ public sealed partial class SqliteStorage
                     return null;
                 }
 
-                if (maxCounted is int budget && BudgetUsedUp(connection, studyId, budget))
+                if (maxCounted is int budget && BudgetUsedUp(connection, studyId, NextNumber(connection, studyId), budget))
                 {
                     throw new TrialBudgetExhaustedException(budget);
                 }
@@ -184,7 +185,7 @@ public sealed partial class SqliteStorage
                 if (retry is not null)
                 {
                     long studyId = connection.ScalarInt64("SELECT study_id FROM trials WHERE trial_id = $trial", ("$trial", trialId));
-                    InsertNewTrial(connection, studyId, retry);
+                    InsertNewTrial(connection, studyId, NextNumber(connection, studyId), retry);
                 }
 
                 return true;
@@ -257,10 +258,10 @@ public sealed partial class SqliteStorage
 
     /// <summary>
     /// Whether the trials that use up the study's budget reach it. Numbers are dense, so a study holding fewer trials than
-    /// the budget (read from the number index) needs no count: asks stay cheap however long the study grows.
+    /// the budget (<paramref name="nextNumber"/>, from the number index) needs no count: asks stay cheap however long the study grows.
     /// </summary>
-    private static bool BudgetUsedUp(SqliteConnection connection, long studyId, int budget) =>
-        NextNumber(connection, studyId) >= budget && CountCounted(connection, studyId) >= budget;
+    private static bool BudgetUsedUp(SqliteConnection connection, long studyId, long nextNumber, int budget) =>
+        nextNumber >= budget && CountCounted(connection, studyId) >= budget;
 
     /// <summary>How many trials the study holds (the next trial's number).</summary>
     private static long NextNumber(SqliteConnection connection, long studyId) =>

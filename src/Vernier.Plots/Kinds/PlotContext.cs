@@ -72,7 +72,6 @@ internal sealed class PlotContext
             : $"study '{StudyName}' has no complete trial with a finite value{(Directions.Count > 1 ? $" for objective {Objective}" : "")} ({StateCounts()}).";
     }
 
-    /// <summary>"3 complete, 2 pruned, 1 failed", for notes.</summary>
     /// <summary>
     /// The start of a plot drawn over parameter axes: the complete trials by number and their axes, or the figure that says
     /// why there is nothing to draw (no complete trial, or no parameters).
@@ -91,6 +90,7 @@ internal sealed class PlotContext
         return axes.Count == 0 ? Empty(kind, $"the complete trials of study '{StudyName}' have no parameters.") : null;
     }
 
+    /// <summary>"3 complete, 2 pruned, 1 failed", for notes.</summary>
     public string StateCounts()
     {
         var counts = new int[Enum.GetValues<TrialState>().Length];
